@@ -1,0 +1,18 @@
+"""The workforce-resilience simulation model.
+
+Public API:
+    Parameters, ParameterError: the parameter object and its validation error.
+    WorkforceModel: the Mesa model.
+    Clinician: the Mesa agent (views of the model's arrays).
+    simulate, RunResult: one run as a function.
+    OUTCOMES: the outcome registry.
+"""
+
+from .agents import Clinician
+from .outcomes import OUTCOMES, Outcome
+from .parameters import ParameterError, Parameters
+from .simulate import RunResult, simulate
+from .workforce import WorkforceModel
+
+__all__ = ["Parameters", "ParameterError", "WorkforceModel", "Clinician", "simulate", "RunResult",
+           "OUTCOMES", "Outcome"]

@@ -1,0 +1,876 @@
+"""The model's parameters: one pydantic object, declared once, with units, ranges, tags and sources.
+
+Every field is declared with :func:`param`, which records
+
+* ``unit`` – the unit the value is in (``"clients"``, ``"/week"``, ``"0-1 index"``),
+* ``range`` – the plausible range; sensitivity analysis samples from it and the docs print it,
+* ``bounds`` – the values the model accepts (defaults to ``range``); anything outside raises,
+* ``tag`` – ``"lever"`` (the organisation controls it) or ``"uncertainty"`` (it does not),
+* ``source`` – the evidence or rationale for the default.
+
+Fields are addressed by flat dotted names (``"supervision.sessions_per_month"``) everywhere: scenario files,
+SALib problems, the CLI and ``mesa.batch_run``. :meth:`Parameters.with_overrides` validates such overrides and
+raises :class:`ParameterError` naming the field, the value and the allowed range, with the closest valid name
+for a typo.
+
+The defaults describe a generic publicly funded outpatient mental-health service and were calibrated so that
+ProQOL means, spread and annual turnover sit near published figures (see ``docs/ODD.md`` section 7).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+Tag = Literal["lever", "uncertainty"]
+
+__all__ = ["Parameters", "ParameterError", "FieldSpec", "param"]
+
+
+class ParameterError(ValueError):
+    """A parameter value or name was rejected.
+
+    Attributes:
+        problems: one human-readable line per rejected field.
+    """
+
+    def __init__(self, problems: list[str], context: str = ""):
+        self.problems = list(problems)
+        self.context = context
+        head = f"{context}: " if context else ""
+        if len(problems) == 1:
+            super().__init__(head + problems[0])
+        else:
+            super().__init__(head + f"{len(problems)} invalid parameters:\n  - " + "\n  - ".join(problems))
+
+
+def param(
+    default: Any,
+    *,
+    unit: str,
+    range: tuple[float, float],  # noqa: A002 - the word users know
+    tag: Tag,
+    source: str,
+    doc: str,
+    bounds: tuple[float, float] | None = None,
+) -> Any:
+    """Declare one parameter field with its metadata.
+
+    Args:
+        default: the default value (its Python type is the field's type).
+        unit: unit of the value.
+        range: plausible (low, high), used by sensitivity analysis and printed in the docs.
+        tag: ``"lever"`` or ``"uncertainty"``.
+        source: evidence or rationale for the default.
+        doc: one-sentence meaning of the parameter.
+        bounds: accepted (low, high); defaults to ``range``.
+
+    Returns:
+        A pydantic ``Field`` carrying the metadata in ``json_schema_extra``.
+    """
+    lo, hi = bounds if bounds is not None else range
+    if not (lo <= range[0] <= range[1] <= hi):
+        raise ValueError(f"range {range} must lie within bounds {(lo, hi)}")
+    if not (lo <= default <= hi):
+        raise ValueError(f"default {default} outside bounds {(lo, hi)}")
+    return Field(
+        default,
+        ge=lo,
+        le=hi,
+        description=doc,
+        json_schema_extra={"unit": unit, "range": list(range), "tag": tag, "source": source},
+    )
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, validate_default=False)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Groups, one per concern. Order of groups = order in docs.
+# --------------------------------------------------------------------------------------------------------------
+
+
+class Service(_Group):
+    """Size and make-up of the service."""
+
+    n_posts: int = param(
+        300, unit="posts", range=(50, 5000), bounds=(1, 1_000_000), tag="lever",
+        source="DESIGN: services of 50 to 5,000 clinicians; default a mid-sized regional service.",
+        doc="Budgeted clinical posts (each post holds at most one clinician).",
+    )
+    team_size_min: int = param(
+        6, unit="posts", range=(4, 8), bounds=(2, 50), tag="lever",
+        source="Community mental-health teams typically hold 6-12 clinicians (DESIGN section 3).",
+        doc="Smallest team.",
+    )
+    team_size_max: int = param(
+        12, unit="posts", range=(10, 16), bounds=(2, 50), tag="lever",
+        source="Community mental-health teams typically hold 6-12 clinicians (DESIGN section 3).",
+        doc="Largest team.",
+    )
+    initial_vacancy_rate: float = param(
+        0.08, unit="share of posts", range=(0.0, 0.25), bounds=(0.0, 0.9), tag="uncertainty",
+        source="Behavioural-health vacancy rates of 5-15% are commonly reported in workforce surveys.",
+        doc="Share of posts vacant at the start of the run.",
+    )
+    prop_part_time: float = param(
+        0.25, unit="share of clinicians", range=(0.0, 0.5), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Roughly a quarter of the clinical workforce works part-time (NHS workforce statistics).",
+        doc="Share of clinicians working part-time.",
+    )
+    part_time_fte: float = param(
+        0.6, unit="FTE", range=(0.4, 0.8), bounds=(0.1, 1.0), tag="uncertainty",
+        source="Typical part-time contract of three days a week.",
+        doc="Full-time equivalent of a part-time clinician.",
+    )
+    prop_trauma_specialist: float = param(
+        0.2, unit="share of clinicians", range=(0.0, 0.5), bounds=(0.0, 1.0), tag="lever",
+        source="Assumption: about one clinician in five holds a trauma-focused therapy specialism.",
+        doc="Share of clinicians who are trauma specialists (the pool that concentrated allocation uses).",
+    )
+
+    @model_validator(mode="after")
+    def _team_sizes_ordered(self) -> Service:
+        if self.team_size_min > self.team_size_max:
+            raise ValueError(
+                f"service.team_size_min ({self.team_size_min}) must not exceed "
+                f"service.team_size_max ({self.team_size_max})"
+            )
+        return self
+
+
+class Clients(_Group):
+    """Referrals, trauma mix and episodes of care."""
+
+    referrals_per_post_week: float = param(
+        1.4, unit="referrals/post/week", range=(1.0, 2.5), bounds=(0.0, 20.0), tag="uncertainty",
+        source="Calibrated so a fully staffed service runs at about 90% of its caseload capacity.",
+        doc="Mean weekly referrals per budgeted post (Poisson arrivals).",
+    )
+    prop_trauma_moderate: float = param(
+        0.35, unit="share of referrals", range=(0.2, 0.5), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Most adults in mental-health services report trauma exposure (Mauritz et al. 2013).",
+        doc="Share of referrals with moderate trauma (trauma-related but not the main presentation).",
+    )
+    prop_trauma_high: float = param(
+        0.20, unit="share of referrals", range=(0.1, 0.4), bounds=(0.0, 1.0), tag="uncertainty",
+        source="PTSD and complex trauma in about 15-30% of secondary-care caseloads (Mauritz et al. 2013).",
+        doc="Share of referrals with high trauma (PTSD, complex trauma, recent assault).",
+    )
+    p_recovery_week: float = param(
+        0.045, unit="probability/week", range=(0.03, 0.07), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Episodes of 12-20 sessions (Saxon et al. 2017); about two thirds end in improvement.",
+        doc="Weekly chance that a low-trauma episode ends in recovery, with an average clinician.",
+    )
+    p_dropout_week: float = param(
+        0.018, unit="probability/week", range=(0.01, 0.03), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Psychotherapy drop-out about 20-35% of episodes (Swift & Greenberg 2012).",
+        doc="Weekly chance that an episode ends in drop-out, with an average clinician.",
+    )
+    rel_recovery_moderate: float = param(
+        0.85, unit="multiplier", range=(0.7, 1.0), bounds=(0.1, 2.0), tag="uncertainty",
+        source="Trauma histories predict slower response to treatment (Nanni et al. 2012).",
+        doc="Recovery chance of moderate-trauma episodes relative to low-trauma ones.",
+    )
+    rel_recovery_high: float = param(
+        0.7, unit="multiplier", range=(0.5, 0.9), bounds=(0.1, 2.0), tag="uncertainty",
+        source="Trauma histories predict slower response to treatment (Nanni et al. 2012).",
+        doc="Recovery chance of high-trauma episodes relative to low-trauma ones.",
+    )
+    quality_se_effect: float = param(
+        0.6, unit="rel. change per unit SE", range=(0.2, 1.0), bounds=(0.0, 3.0), tag="uncertainty",
+        source="Therapist effects and confidence in outcomes (Baldwin & Imel 2013).",
+        doc="Care quality rises by this share per unit of self-efficacy above 0.5.",
+    )
+    quality_bo_effect: float = param(
+        0.8, unit="rel. change per unit BO", range=(0.3, 1.5), bounds=(0.0, 3.0), tag="uncertainty",
+        source="Burnout lowers care quality and patient outcomes (Salyers et al. 2017; Delgadillo et al. 2018).",
+        doc="Care quality falls by this share per unit of burnout above 0.3.",
+    )
+    p_waitlist_dropout_week: float = param(
+        0.04, unit="probability/week", range=(0.01, 0.1), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Waiting-list attrition of roughly a third over two to three months (Westin et al. 2014).",
+        doc="Weekly chance that a waiting client leaves the waiting list untreated.",
+    )
+
+    @model_validator(mode="after")
+    def _mix_sums_to_one_or_less(self) -> Clients:
+        total = self.prop_trauma_moderate + self.prop_trauma_high
+        if total > 1.0:
+            raise ValueError(
+                f"clients.prop_trauma_moderate + clients.prop_trauma_high = {total:g} must not exceed 1"
+            )
+        return self
+
+
+class Caseload(_Group):
+    """Caseload cap and how clients are allocated."""
+
+    cap_per_fte: float = param(
+        30.0, unit="clients/FTE", range=(15.0, 45.0), bounds=(1.0, 200.0), tag="lever",
+        source="Outpatient therapist caseloads of 25-40 (Yanchus et al. 2017; NHS Talking Therapies guidance).",
+        doc="Maximum open cases per full-time clinician.",
+    )
+    vacancy_stretch: float = param(
+        0.3, unit="rel. cap increase", range=(0.0, 0.6), bounds=(0.0, 2.0), tag="lever",
+        source="Assumption: managers let caps stretch when posts are empty (King's Fund 2019, workforce report).",
+        doc="Rise of the cap when the whole rest of the team is absent (scales with the team's absent share).",
+    )
+    trauma_concentration: float = param(
+        0.0, unit="share of high-trauma referrals", range=(0.0, 1.0), tag="lever",
+        source="Trade-off between specialist concentration and rotation (Bride 2007; Sprang et al. 2007).",
+        doc="Share of high-trauma referrals routed to trauma specialists first (0 = rotated evenly).",
+    )
+
+
+class Exposure(_Group):
+    """Trauma exposure and critical incidents."""
+
+    trauma_weight_moderate: float = param(
+        0.4, unit="exposure per client", range=(0.2, 0.6), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: moderate cases expose at a fraction of the rate of high-trauma cases.",
+        doc="Trauma exposure of a moderate-trauma client relative to a high-trauma client.",
+    )
+    reference_trauma_clients: float = param(
+        10.0, unit="high-trauma client-equivalents", range=(8.0, 12.0), bounds=(1.0, 100.0), tag="uncertainty",
+        source="Scale constant: a typical full caseload holds about ten high-trauma client-equivalents.",
+        doc="Trauma-weighted caseload that counts as exposure 1.",
+    )
+    p_incident_per_high_client_week: float = param(
+        0.0004, unit="probability/client/week", range=(0.0001, 0.001), bounds=(0.0, 0.05), tag="uncertainty",
+        source="About half of psychiatrists and a fifth of psychologists lose a patient to suicide (Chemtob 1988).",
+        doc="Weekly chance of a critical incident (client suicide or violence) per high-trauma client.",
+    )
+    incident_sts_shock: float = param(
+        0.15, unit="STS units", range=(0.05, 0.3), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Client suicide produces intrusive symptoms in about half of clinicians (Chemtob et al. 1988).",
+        doc="Immediate rise of STS in the clinician whose client it was (scaled by 1 - STS).",
+    )
+    incident_team_shock: float = param(
+        0.04, unit="STS units", range=(0.0, 0.1), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: team members are affected at about a quarter of the direct shock.",
+        doc="Rise of STS in each team colleague (scaled by 1 - STS).",
+    )
+
+
+class Work(_Group):
+    """Job demands and resources (JD-R)."""
+
+    sustainable_caseload_per_fte: float = param(
+        30.0, unit="clients/FTE", range=(22.0, 38.0), bounds=(1.0, 200.0), tag="uncertainty",
+        source="Caseloads above about 30 are where burnout rises in outpatient settings (Yanchus et al. 2017).",
+        doc="Caseload a full-time clinician experiences as a full load (load = caseload / (this x FTE)).",
+    )
+    admin_burden: float = param(
+        0.35, unit="share of working time", range=(0.15, 0.55), bounds=(0.0, 0.9), tag="lever",
+        source="Clinicians spend about a third of their time on documentation (Sinsky et al. 2016).",
+        doc="Share of time spent on administration and documentation.",
+    )
+    schedule_autonomy: float = param(
+        0.5, unit="0-1 index", range=(0.2, 0.8), bounds=(0.0, 1.0), tag="lever",
+        source="Job control as a resource (Karasek 1979; Bakker & Demerouti 2007).",
+        doc="Control clinicians have over their schedule.",
+    )
+    demand_weight_load: float = param(
+        0.6, unit="demand per unit load", range=(0.4, 0.8), bounds=(0.0, 3.0), tag="uncertainty",
+        source="Workload is the strongest demand correlate of burnout (O'Connor et al. 2018).",
+        doc="Weight of caseload relative to capacity in demands.",
+    )
+    demand_weight_trauma: float = param(
+        0.5, unit="demand per unit exposure", range=(0.2, 0.8), bounds=(0.0, 3.0), tag="uncertainty",
+        source="Emotional demands of trauma work (Sodeke-Gregson et al. 2013).",
+        doc="Weight of trauma exposure in demands.",
+    )
+    demand_weight_admin: float = param(
+        0.6, unit="demand per unit admin share", range=(0.3, 0.9), bounds=(0.0, 3.0), tag="uncertainty",
+        source="Documentation burden predicts burnout (Sinsky et al. 2016).",
+        doc="Weight of administrative burden in demands.",
+    )
+    demand_weight_cover: float = param(
+        0.6, unit="demand per unit absent share", range=(0.3, 1.0), bounds=(0.0, 3.0), tag="uncertainty",
+        source="Covering for vacant posts adds duty work (King's Fund 2019).",
+        doc="Weight of the team's absent share (vacant posts, leave) in demands.",
+    )
+    buffer_strength: float = param(
+        0.6, unit="share of demand buffered", range=(0.3, 0.9), bounds=(0.0, 1.0), tag="uncertainty",
+        source="JD-R buffering hypothesis (Bakker, Demerouti & Euwema 2005).",
+        doc="Share of demands buffered at full resources (strain = demands x (1 - buffer x resources)).",
+    )
+
+
+class Leadership(_Group):
+    """Supportive and compassionate leadership."""
+
+    leader_support: float = param(
+        0.5, unit="0-1 index", range=(0.2, 0.8), bounds=(0.0, 1.0), tag="lever",
+        source="Supportive leadership lowers burnout (Green et al. 2013; West 2021, compassionate leadership).",
+        doc="Mean support given by team leaders.",
+    )
+    leader_support_sd: float = param(
+        0.12, unit="0-1 index", range=(0.0, 0.2), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Assumption: leaders differ; teams vary around the service mean.",
+        doc="Spread of leader support between teams.",
+    )
+    recognition: float = param(
+        0.4, unit="0-1 index", range=(0.1, 0.8), bounds=(0.0, 1.0), tag="lever",
+        source="Recognition and reward as a resource (Maslach & Leiter 2016, areas of worklife).",
+        doc="How often effort and successes are recognised.",
+    )
+
+
+class Supervision(_Group):
+    """Reflective supervision."""
+
+    sessions_per_month: float = param(
+        1.0, unit="sessions/month", range=(0.0, 4.0), bounds=(0.0, 8.0), tag="lever",
+        source="Monthly clinical supervision is common; reflective models recommend more (Gunn et al. 2021).",
+        doc="Supervision sessions per supervised clinician per month.",
+    )
+    reflective_quality: float = param(
+        0.5, unit="0-1 index", range=(0.1, 0.9), bounds=(0.0, 1.0), tag="lever",
+        source="Reflective rather than case-management supervision protects against STS (Knight 2013).",
+        doc="Share of supervision time that is reflective rather than administrative.",
+    )
+    coverage: float = param(
+        0.7, unit="share of clinicians", range=(0.3, 1.0), bounds=(0.0, 1.0), tag="lever",
+        source="Assumption: not all clinicians get regular supervision in practice.",
+        doc="Share of clinicians receiving regular supervision.",
+    )
+    sts_protection: float = param(
+        0.4, unit="rel. reduction at full supervision", range=(0.2, 0.6), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Supervision moderates STS (Bride et al. 2007; Knight 2013).",
+        doc="Reduction of STS accrual at full supervision intensity.",
+    )
+
+
+class Peers(_Group):
+    """Peer network and emotional contagion."""
+
+    cross_team_ties: float = param(
+        2.0, unit="ties/clinician", range=(0.0, 6.0), bounds=(0.0, 50.0), tag="lever",
+        source="Assumption: a few colleagues outside the own team (peer networks, Hargreaves 2013).",
+        doc="Mean number of peer ties to clinicians in other teams.",
+    )
+    psych_safety: float = param(
+        0.5, unit="0-1 index", range=(0.2, 0.8), bounds=(0.0, 1.0), tag="lever",
+        source="Team psychological safety enables support seeking (Edmondson 1999).",
+        doc="Mean psychological safety of teams (how usable peer support is).",
+    )
+    psych_safety_sd: float = param(
+        0.12, unit="0-1 index", range=(0.0, 0.2), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Assumption: teams vary around the service mean.",
+        doc="Spread of psychological safety between teams.",
+    )
+    contagion_rate: float = param(
+        0.02, unit="/week", range=(0.0, 0.05), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Burnout crossover between colleagues (Bakker, Le Blanc & Schaufeli 2005).",
+        doc="Weekly pull of a clinician's burnout towards the mean of their peers.",
+    )
+
+
+class Burnout(_Group):
+    """Burnout: JD-R health impairment, COR loss spiral, self-efficacy vulnerability."""
+
+    rate_gain: float = param(
+        0.014, unit="/week per unit strain", range=(0.007, 0.025), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Burnout builds over months (Maslach & Leiter 2016); chosen for a half-life of ~3 months.",
+        doc="Weekly accrual of burnout per unit of strain.",
+    )
+    rate_recovery: float = param(
+        0.025, unit="/week", range=(0.01, 0.05), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Recovery through detachment (Sonnentag & Fritz 2007).",
+        doc="Weekly recovery from burnout at average detachment.",
+    )
+    se_vulnerability: float = param(
+        1.0, unit="rel. increase per unit SE below 0.5", range=(0.3, 2.0), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Low self-efficacy predicts later burnout (Shoji et al. 2016, meta-analysis).",
+        doc="Extra burnout accrual per unit of last week's self-efficacy below 0.5.",
+    )
+    cor_spiral: float = param(
+        1.0, unit="rel. increase at empty reserves", range=(0.3, 2.0), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Conservation of Resources loss spirals (Hobfoll 1989; Hobfoll et al. 2018).",
+        doc="Extra burnout accrual when personal reserves are fully depleted (linear below the threshold).",
+    )
+    reserve_threshold: float = param(
+        0.35, unit="reserve level", range=(0.2, 0.5), bounds=(0.01, 1.0), tag="uncertainty",
+        source="Assumption: losses accelerate once reserves fall below about a third.",
+        doc="Reserve level below which the loss spiral starts.",
+    )
+    rate_reserves: float = param(
+        0.05, unit="/week", range=(0.02, 0.1), bounds=(0.0, 1.0), tag="uncertainty",
+        source="COR: resources are gained and lost over weeks (Hobfoll 2001).",
+        doc="Weekly rate at which personal reserves follow resources and strain.",
+    )
+    vulnerability_sd: float = param(
+        0.7, unit="log-sd", range=(0.4, 0.9), bounds=(0.0, 1.5), tag="uncertainty",
+        source="Personality explains a large share of burnout variance (Alarcon et al. 2009).",
+        doc="Log-normal spread of individual vulnerability (multiplies burnout and STS accrual).",
+    )
+    noise_sd: float = param(
+        0.09, unit="per week", range=(0.05, 0.12), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Life events outside work; sets the week-to-week spread of states.",
+        doc="Weekly idiosyncratic shock to every latent state (scaled by sqrt(x(1-x))).",
+    )
+
+
+class Sts(_Group):
+    """Secondary traumatic stress: Figley's compassion-stress pathway."""
+
+    rate_gain: float = param(
+        0.014, unit="/week per unit exposure", range=(0.007, 0.025), bounds=(0.0, 2.0), tag="uncertainty",
+        source="Figley (1995) compassion-stress model; exposure dose-response (Bride 2007).",
+        doc="Weekly accrual of STS per unit trauma exposure.",
+    )
+    rate_recovery: float = param(
+        0.05, unit="/week", range=(0.02, 0.1), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Figley (1995): disengagement and satisfaction relieve compassion stress.",
+        doc="Weekly recovery from STS at average detachment.",
+    )
+    rel_trauma_history: float = param(
+        1.3, unit="multiplier", range=(1.0, 1.6), bounds=(0.5, 3.0), tag="uncertainty",
+        source="Own trauma history raises STS risk (Hensel et al. 2015, meta-analysis).",
+        doc="STS accrual of clinicians with their own trauma history relative to others.",
+    )
+    p_trauma_history: float = param(
+        0.35, unit="share of clinicians", range=(0.2, 0.6), bounds=(0.0, 1.0), tag="uncertainty",
+        source="A third or more of therapists report their own trauma history (Elliott & Guy 1993).",
+        doc="Share of clinicians with their own trauma history.",
+    )
+    ei_protection: float = param(
+        0.3, unit="rel. change per unit EI", range=(0.1, 0.5), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Emotional intelligence protects against compassion fatigue (Zeidner et al. 2013).",
+        doc="Reduction of STS accrual per unit of emotional intelligence above 0.5.",
+    )
+
+
+class Satisfaction(_Group):
+    """Compassion satisfaction: successes, recognition, vicarious resilience, growth."""
+
+    rate: float = param(
+        0.03, unit="/week", range=(0.015, 0.05), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Chosen for changes over months (Stamm 2010).",
+        doc="Weekly rate at which CS moves between its gains and losses.",
+    )
+    w_meaning: float = param(
+        1.15, unit="gain weight", range=(0.7, 1.5), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Meaning of helping work as the base of CS (Stamm 2010).",
+        doc="Baseline CS gain from meaningful work.",
+    )
+    w_mastery: float = param(
+        0.5, unit="gain weight", range=(0.2, 0.8), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Client progress is the main source of CS (Stamm 2010; Radey & Figley 2007).",
+        doc="CS gain per unit of recent success share (recoveries among ended episodes).",
+    )
+    w_recognition: float = param(
+        0.4, unit="gain weight", range=(0.1, 0.7), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Recognition and reward (Maslach & Leiter 2016).",
+        doc="CS gain per unit of recognition received.",
+    )
+    w_vicarious_resilience: float = param(
+        0.3, unit="gain per trauma-weighted recovery/week", range=(0.1, 0.6), bounds=(0.0, 5.0),
+        tag="uncertainty",
+        source="Vicarious resilience from witnessing trauma recovery (Hernandez, Gangsei & Engstrom 2007).",
+        doc="CS gain per trauma-weighted client recovery per week (smoothed).",
+    )
+    w_growth: float = param(
+        0.4, unit="gain weight", range=(0.1, 0.8), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Vicarious post-traumatic growth raises satisfaction (Arnold et al. 2005).",
+        doc="CS gain per unit of post-traumatic growth.",
+    )
+    loss_base: float = param(
+        0.3, unit="loss weight", range=(0.1, 0.5), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Calibrated to the ProQOL CS norm (Stamm 2010).",
+        doc="Baseline CS loss (habituation).",
+    )
+    w_bo_erosion: float = param(
+        1.8, unit="loss per unit BO", range=(1.0, 2.5), bounds=(0.0, 5.0), tag="uncertainty",
+        source="BO and CS correlate about -0.5 to -0.6 (Stamm 2010).",
+        doc="CS loss per unit of burnout.",
+    )
+    w_sts_erosion: float = param(
+        0.4, unit="loss per unit STS", range=(0.1, 0.8), bounds=(0.0, 5.0), tag="uncertainty",
+        source="STS and CS correlate weakly negatively (Stamm 2010).",
+        doc="CS loss per unit of STS.",
+    )
+
+
+class SelfEfficacy(_Group):
+    """Self-efficacy from Bandura's four sources."""
+
+    rate: float = param(
+        0.02, unit="/week", range=(0.01, 0.04), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Self-efficacy changes over months of practice (Bandura 1997).",
+        doc="Weekly rate at which self-efficacy moves between its gains and losses.",
+    )
+    w_mastery: float = param(
+        0.6, unit="gain weight", range=(0.3, 1.0), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Mastery experience, the strongest source (Bandura 1977).",
+        doc="Gain per unit of recent success share.",
+    )
+    w_vicarious: float = param(
+        0.25, unit="gain weight", range=(0.1, 0.5), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Vicarious experience of similar others' success (Bandura 1977).",
+        doc="Gain per unit of peers' mean success share.",
+    )
+    w_persuasion: float = param(
+        0.4, unit="gain weight", range=(0.1, 0.8), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Verbal persuasion: supervision and leader feedback (Bandura 1977).",
+        doc="Gain per unit of supervision and leader support (their mean).",
+    )
+    w_growth: float = param(
+        0.3, unit="gain weight", range=(0.0, 0.6), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Post-traumatic growth includes a stronger sense of competence (Tedeschi & Calhoun 2004).",
+        doc="Gain per unit of post-traumatic growth.",
+    )
+    w_failure: float = param(
+        0.6, unit="loss weight", range=(0.3, 1.0), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Mastery failures lower efficacy (Bandura 1977).",
+        doc="Loss per unit of recent failure share (drop-outs among ended episodes).",
+    )
+    w_affective: float = param(
+        0.8, unit="loss weight", range=(0.3, 1.5), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Physiological and affective states (Bandura 1977): exhaustion is read as incapacity.",
+        doc="Loss per unit of the mean of burnout and STS.",
+    )
+    loss_base: float = param(
+        0.1, unit="loss weight", range=(0.0, 0.3), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Calibration constant: keeps experienced clinicians' efficacy below the ceiling.",
+        doc="Baseline self-efficacy loss.",
+    )
+    new_hire_mean: float = param(
+        0.4, unit="0-1 SE", range=(0.3, 0.55), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Early-career clinicians report lower self-efficacy (Rodolfa et al. 2005 on trainees).",
+        doc="Mean self-efficacy of a new hire.",
+    )
+
+
+class Growth(_Group):
+    """Post-traumatic growth (vicarious)."""
+
+    rate_gain: float = param(
+        0.02, unit="/week per unit exposure x support", range=(0.005, 0.04), bounds=(0.0, 1.0),
+        tag="uncertainty",
+        source="Vicarious PTG with support (Tedeschi & Calhoun 2004; Arnold et al. 2005; Manning-Jones 2015).",
+        doc="Weekly growth per unit exposure times support above the threshold.",
+    )
+    support_threshold: float = param(
+        0.3, unit="0-1 support", range=(0.1, 0.5), bounds=(0.0, 0.99), tag="uncertainty",
+        source="Growth needs processing with support (Manning-Jones et al. 2015).",
+        doc="Support (mean of supervision, leader and peer support) above which exposure yields growth.",
+    )
+    rate_decay: float = param(
+        0.005, unit="/week", range=(0.002, 0.01), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: growth fades slowly over years without new processing.",
+        doc="Weekly fading of growth.",
+    )
+
+
+class Absence(_Group):
+    """Strain-related sick leave."""
+
+    p_leave_max_week: float = param(
+        0.02, unit="probability/week", range=(0.01, 0.04), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Burnout predicts long sickness absence (Ahola et al. 2008).",
+        doc="Weekly chance of going on sick leave at very high burnout.",
+    )
+    bo_half_max: float = param(
+        0.55, unit="BO", range=(0.45, 0.7), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: sick leave concentrates in the high-burnout band.",
+        doc="Burnout at which the leave chance is half its maximum (logistic).",
+    )
+    bo_slope: float = param(
+        0.08, unit="BO", range=(0.04, 0.15), bounds=(0.001, 1.0), tag="uncertainty",
+        source="Assumption.",
+        doc="Logistic scale of the leave chance in burnout units.",
+    )
+    mean_leave_weeks: float = param(
+        4.0, unit="weeks", range=(2.0, 10.0), bounds=(1.0, 52.0), tag="uncertainty",
+        source="Stress-related absences last weeks to months (Ahola et al. 2008).",
+        doc="Mean duration of a sick-leave episode (geometric).",
+    )
+    rel_recovery_on_leave: float = param(
+        2.0, unit="multiplier", range=(1.5, 3.0), bounds=(1.0, 10.0), tag="uncertainty",
+        source="Detachment during absence speeds recovery (Sonnentag & Fritz 2007).",
+        doc="Burnout and STS recovery on leave relative to at work.",
+    )
+
+
+class Turnover(_Group):
+    """Two-stage turnover: intention, then leaving."""
+
+    rate_intention: float = param(
+        0.03, unit="/week", range=(0.015, 0.06), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Turnover intention follows job attitudes within months (Mobley 1977).",
+        doc="Weekly rate at which intention moves between its drivers.",
+    )
+    w_bo: float = param(
+        1.2, unit="gain weight", range=(0.6, 2.0), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Burnout is the strongest predictor of intention to leave (Scanlan & Still 2019).",
+        doc="Intention gain per unit burnout.",
+    )
+    w_sts: float = param(
+        0.5, unit="gain weight", range=(0.2, 1.0), bounds=(0.0, 5.0), tag="uncertainty",
+        source="STS predicts intention to leave (Bride & Kintzle 2011).",
+        doc="Intention gain per unit STS.",
+    )
+    w_cs: float = param(
+        0.8, unit="loss weight", range=(0.4, 1.2), bounds=(0.0, 5.0), tag="uncertainty",
+        source="CS protects retention (Stamm 2010; Bride & Kintzle 2011).",
+        doc="Intention loss per unit CS.",
+    )
+    w_leader: float = param(
+        0.6, unit="loss weight", range=(0.2, 1.0), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Supportive leadership lowers turnover (Green et al. 2013; Hom et al. 2017).",
+        doc="Intention loss per unit leader support.",
+    )
+    intention_threshold: float = param(
+        0.3, unit="intention", range=(0.2, 0.45), bounds=(0.0, 0.99), tag="uncertainty",
+        source="Intention is necessary but not sufficient for leaving (Mobley 1977; Griffeth et al. 2000).",
+        doc="Intention above which a clinician may give notice.",
+    )
+    p_quit_week: float = param(
+        0.08, unit="probability/week", range=(0.04, 0.15), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Calibrated to ~30% annual turnover in behavioural health (Brabson et al. 2020).",
+        doc="Weekly chance of giving notice at full intention (linear above the threshold).",
+    )
+    p_other_week: float = param(
+        0.0012, unit="probability/week", range=(0.0005, 0.002), bounds=(0.0, 0.1), tag="uncertainty",
+        source="Retirement, relocation and family reasons: about 6% a year irrespective of attitudes.",
+        doc="Weekly chance of leaving for reasons unrelated to the job.",
+    )
+    notice_weeks: int = param(
+        4, unit="weeks", range=(2, 8), bounds=(0, 26), tag="uncertainty",
+        source="Common notice period of one month.",
+        doc="Weeks worked between giving notice and leaving.",
+    )
+
+
+class Hiring(_Group):
+    """Filling vacant posts."""
+
+    mean_delay_weeks: float = param(
+        12.0, unit="weeks", range=(4.0, 26.0), bounds=(1.0, 104.0), tag="lever",
+        source="Time to fill behavioural-health posts of about 2-4 months (NHS vacancy statistics).",
+        doc="Mean time from a post falling vacant to the new hire starting (Poisson, at least 1 week).",
+    )
+
+
+class Measurement(_Group):
+    """ProQOL-5 survey."""
+
+    survey_interval_weeks: int = param(
+        13, unit="weeks", range=(4, 52), bounds=(1, 520), tag="lever",
+        source="Quarterly pulse surveys are common; ProQOL covers the last 30 days (Stamm 2010).",
+        doc="Weeks between ProQOL surveys (a survey runs at week 0 and every interval after).",
+    )
+    item_noise_sd: float = param(
+        0.7, unit="item points", range=(0.4, 1.0), bounds=(0.0, 3.0), tag="uncertainty",
+        source="Subscale alphas of 0.75-0.88 (Stamm 2010) imply item noise of roughly half a point.",
+        doc="Standard deviation of item-level response noise before rounding.",
+    )
+
+
+class Parameters(BaseModel):
+    """All parameters of the workforce model, nested by concern.
+
+    Frozen and strict: unknown keys raise, values are checked against their bounds. Use
+    :meth:`with_overrides` to derive a new object from flat dotted names.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    service: Service = Service()
+    clients: Clients = Clients()
+    caseload: Caseload = Caseload()
+    exposure: Exposure = Exposure()
+    work: Work = Work()
+    leadership: Leadership = Leadership()
+    supervision: Supervision = Supervision()
+    peers: Peers = Peers()
+    burnout: Burnout = Burnout()
+    sts: Sts = Sts()
+    satisfaction: Satisfaction = Satisfaction()
+    self_efficacy: SelfEfficacy = SelfEfficacy()
+    growth: Growth = Growth()
+    absence: Absence = Absence()
+    turnover: Turnover = Turnover()
+    hiring: Hiring = Hiring()
+    measurement: Measurement = Measurement()
+
+    # ---------------------------------------------------------------------------------------------------------
+    @classmethod
+    def specs(cls) -> list[FieldSpec]:
+        """Metadata of every parameter, in declaration order."""
+        return list(_SPECS.values())
+
+    @classmethod
+    def spec(cls, name: str) -> FieldSpec:
+        """Metadata of one parameter by dotted name.
+
+        Raises:
+            ParameterError: the name is unknown (with the closest valid names).
+        """
+        try:
+            return _SPECS[name]
+        except KeyError:
+            raise ParameterError([_unknown_message(name)]) from None
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """All dotted parameter names."""
+        return list(_SPECS)
+
+    def get(self, name: str) -> Any:
+        """Value of a parameter by dotted name."""
+        group, field = self.spec(name).path
+        return getattr(getattr(self, group), field)
+
+    def flat(self) -> dict[str, Any]:
+        """All values as ``{dotted name: value}``."""
+        return {name: self.get(name) for name in _SPECS}
+
+    def with_overrides(self, overrides: Mapping[str, Any] | None = None, *, context: str = "",
+                       **kw: Any) -> Parameters:
+        """Return a copy with some values replaced.
+
+        Args:
+            overrides: ``{dotted name: value}``; nested dicts (``{"supervision": {"coverage": 1}}``) work too.
+            context: prefix for error messages (for example the scenario file name).
+            **kw: more overrides (dotted names work as keyword strings: ``**{"a.b": 1}``).
+
+        Returns:
+            A new validated :class:`Parameters`.
+
+        Raises:
+            ParameterError: an unknown name, a wrong type or a value out of bounds; the message names each
+                field, its value and the allowed range.
+        """
+        items = dict(_flatten(overrides or {}))
+        items.update(_flatten(kw))
+        problems = [_unknown_message(k) for k in items if k not in _SPECS]
+        if problems:
+            raise ParameterError(problems, context)
+        nested = self.model_dump()
+        for key, value in items.items():
+            group, field = _SPECS[key].path
+            nested[group][field] = value
+        return Parameters.validate_nested(nested, context=context)
+
+    @classmethod
+    def validate_nested(cls, data: Mapping[str, Any], *, context: str = "") -> Parameters:
+        """Validate a nested mapping (as read from a file) into :class:`Parameters`.
+
+        Raises:
+            ParameterError: with one readable line per problem.
+        """
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise ParameterError(_explain(exc, data), context) from None
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """Metadata of one parameter.
+
+    Attributes:
+        name: dotted name (``group.field``).
+        path: (group, field).
+        default: default value.
+        type: ``int`` or ``float``.
+        unit: unit of the value.
+        range: plausible (low, high) for sensitivity analysis.
+        bounds: accepted (low, high).
+        tag: ``"lever"`` or ``"uncertainty"``.
+        source: evidence or rationale.
+        doc: meaning.
+        group_doc: the docstring of the group.
+    """
+
+    name: str
+    path: tuple[str, str]
+    default: Any
+    type: type
+    unit: str
+    range: tuple[float, float]
+    bounds: tuple[float, float]
+    tag: str
+    source: str
+    doc: str
+    group_doc: str
+
+
+def _collect_specs() -> dict[str, FieldSpec]:
+    specs: dict[str, FieldSpec] = {}
+    for group, ginfo in Parameters.model_fields.items():
+        gcls = ginfo.annotation
+        for field, finfo in gcls.model_fields.items():
+            extra = finfo.json_schema_extra or {}
+            lo = hi = None
+            for m in finfo.metadata:
+                lo = getattr(m, "ge", lo) if getattr(m, "ge", None) is not None else lo
+                hi = getattr(m, "le", hi) if getattr(m, "le", None) is not None else hi
+            specs[f"{group}.{field}"] = FieldSpec(
+                name=f"{group}.{field}", path=(group, field), default=finfo.default,
+                type=finfo.annotation, unit=extra["unit"], range=tuple(extra["range"]), bounds=(lo, hi),
+                tag=extra["tag"], source=extra["source"], doc=finfo.description or "",
+                group_doc=(gcls.__doc__ or "").strip().splitlines()[0],
+            )
+    return specs
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            yield from _flatten(value, name + ".")
+        else:
+            yield name, value
+
+
+def _unknown_message(name: str) -> str:
+    close = difflib.get_close_matches(name, list(_SPECS), n=1, cutoff=0.6)
+    if not close:  # a typo in the field part only: compare within the group
+        group, _, field = name.partition(".")
+        fields = [n.partition(".")[2] for n in _SPECS if n.startswith(group + ".")]
+        near = difflib.get_close_matches(field, fields, n=1, cutoff=0.5)
+        close = [f"{group}.{near[0]}"] if near else []
+    hint = f"; did you mean '{close[0]}'?" if close else "; see `resilience parameters` or docs/ODD.md"
+    return f"unknown parameter '{name}'{hint}"
+
+
+def _describe_allowed(spec: FieldSpec) -> str:
+    lo, hi = spec.bounds
+    kind = "a whole number" if spec.type is int else "a number"
+    return f"{kind} from {_fmt(lo)} to {_fmt(hi)} ({spec.unit})"
+
+
+def _fmt(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
+def _explain(exc: ValidationError, data: Mapping[str, Any]) -> list[str]:
+    lines: list[str] = []
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"]]
+        name = ".".join(loc)
+        value = err.get("input")
+        if err["type"] == "extra_forbidden":
+            lines.append(_unknown_message(name))
+            continue
+        spec = _SPECS.get(name)
+        if spec is None:  # a cross-field check inside a group
+            msg = err["msg"].removeprefix("Value error, ")
+            lines.append(msg)
+            continue
+        lines.append(f"{name} = {value!r} is not allowed: {err['msg'].lower()}; "
+                     f"allowed: {_describe_allowed(spec)}")
+    return lines
+
+
+_SPECS: dict[str, FieldSpec] = _collect_specs()

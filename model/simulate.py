@@ -1,0 +1,62 @@
+"""``simulate()``: one run as a picklable top-level function, for runners, SALib and other tools."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .outcomes import summarise
+from .parameters import Parameters
+from .workforce import WorkforceModel
+
+
+@dataclass
+class RunResult:
+    """Result of one run.
+
+    Attributes:
+        weekly: one row per recorded week (``week`` 0 is the state at the end of the burn-in), one column per
+            registered outcome.
+        summary: run summary (see :func:`model.outcomes.summarise`) plus ``seed`` and ``weeks``.
+        params: the parameters the run used.
+        seed: the root seed.
+    """
+
+    weekly: pd.DataFrame
+    summary: dict[str, float]
+    params: Parameters
+    seed: int
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def simulate(params: Parameters | Mapping[str, Any] | None = None, seed: int = 0, weeks: int = 260, *,
+             burn_in_weeks: int = 52, eval_start_week: int = 0) -> RunResult:
+    """Run the model for ``weeks`` recorded weeks after a burn-in and summarise it.
+
+    Args:
+        params: a :class:`Parameters`, a mapping of dotted overrides on the defaults, or None for defaults.
+        seed: root seed.
+        weeks: recorded weeks after the burn-in.
+        burn_in_weeks: unrecorded weeks before week 0.
+        eval_start_week: first week of the summary's evaluation window.
+
+    Returns:
+        :class:`RunResult`.
+    """
+    if not isinstance(weeks, int) or weeks < 1:
+        raise ValueError(f"weeks must be a positive integer, got {weeks!r}")
+    if not isinstance(params, Parameters):
+        params = Parameters().with_overrides(params or {})
+    m = WorkforceModel(params, rng=seed, burn_in_weeks=burn_in_weeks)
+    for _ in range(weeks):
+        m.step()
+    weekly = m.datacollector.get_model_vars_dataframe()
+    weekly.insert(0, "week", range(len(weekly)))
+    weekly = weekly.reset_index(drop=True)
+    summary = summarise(weekly, eval_start_week)
+    summary["seed"] = seed
+    summary["weeks"] = weeks
+    return RunResult(weekly=weekly, summary=summary, params=params, seed=seed)

@@ -1,0 +1,160 @@
+"""Clinician and team state as arrays: one element per budgeted post (slot).
+
+A slot holds at most one clinician. When a clinician leaves, the slot is vacant until a new hire starts in
+it and its arrays are redrawn. Mesa agents (:mod:`model.agents`) are views onto these arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from .parameters import Parameters
+
+VACANT, ACTIVE, ON_LEAVE = 0, 1, 2
+NO_NOTICE = -1
+
+#: latent states in [0, 1] that get weekly noise, in the order of the noise draws
+NOISY_STATES = ("se", "cs", "bo", "sts", "intention")
+
+
+@dataclass
+class Workforce:
+    """State of every post, as parallel arrays indexed by slot.
+
+    Attributes:
+        status: VACANT, ACTIVE or ON_LEAVE (int8).
+        notice_left: weeks of notice left, NO_NOTICE if none given (int16).
+        hire_week: week the next hire starts, for vacant slots (int32).
+        weeks_in_post: tenure in the post (weeks).
+        team: team index of the post.
+        se: self-efficacy (0-1).
+        cs: compassion satisfaction (0-1).
+        bo: burnout (0-1).
+        sts: secondary traumatic stress (0-1).
+        intention: turnover intention (0-1).
+        reserves: personal resource reserves, COR (0-1).
+        growth: vicarious post-traumatic growth (0-1).
+        mastery: smoothed share of ended episodes that were recoveries (0-1).
+        vicarious_resilience: smoothed trauma-weighted recoveries per week (clients).
+        ei: emotional intelligence trait (0-1).
+        trauma_history: own trauma history (bool).
+        vulnerability: individual vulnerability multiplier (log-normal, mean 1).
+        fte: full-time equivalent.
+        specialist: trauma specialist (bool).
+        u_supervision: fixed uniform draw; supervised when below the coverage lever (common random numbers).
+        caseload: open cases by trauma level, shape (3, n) (int64; row per level, low/moderate/high).
+        exposure, demand, resource, strain: this week's JD-R quantities.
+        recoveries, dropouts: episodes ended this week, shape (3, n).
+        latent: block of shape (5, n) whose rows are ``se, cs, bo, sts, intention`` (those attributes are
+            views of its rows, so the weekly noise is one vectorised call; always assign them in place).
+    """
+
+    status: np.ndarray
+    notice_left: np.ndarray
+    hire_week: np.ndarray
+    weeks_in_post: np.ndarray
+    team: np.ndarray
+    se: np.ndarray
+    cs: np.ndarray
+    bo: np.ndarray
+    sts: np.ndarray
+    intention: np.ndarray
+    reserves: np.ndarray
+    growth: np.ndarray
+    mastery: np.ndarray
+    vicarious_resilience: np.ndarray
+    ei: np.ndarray
+    trauma_history: np.ndarray
+    vulnerability: np.ndarray
+    fte: np.ndarray
+    specialist: np.ndarray
+    u_supervision: np.ndarray
+    caseload: np.ndarray
+    exposure: np.ndarray
+    demand: np.ndarray
+    resource: np.ndarray
+    strain: np.ndarray
+    recoveries: np.ndarray
+    dropouts: np.ndarray
+    latent: np.ndarray
+
+    @classmethod
+    def empty(cls, n: int, team: np.ndarray) -> Workforce:
+        """All slots vacant, all numbers zero."""
+        f = {fl.name: np.zeros(n) for fl in fields(cls)}
+        f.update(
+            status=np.zeros(n, np.int8), notice_left=np.full(n, NO_NOTICE, np.int16),
+            hire_week=np.zeros(n, np.int32), weeks_in_post=np.zeros(n, np.int32), team=team.astype(np.int32),
+            trauma_history=np.zeros(n, bool), specialist=np.zeros(n, bool),
+            caseload=np.zeros((3, n), np.int64), recoveries=np.zeros((3, n), np.int64),
+            dropouts=np.zeros((3, n), np.int64),
+        )
+        latent = np.zeros((len(NOISY_STATES), n))
+        f["latent"] = latent
+        for k, name in enumerate(NOISY_STATES):
+            f[name] = latent[k]
+        return cls(**f)
+
+    @property
+    def n(self) -> int:
+        """Number of slots (budgeted posts)."""
+        return self.status.shape[0]
+
+    def nbytes(self) -> int:
+        """Memory held by the arrays."""
+        arrays = [getattr(self, fl.name) for fl in fields(self)]
+        return sum(a.nbytes for a in arrays if a.base is None)
+
+
+def _beta(rng: np.random.Generator, mean: float, sd: float, size: int) -> np.ndarray:
+    """Beta draws with a given mean and standard deviation."""
+    k = mean * (1 - mean) / sd**2 - 1
+    return rng.beta(mean * k, (1 - mean) * k, size)
+
+
+def draw_clinicians(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.random.Generator, *,
+                    new_hire: bool) -> None:
+    """Fill slots ``idx`` with newly drawn clinicians (in place).
+
+    Established staff (at the start of a run) get states drawn near the published ProQOL norms, which the
+    burn-in then lets settle; new hires start with lower self-efficacy, neutral satisfaction, low burnout and
+    STS, no turnover intention and no caseload.
+
+    The number and order of draws is fixed for a given ``len(idx)``, so the stream stays aligned.
+    """
+    k = idx.size
+    if k == 0:
+        return
+    u = rng.random((k, 4))
+    ws.ei[idx] = _beta(rng, 0.5, 0.15, k)
+    ws.trauma_history[idx] = u[:, 0] < p.sts.p_trauma_history
+    sd = p.burnout.vulnerability_sd
+    ws.vulnerability[idx] = rng.lognormal(-0.5 * sd**2, sd, k) if sd > 0 else 1.0
+    ws.fte[idx] = np.where(u[:, 1] < p.service.prop_part_time, p.service.part_time_fte, 1.0)
+    ws.specialist[idx] = u[:, 2] < p.service.prop_trauma_specialist
+    ws.u_supervision[idx] = u[:, 3]
+    if new_hire:
+        ws.se[idx] = _beta(rng, p.self_efficacy.new_hire_mean, 0.1, k)
+        ws.cs[idx] = _beta(rng, 0.65, 0.1, k)
+        ws.bo[idx] = _beta(rng, 0.2, 0.08, k)
+        ws.sts[idx] = _beta(rng, 0.1, 0.06, k)
+        ws.intention[idx] = 0.1
+        ws.reserves[idx] = 0.6
+        ws.growth[idx] = 0.0
+        ws.weeks_in_post[idx] = 0
+    else:
+        ws.se[idx] = _beta(rng, 0.6, 0.12, k)
+        ws.cs[idx] = _beta(rng, 0.69, 0.14, k)
+        ws.bo[idx] = _beta(rng, 0.32, 0.12, k)
+        ws.sts[idx] = _beta(rng, 0.17, 0.1, k)
+        ws.intention[idx] = _beta(rng, 0.3, 0.12, k)
+        ws.reserves[idx] = _beta(rng, 0.5, 0.12, k)
+        ws.growth[idx] = _beta(rng, 0.1, 0.06, k)
+        ws.weeks_in_post[idx] = rng.geometric(1.0 / 200.0, k)
+    ws.mastery[idx] = 0.7
+    ws.vicarious_resilience[idx] = 0.0 if new_hire else 0.4
+    ws.caseload[:, idx] = 0
+    ws.status[idx] = ACTIVE
+    ws.notice_left[idx] = NO_NOTICE
