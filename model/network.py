@@ -3,7 +3,8 @@
 Posts are grouped into teams of ``team_size_min`` to ``team_size_max`` posts. Everyone in a team is tied to
 everyone else in it (team ties); on top, a random graph of cross-team ties is drawn with networkx
 (``gnm_random_graph``, ties inside a team dropped). Ties belong to posts: a new hire takes over the ties of
-the post they fill. The network is held as a symmetric CSR matrix for the weekly update.
+the post they fill. The weekly update uses team membership for the team ties (a clique needs no matrix) and
+a CSR matrix for the cross-team ties; :func:`peer_network` builds the whole network as one matrix.
 """
 
 from __future__ import annotations
@@ -36,38 +37,47 @@ def team_of_post(sizes: np.ndarray) -> np.ndarray:
     return np.repeat(np.arange(sizes.size), sizes).astype(np.int32)
 
 
-def peer_network(rng: np.random.Generator, team: np.ndarray, cross_team_ties: float) -> sp.csr_matrix:
-    """Symmetric 0/1 adjacency of team ties plus random cross-team ties.
+def cross_team_ties(rng: np.random.Generator, team: np.ndarray, ties_per_post: float) -> sp.csr_matrix:
+    """Random cross-team ties: an Erdos-Renyi G(n, m) graph from networkx with ties inside a team dropped.
 
     Args:
         rng: the initialisation stream (seeds networkx).
-        team: team index per post (posts of a team contiguous).
-        cross_team_ties: mean cross-team ties per post.
+        team: team index per post.
+        ties_per_post: mean cross-team ties per post (m = n * ties / 2 edges before dropping).
 
     Returns:
-        CSR matrix (n, n), float32 ones, no self-loops.
+        symmetric CSR matrix (n, n) of float ones, no self-loops.
 
     References:
-        Team cliques with random bridging ties, a common stylised structure of organisational networks
-        (Hargreaves et al. 2013 on peer networks; Erdos-Renyi G(n, m) via networkx).
+        Team cliques bridged by random ties, a stylised organisational network (Hargreaves et al. 2013 on
+        peer networks); G(n, m) via ``networkx.gnm_random_graph``.
     """
+    n = team.size
+    n_cross = min(int(round(n * ties_per_post / 2)), n * (n - 1) // 2)
+    rows = cols = np.zeros(0, dtype=np.int64)
+    if n_cross > 0:
+        g = nx.gnm_random_graph(n, n_cross, seed=int(rng.integers(2**31 - 1)))
+        e = np.array(g.edges(), dtype=np.int64).reshape(-1, 2)
+        e = e[team[e[:, 0]] != team[e[:, 1]]]
+        rows, cols = np.concatenate([e[:, 0], e[:, 1]]), np.concatenate([e[:, 1], e[:, 0]])
+    return sp.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(n, n))
+
+
+def team_ties(team: np.ndarray) -> sp.csr_matrix:
+    """Symmetric 0/1 matrix tying every post to every other post of its team (teams are cliques)."""
     n = team.size
     sizes = np.bincount(team)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    # team cliques without materialising a graph object: each post ties to every other post of its team
-    rows = np.repeat(np.arange(n), sizes[team])
-    offsets = np.arange(rows.size) - np.repeat(np.cumsum(sizes[team]) - sizes[team], sizes[team])
+    per_post = sizes[team]
+    rows = np.repeat(np.arange(n), per_post)
+    offsets = np.arange(rows.size) - np.repeat(np.cumsum(per_post) - per_post, per_post)
     cols = starts[team[rows]] + offsets
     keep = rows != cols
-    rows, cols = rows[keep], cols[keep]
-    n_cross = int(round(n * cross_team_ties / 2))
-    if n_cross > 0 and n > 1:
-        g = nx.gnm_random_graph(n, min(n_cross, n * (n - 1) // 2), seed=int(rng.integers(2**31 - 1)))
-        e = np.array(g.edges(), dtype=np.int64).reshape(-1, 2)
-        e = e[team[e[:, 0]] != team[e[:, 1]]]
-        rows = np.concatenate([rows, e[:, 0], e[:, 1]])
-        cols = np.concatenate([cols, e[:, 1], e[:, 0]])
-    adj = sp.csr_matrix((np.ones(rows.size, np.float32), (rows, cols)), shape=(n, n))
-    adj.sum_duplicates()
+    return sp.csr_matrix((np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(n, n))
+
+
+def peer_network(team: np.ndarray, cross: sp.csr_matrix) -> sp.csr_matrix:
+    """The whole peer network: team ties plus cross-team ties (0/1, symmetric)."""
+    adj = (team_ties(team) + cross).tocsr()
     adj.data[:] = 1.0
     return adj

@@ -159,9 +159,13 @@ def episode_endings(rng: np.random.Generator, caseload: np.ndarray, p_recovery: 
     References:
         Competing-risks discharge of therapy episodes (Saxon et al. 2017; Swift & Greenberg 2012).
     """
-    p_end = p_recovery + p_dropout
-    ended = rng.binomial(caseload, np.minimum(p_end, 1.0))
-    rec = rng.binomial(ended, p_recovery / np.maximum(p_end, 1e-12))
+    p_end = np.minimum(p_recovery + p_dropout, 1.0)
+    ended = rng.binomial(caseload, p_end)
+    # most cells end nothing in a week: split only the cells that ended something
+    idx = np.flatnonzero(ended)
+    share = np.broadcast_to(p_recovery, caseload.shape).ravel()[idx] / p_end.ravel()[idx]
+    rec = np.zeros_like(ended)
+    rec.ravel()[idx] = rng.binomial(ended.ravel()[idx], np.minimum(share, 1.0))
     return rec, ended - rec
 
 
@@ -268,38 +272,53 @@ def strain(demand: np.ndarray, resource: np.ndarray, buffer_strength: float) -> 
     return demand * (1.0 - buffer_strength * resource)
 
 
-def peer_means(adjacency, values: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """Mean of ``values`` (columns) over each clinician's present peers; own value where none present.
+def peer_means(team: np.ndarray, n_teams: int, cross, values: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Mean of ``values`` (rows) over each clinician's present peers; own value where none is present.
+
+    Peers are every other member of the own team (team ties) plus the cross-team ties. Team sums come from
+    one ``bincount`` per row (a team is a clique, so a member's peer sum is the team sum minus their own
+    value); cross-team sums from one sparse product.
 
     Args:
-        adjacency: sparse (n, n) 0/1 matrix of peer ties.
-        values: shape (n, k).
+        team: team index per slot.
+        n_teams: number of teams.
+        cross: sparse (n, n) 0/1 matrix of cross-team ties.
+        values: shape (k, n).
         present: bool, clinician in post.
 
     Returns:
-        shape (n, k).
+        shape (k, n).
     """
     w = present.astype(float)
-    # one sparse product for the weighted sums and the number of present peers
-    sums = adjacency @ np.column_stack([values * w[:, None], w])
-    counts = sums[:, -1:]
-    return np.divide(sums[:, :-1], counts, out=values.copy(), where=counts > 0)
+    rows = np.vstack([values * w, w])
+    own = np.vstack([np.bincount(team, weights=r, minlength=n_teams) for r in rows])[:, team] - rows
+    sums = own + (cross @ rows.T).T
+    counts = sums[-1]
+    return np.where(counts > 0, sums[:-1] / np.maximum(counts, 1.0), values)
 
 
 # ------------------------------------------------------------------------------------------------------------
-# 4. State updates. All take and return arrays in [0, 1]; ``gain * (1 - x) - loss * x`` has its fixed point
-# at gain / (gain + loss), so associations emerge from the balance of drivers and states stay in range.
+# 4. State updates. Every latent state x in [0, 1] moves by the same gain-loss balance
+#        x' = x + gain (1 - x) - loss x,
+# whose fixed point is gain / (gain + loss), so associations emerge from the balance of drivers and states stay
+# in range. Each submodel below returns its weekly (gain, loss) rates; :func:`balance_update` applies them to
+# all states at once.
 # ------------------------------------------------------------------------------------------------------------
 
 
-def burnout_update(bo, strain_, vulnerability, se, reserves, detachment, peer_bo, *, rate_gain, rate_recovery,
-                   se_vulnerability, cor_spiral, reserve_threshold, contagion_rate):
+def balance_update(x: np.ndarray, gain: np.ndarray, loss: np.ndarray) -> np.ndarray:
+    """``x + gain (1 - x) - loss x``, clipped to [0, 1] (works on a block of states at once)."""
+    return np.clip(x + gain * (1.0 - x) - loss * x, 0.0, 1.0)
+
+
+def burnout_rates(strain_, vulnerability, se, reserves, detachment, peer_bo, *, rate_gain, rate_recovery,
+                  se_vulnerability, cor_spiral, reserve_threshold, contagion_rate):
     """Burnout: JD-R health impairment with a COR loss spiral, efficacy vulnerability and crossover.
 
     ``gain = rate_gain * strain * vulnerability * (1 + se_vuln * max(0, 0.5 - SE))
-    * (1 + cor_spiral * max(0, thr - reserves) / thr)``;
-    ``loss = rate_recovery * detachment``;
-    ``BO' = BO + gain (1 - BO) - loss BO + contagion (peer BO - BO)``.
+    * (1 + cor_spiral * max(0, thr - reserves) / thr) + contagion * peer BO``;
+    ``loss = rate_recovery * detachment + contagion * (1 - peer BO)``.
+    The contagion terms add ``contagion * (peer BO - BO)``: crossover towards the peers' mean.
 
     References:
         Bakker & Demerouti 2007 (JD-R); Hobfoll 1989 and Hobfoll et al. 2018 (COR loss spirals);
@@ -307,44 +326,37 @@ def burnout_update(bo, strain_, vulnerability, se, reserves, detachment, peer_bo
         Sonnentag & Fritz 2007 (recovery through detachment).
     """
     rel_se = 1.0 + se_vulnerability * np.maximum(0.0, SE_REF - se)
-    rel_cor = 1.0 + cor_spiral * np.maximum(0.0, reserve_threshold - reserves) / reserve_threshold
-    gain = rate_gain * strain_ * vulnerability * rel_se * rel_cor
-    loss = rate_recovery * detachment
-    return bo + gain * (1.0 - bo) - loss * bo + contagion_rate * (peer_bo - bo)
+    rel_cor = 1.0 + (cor_spiral / reserve_threshold) * np.maximum(0.0, reserve_threshold - reserves)
+    gain = rate_gain * strain_ * vulnerability * rel_se * rel_cor + contagion_rate * peer_bo
+    loss = rate_recovery * detachment + contagion_rate * (1.0 - peer_bo)
+    return gain, loss
 
 
-def sts_update(sts, exposure, vulnerability, trauma_history, supervision, ei, cs, detachment, *, rate_gain,
-               rate_recovery, rel_trauma_history, sts_protection, ei_protection):
-    """Secondary traumatic stress along Figley's compassion-stress pathway.
+def sts_rates(exposure, vulnerability, trauma_history, supervision, ei, cs, detachment, direct, colleague, *,
+              rate_gain, rate_recovery, rel_trauma_history, sts_protection, ei_protection, direct_shock,
+              team_shock):
+    """Secondary traumatic stress along Figley's compassion-stress pathway, plus critical-incident shocks.
 
     ``gain = rate_gain * exposure * vulnerability * rel_history * (1 - protection * supervision)
-    * (1 - ei_protection (EI - 0.5))``; ``loss = rate_recovery * detachment * (0.5 + CS)``.
+    * (1 - ei_protection (EI - 0.5)) + min(1, direct_shock * direct + team_shock * colleague incidents)``;
+    ``loss = rate_recovery * detachment * (0.5 + CS)``.
 
     References:
         Figley 1995 (compassion fatigue: exposure and empathic engagement produce compassion stress, relieved
         by disengagement and satisfaction); Hensel et al. 2015 (own trauma history); Knight 2013 (supervision);
-        Zeidner et al. 2013 (emotional intelligence).
+        Zeidner et al. 2013 (emotional intelligence); Chemtob et al. 1988 (client suicide).
     """
     rel_hist = np.where(trauma_history, rel_trauma_history, 1.0)
     gain = (rate_gain * exposure * vulnerability * rel_hist * (1.0 - sts_protection * supervision)
             * (1.0 - ei_protection * (ei - 0.5)))
+    gain += np.minimum(direct * direct_shock + colleague * team_shock, 1.0)
     loss = rate_recovery * detachment * (0.5 + cs)
-    return sts + gain * (1.0 - sts) - loss * sts
+    return gain, loss
 
 
-def incident_shock(sts, direct, colleague_incidents, direct_shock, team_shock):
-    """Immediate STS rise from critical incidents, scaled by the room left (1 - STS).
-
-    References:
-        Chemtob et al. 1988 (clinicians' reactions to client suicide).
-    """
-    shock = np.minimum(direct * direct_shock + colleague_incidents * team_shock, 1.0)
-    return sts + shock * (1.0 - sts)
-
-
-def satisfaction_update(cs, mastery, recognition, vicarious_resilience, growth, bo, sts, *, rate, w_meaning,
-                        w_mastery, w_recognition, w_vicarious_resilience, w_growth, loss_base, w_bo_erosion,
-                        w_sts_erosion):
+def satisfaction_rates(mastery, recognition, vicarious_resilience, growth, bo, sts, *, rate, w_meaning,
+                       w_mastery, w_recognition, w_vicarious_resilience, w_growth, loss_base, w_bo_erosion,
+                       w_sts_erosion):
     """Compassion satisfaction from meaning, successes, recognition, vicarious resilience and growth.
 
     ``gain = rate (w_meaning + w_mastery mastery + w_recognition recognition + w_vr VR + w_growth growth)``;
@@ -357,11 +369,11 @@ def satisfaction_update(cs, mastery, recognition, vicarious_resilience, growth, 
     gain = rate * (w_meaning + w_mastery * mastery + w_recognition * recognition
                    + w_vicarious_resilience * vicarious_resilience + w_growth * growth)
     loss = rate * (loss_base + w_bo_erosion * bo + w_sts_erosion * sts)
-    return cs + gain * (1.0 - cs) - loss * cs
+    return gain, loss
 
 
-def self_efficacy_update(se, mastery, peer_mastery, persuasion, growth, bo, sts, *, rate, w_mastery,
-                         w_vicarious, w_persuasion, w_growth, w_failure, w_affective, loss_base):
+def self_efficacy_rates(mastery, peer_mastery, persuasion, growth, bo, sts, *, rate, w_mastery, w_vicarious,
+                        w_persuasion, w_growth, w_failure, w_affective, loss_base):
     """Self-efficacy from Bandura's four sources.
 
     ``gain = rate (w_m mastery + w_v peer mastery + w_p persuasion + w_g growth)``;
@@ -373,36 +385,36 @@ def self_efficacy_update(se, mastery, peer_mastery, persuasion, growth, bo, sts,
     """
     gain = rate * (w_mastery * mastery + w_vicarious * peer_mastery + w_persuasion * persuasion
                    + w_growth * growth)
-    loss = rate * (loss_base + w_failure * (1.0 - mastery) + w_affective * 0.5 * (bo + sts))
-    return se + gain * (1.0 - se) - loss * se
+    loss = rate * (loss_base + w_failure * (1.0 - mastery) + (0.5 * w_affective) * (bo + sts))
+    return gain, loss
 
 
-def reserves_update(reserves, resource, strain_, bo, *, rate):
+def reserves_rates(resource, strain_, bo, *, rate):
     """Personal resource reserves (COR): replenished by resources, drained by strain and burnout.
 
-    ``R' = R + rate resources (1 - R) - rate (strain + BO) / 2 R``. Burnout draining reserves, and low
-    reserves raising burnout (:func:`burnout_update`), is the loss spiral.
+    ``gain = rate * resources``; ``loss = rate * (strain + BO) / 2``. Burnout draining reserves, and low
+    reserves raising burnout (:func:`burnout_rates`), is the loss spiral.
 
     References:
         Hobfoll 1989, 2001 (Conservation of Resources; resource caravans and loss spirals).
     """
-    return reserves + rate * resource * (1.0 - reserves) - rate * 0.5 * (strain_ + bo) * reserves
+    return rate * resource, (0.5 * rate) * (strain_ + bo)
 
 
-def growth_update(growth, exposure, support, *, rate_gain, support_threshold, rate_decay):
+def growth_rates(exposure, support, *, rate_gain, support_threshold, rate_decay):
     """Vicarious post-traumatic growth: exposure processed with enough support.
 
-    ``gain = rate_gain * exposure * max(0, support - thr) / (1 - thr)``; ``G' = G + gain (1 - G) - decay G``.
+    ``gain = rate_gain * exposure * max(0, support - thr) / (1 - thr)``; ``loss = rate_decay``.
 
     References:
         Tedeschi & Calhoun 2004 (PTG); Arnold et al. 2005 and Manning-Jones et al. 2015 (vicarious PTG in
         therapists, dependent on support and processing).
     """
-    gain = rate_gain * exposure * np.maximum(0.0, support - support_threshold) / (1.0 - support_threshold)
-    return growth + gain * (1.0 - growth) - rate_decay * growth
+    gain = (rate_gain / (1.0 - support_threshold)) * exposure * np.maximum(0.0, support - support_threshold)
+    return gain, np.full_like(gain, rate_decay)
 
 
-def intention_update(intention, bo, sts, cs, leader, *, rate, w_bo, w_sts, w_cs, w_leader):
+def intention_rates(bo, sts, cs, leader, *, rate, w_bo, w_sts, w_cs, w_leader):
     """Turnover intention: pushed by burnout and STS, held back by CS and leader support.
 
     ``gain = rate (w_bo BO + w_sts STS)``; ``loss = rate (w_cs CS + w_leader leader)``.
@@ -411,9 +423,7 @@ def intention_update(intention, bo, sts, cs, leader, *, rate, w_bo, w_sts, w_cs,
         Mobley 1977 (withdrawal cognitions); Scanlan & Still 2019 and Bride & Kintzle 2011 (burnout, STS,
         CS and intention to leave among mental-health workers).
     """
-    gain = rate * (w_bo * bo + w_sts * sts)
-    loss = rate * (w_cs * cs + w_leader * leader)
-    return intention + gain * (1.0 - intention) - loss * intention
+    return rate * (w_bo * bo + w_sts * sts), rate * (w_cs * cs + w_leader * leader)
 
 
 def ewma(previous: np.ndarray, current: np.ndarray, observed: np.ndarray, weight: float = EWMA_WEIGHT):

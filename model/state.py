@@ -15,8 +15,10 @@ from .parameters import Parameters
 VACANT, ACTIVE, ON_LEAVE = 0, 1, 2
 NO_NOTICE = -1
 
-#: latent states in [0, 1] that get weekly noise, in the order of the noise draws
-NOISY_STATES = ("se", "cs", "bo", "sts", "intention")
+#: latent states in [0, 1], the rows of ``Workforce.latent``, in this order
+LATENT_STATES = ("se", "cs", "bo", "sts", "intention", "reserves", "growth")
+#: the latent states that get weekly idiosyncratic noise (the first rows of the block)
+NOISY_STATES = LATENT_STATES[:5]
 
 
 @dataclass
@@ -47,8 +49,9 @@ class Workforce:
         caseload: open cases by trauma level, shape (3, n) (int64; row per level, low/moderate/high).
         exposure, demand, resource, strain: this week's JD-R quantities.
         recoveries, dropouts: episodes ended this week, shape (3, n).
-        latent: block of shape (5, n) whose rows are ``se, cs, bo, sts, intention`` (those attributes are
-            views of its rows, so the weekly noise is one vectorised call; always assign them in place).
+        latent: block of shape (7, n) whose rows are ``se, cs, bo, sts, intention, reserves, growth`` (those
+            attributes are views of its rows, so the weekly update is a few block operations; assign them in
+            place only).
     """
 
     status: np.ndarray
@@ -91,9 +94,9 @@ class Workforce:
             caseload=np.zeros((3, n), np.int64), recoveries=np.zeros((3, n), np.int64),
             dropouts=np.zeros((3, n), np.int64),
         )
-        latent = np.zeros((len(NOISY_STATES), n))
+        latent = np.zeros((len(LATENT_STATES), n))
         f["latent"] = latent
-        for k, name in enumerate(NOISY_STATES):
+        for k, name in enumerate(LATENT_STATES):
             f[name] = latent[k]
         return cls(**f)
 
@@ -108,10 +111,11 @@ class Workforce:
         return sum(a.nbytes for a in arrays if a.base is None)
 
 
-def _beta(rng: np.random.Generator, mean: float, sd: float, size: int) -> np.ndarray:
-    """Beta draws with a given mean and standard deviation."""
+def _beta(rng: np.random.Generator, mean_sd: np.ndarray, size: int) -> np.ndarray:
+    """Beta draws, one row per (mean, sd) pair: shape (len(mean_sd), size)."""
+    mean, sd = mean_sd[:, 0:1], mean_sd[:, 1:2]
     k = mean * (1 - mean) / sd**2 - 1
-    return rng.beta(mean * k, (1 - mean) * k, size)
+    return rng.beta(mean * k, (1 - mean) * k, (mean_sd.shape[0], size))
 
 
 def draw_clinicians(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.random.Generator, *,
@@ -128,31 +132,23 @@ def draw_clinicians(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.rando
     if k == 0:
         return
     u = rng.random((k, 4))
-    ws.ei[idx] = _beta(rng, 0.5, 0.15, k)
-    ws.trauma_history[idx] = u[:, 0] < p.sts.p_trauma_history
     sd = p.burnout.vulnerability_sd
     ws.vulnerability[idx] = rng.lognormal(-0.5 * sd**2, sd, k) if sd > 0 else 1.0
+    ws.trauma_history[idx] = u[:, 0] < p.sts.p_trauma_history
     ws.fte[idx] = np.where(u[:, 1] < p.service.prop_part_time, p.service.part_time_fte, 1.0)
     ws.specialist[idx] = u[:, 2] < p.service.prop_trauma_specialist
     ws.u_supervision[idx] = u[:, 3]
+    # one Beta call for all states: rows ei, se, cs, bo, sts, intention, reserves, growth
     if new_hire:
-        ws.se[idx] = _beta(rng, p.self_efficacy.new_hire_mean, 0.1, k)
-        ws.cs[idx] = _beta(rng, 0.65, 0.1, k)
-        ws.bo[idx] = _beta(rng, 0.2, 0.08, k)
-        ws.sts[idx] = _beta(rng, 0.1, 0.06, k)
-        ws.intention[idx] = 0.1
-        ws.reserves[idx] = 0.6
-        ws.growth[idx] = 0.0
-        ws.weeks_in_post[idx] = 0
+        mean_sd = [(0.5, 0.15), (p.self_efficacy.new_hire_mean, 0.1), (0.65, 0.1), (0.2, 0.08), (0.1, 0.06),
+                   (0.1, 0.05), (0.6, 0.1), (0.05, 0.03)]
     else:
-        ws.se[idx] = _beta(rng, 0.6, 0.12, k)
-        ws.cs[idx] = _beta(rng, 0.69, 0.14, k)
-        ws.bo[idx] = _beta(rng, 0.32, 0.12, k)
-        ws.sts[idx] = _beta(rng, 0.17, 0.1, k)
-        ws.intention[idx] = _beta(rng, 0.3, 0.12, k)
-        ws.reserves[idx] = _beta(rng, 0.5, 0.12, k)
-        ws.growth[idx] = _beta(rng, 0.1, 0.06, k)
-        ws.weeks_in_post[idx] = rng.geometric(1.0 / 200.0, k)
+        mean_sd = [(0.5, 0.15), (0.6, 0.12), (0.69, 0.14), (0.32, 0.12), (0.17, 0.1), (0.3, 0.12), (0.5, 0.12),
+                   (0.1, 0.06)]
+    draws = _beta(rng, np.array(mean_sd), k)
+    ws.ei[idx], ws.se[idx], ws.cs[idx], ws.bo[idx] = draws[0], draws[1], draws[2], draws[3]
+    ws.sts[idx], ws.intention[idx], ws.reserves[idx], ws.growth[idx] = draws[4], draws[5], draws[6], draws[7]
+    ws.weeks_in_post[idx] = 0 if new_hire else rng.geometric(1.0 / 200.0, k)
     ws.mastery[idx] = 0.7
     ws.vicarious_resilience[idx] = 0.0 if new_hire else 0.4
     ws.caseload[:, idx] = 0

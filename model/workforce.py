@@ -23,6 +23,27 @@ def _read_metric(model: WorkforceModel, name: str) -> float:
     return model.metrics[name]
 
 
+class OutcomeCollector(mesa.DataCollector):
+    """Mesa ``DataCollector`` of the registered outcomes, one model reporter per outcome.
+
+    It is a regular ``DataCollector`` (``model_vars``, ``get_model_vars_dataframe``, agent reporters and
+    ``mesa.batch_run`` all work); only the model-reporter loop is specialised: every outcome is a plain float
+    read from ``model.metrics``, so the per-value ``deepcopy`` of the generic loop is skipped.
+    """
+
+    def __init__(self, names, agent_reporters=None):
+        super().__init__(model_reporters={n: partial(_read_metric, name=n) for n in names},
+                         agent_reporters=agent_reporters)
+        self._names = tuple(names)
+
+    def collect(self, model):
+        metrics = model.metrics
+        for name in self._names:
+            self.model_vars[name].append(metrics[name])
+        if self.agent_reporters:
+            self._agent_records[model.steps] = list(self._record_agents(model))
+
+
 class WorkforceModel(mesa.Model):
     """Agent-based model of a mental-health clinician workforce, one step per week.
 
@@ -42,7 +63,8 @@ class WorkforceModel(mesa.Model):
         seed: the root seed (int).
         week: weeks since the end of the burn-in (negative during the burn-in).
         workforce: the clinicians' state arrays (:class:`~model.state.Workforce`).
-        adjacency: peer network (CSR).
+        cross_ties: cross-team peer ties (CSR); team ties are implied by ``workforce.team`` (teams are
+            cliques). :meth:`peer_network` returns the whole network.
         n_teams, team_posts, leader_support, psych_safety: team structure and team-level resources.
         waitlist: clients waiting by trauma level, shape (3,).
         metrics: this week's outcomes (see :mod:`model.outcomes`).
@@ -76,9 +98,7 @@ class WorkforceModel(mesa.Model):
         for _ in range(burn_in_weeks):
             self._advance()
         self.week = 0
-        self.datacollector = mesa.DataCollector(
-            model_reporters={o.name: partial(_read_metric, name=o.name) for o in outcomes.OUTCOMES}
-        )
+        self.datacollector = OutcomeCollector([o.name for o in outcomes.OUTCOMES])
         self._measure(survey=True)
         self.datacollector.collect(self)
 
@@ -111,6 +131,10 @@ class WorkforceModel(mesa.Model):
         self._states(direct, colleague)
         self._absence_and_turnover()
 
+    def peer_network(self):
+        """The whole peer network (team plus cross-team ties) as a symmetric CSR matrix over slots."""
+        return network.peer_network(self.workforce.team, self.cross_ties)
+
     # ---------------------------------------------------------------------------------------------------------
     # initialisation
     def _init_service(self) -> None:
@@ -126,7 +150,7 @@ class WorkforceModel(mesa.Model):
         # team-level deviations are kept so that levers changing the mean move every team alike
         self._leader_dev = self.leader_support - p.leadership.leader_support
         self._safety_dev = self.psych_safety - p.peers.psych_safety
-        self.adjacency = network.peer_network(rng, team, p.peers.cross_team_ties)
+        self.cross_ties = network.cross_team_ties(rng, team, p.peers.cross_team_ties)
         ws = Workforce.empty(p.service.n_posts, team)
         self.workforce = ws
         n_vacant = int(round(p.service.initial_vacancy_rate * ws.n))
@@ -147,6 +171,39 @@ class WorkforceModel(mesa.Model):
         self._agent_of_slot: list[Clinician | None] = [None] * ws.n
         for slot in filled:
             self._agent_of_slot[slot] = Clinician(self, slot)
+        self._refresh_roster()
+
+    def _refresh_roster(self, slots: np.ndarray | None = None) -> None:
+        """Per-slot quantities that change only with the roster (a hire) or the parameters.
+
+        Computed at the start (and whenever parameters change); after hires only the hired ``slots`` are
+        updated, so the weekly step does not redo them.
+        """
+        p, ws = self.p, self.workforce
+        if slots is not None:
+            r = self._roster
+            r["supervision"][slots] = pr.supervision_intensity(
+                ws.u_supervision[slots] < p.supervision.coverage, p.supervision.sessions_per_month,
+                p.supervision.reflective_quality)
+            r["persuasion"][slots] = 0.5 * (r["supervision"][slots] + r["leader"][slots])
+            r["cap"][slots] = p.caseload.cap_per_fte * ws.fte[slots]
+            r["inv_sustainable"][slots] = 1.0 / (p.work.sustainable_caseload_per_fte * ws.fte[slots])
+            return
+        leader_level = np.clip(p.leadership.leader_support + self._leader_dev, 0.0, 1.0)
+        safety = np.clip(p.peers.psych_safety + self._safety_dev, 0.0, 1.0)
+        leader = leader_level[ws.team]
+        supervision = pr.supervision_intensity(ws.u_supervision < p.supervision.coverage,
+                                               p.supervision.sessions_per_month,
+                                               p.supervision.reflective_quality)
+        self._roster = {
+            "leader": leader,
+            "safety": safety[ws.team],
+            "supervision": supervision,
+            "persuasion": 0.5 * (supervision + leader),
+            "recognition": 0.5 * (p.leadership.recognition + leader),
+            "cap": p.caseload.cap_per_fte * ws.fte,
+            "inv_sustainable": 1.0 / (p.work.sustainable_caseload_per_fte * np.maximum(ws.fte, 0.1)),
+        }
 
     def _hiring_delays(self, k: int) -> np.ndarray:
         return np.maximum(1, self.streams["hiring"].poisson(self.p.hiring.mean_delay_weeks, k))
@@ -161,7 +218,7 @@ class WorkforceModel(mesa.Model):
         at_work = ws.status == ACTIVE
         absent = (ws.status != ACTIVE).astype(float)
         self._cover = pr.team_absent_share(absent, ws.team, self.team_posts)
-        cap = p.caseload.cap_per_fte * ws.fte * (1.0 + p.caseload.vacancy_stretch * self._cover)
+        cap = self._roster["cap"] * (1.0 + p.caseload.vacancy_stretch * self._cover)
         free = pr.capacity(ws.caseload.sum(axis=0), cap, at_work)
         rng = self.streams["allocation"]
         n_pref = int(rng.binomial(self.waitlist[2] + new[2], p.caseload.trauma_concentration))
@@ -200,16 +257,12 @@ class WorkforceModel(mesa.Model):
         p, ws = self.p, self.workforce
         present = ws.status != VACANT
         at_work = ws.status == ACTIVE
-        leader_level = np.clip(p.leadership.leader_support + self._leader_dev, 0.0, 1.0)
-        safety = np.clip(p.peers.psych_safety + self._safety_dev, 0.0, 1.0)
-        leader = leader_level[ws.team]
-        peers = pr.peer_means(self.adjacency, np.column_stack([ws.bo, ws.mastery]), present)
-        peer_bo, peer_mastery = peers[:, 0], peers[:, 1]
-        supervision = pr.supervision_intensity(ws.u_supervision < p.supervision.coverage,
-                                               p.supervision.sessions_per_month,
-                                               p.supervision.reflective_quality)
-        peer_support = safety[ws.team] * (1.0 - peer_bo)
-        load = ws.caseload.sum(axis=0) / (p.work.sustainable_caseload_per_fte * np.maximum(ws.fte, 0.1))
+        r = self._roster
+        leader, supervision = r["leader"], r["supervision"]
+        peer_bo, peer_mastery = pr.peer_means(ws.team, self.n_teams, self.cross_ties,
+                                              np.vstack([ws.bo, ws.mastery]), present)
+        peer_support = r["safety"] * (1.0 - peer_bo)
+        load = ws.caseload.sum(axis=0) * r["inv_sustainable"]
         ws.demand = at_work * pr.demands(load, ws.exposure, p.work.admin_burden, self._cover,
                                          p.work.demand_weight_load, p.work.demand_weight_trauma,
                                          p.work.demand_weight_admin, p.work.demand_weight_cover)
@@ -227,45 +280,41 @@ class WorkforceModel(mesa.Model):
         ws.vicarious_resilience = pr.ewma(ws.vicarious_resilience, trauma_rec, present)
 
         bo, sts, cs, se = ws.bo, ws.sts, ws.cs, ws.se
-        new_sts = pr.sts_update(sts, ws.exposure, ws.vulnerability, ws.trauma_history, supervision, ws.ei, cs,
-                                detachment, rate_gain=p.sts.rate_gain, rate_recovery=p.sts.rate_recovery,
-                                rel_trauma_history=p.sts.rel_trauma_history,
-                                sts_protection=p.supervision.sts_protection, ei_protection=p.sts.ei_protection)
-        new_sts = pr.incident_shock(new_sts, direct, colleague, p.exposure.incident_sts_shock,
-                                    p.exposure.incident_team_shock)
-        b = p.burnout
-        new_bo = pr.burnout_update(bo, ws.strain, ws.vulnerability, se, ws.reserves, detachment, peer_bo,
-                                   rate_gain=b.rate_gain, rate_recovery=b.rate_recovery,
-                                   se_vulnerability=b.se_vulnerability, cor_spiral=b.cor_spiral,
-                                   reserve_threshold=b.reserve_threshold, contagion_rate=p.peers.contagion_rate)
-        ws.reserves = np.clip(pr.reserves_update(ws.reserves, ws.resource, ws.strain, bo, rate=b.rate_reserves),
-                              0.0, 1.0)
-        recognition = 0.5 * (p.leadership.recognition + leader)
-        s = p.satisfaction
-        new_cs = pr.satisfaction_update(cs, ws.mastery, recognition, ws.vicarious_resilience, ws.growth, bo,
-                                        sts, rate=s.rate, w_meaning=s.w_meaning, w_mastery=s.w_mastery,
-                                        w_recognition=s.w_recognition,
-                                        w_vicarious_resilience=s.w_vicarious_resilience, w_growth=s.w_growth,
-                                        loss_base=s.loss_base, w_bo_erosion=s.w_bo_erosion,
-                                        w_sts_erosion=s.w_sts_erosion)
-        e = p.self_efficacy
-        new_se = pr.self_efficacy_update(se, ws.mastery, peer_mastery, 0.5 * (supervision + leader), ws.growth,
-                                         bo, sts, rate=e.rate, w_mastery=e.w_mastery, w_vicarious=e.w_vicarious,
-                                         w_persuasion=e.w_persuasion, w_growth=e.w_growth,
-                                         w_failure=e.w_failure, w_affective=e.w_affective,
-                                         loss_base=e.loss_base)
-        support = (supervision + leader + peer_support) / 3.0
-        ws.growth = np.clip(pr.growth_update(ws.growth, ws.exposure, support, rate_gain=p.growth.rate_gain,
-                                             support_threshold=p.growth.support_threshold,
-                                             rate_decay=p.growth.rate_decay), 0.0, 1.0)
-        t = p.turnover
-        new_int = pr.intention_update(ws.intention, bo, sts, cs, leader, rate=t.rate_intention, w_bo=t.w_bo,
-                                      w_sts=t.w_sts, w_cs=t.w_cs, w_leader=t.w_leader)
-        u = self.streams["noise"].random((len(NOISY_STATES), ws.n))
-        for k, value in enumerate((new_se, new_cs, new_bo, new_sts, new_int)):
-            ws.latent[k] = value
+        b, s, e, t = p.burnout, p.satisfaction, p.self_efficacy, p.turnover
+        # (gain, loss) of every latent state, in the row order of ws.latent; all read last week's states
+        rates = (
+            pr.self_efficacy_rates(ws.mastery, peer_mastery, r["persuasion"], ws.growth, bo, sts, rate=e.rate,
+                                   w_mastery=e.w_mastery, w_vicarious=e.w_vicarious, w_persuasion=e.w_persuasion,
+                                   w_growth=e.w_growth, w_failure=e.w_failure, w_affective=e.w_affective,
+                                   loss_base=e.loss_base),
+            pr.satisfaction_rates(ws.mastery, r["recognition"], ws.vicarious_resilience, ws.growth, bo, sts,
+                                  rate=s.rate, w_meaning=s.w_meaning, w_mastery=s.w_mastery,
+                                  w_recognition=s.w_recognition, w_vicarious_resilience=s.w_vicarious_resilience,
+                                  w_growth=s.w_growth, loss_base=s.loss_base, w_bo_erosion=s.w_bo_erosion,
+                                  w_sts_erosion=s.w_sts_erosion),
+            pr.burnout_rates(ws.strain, ws.vulnerability, se, ws.reserves, detachment, peer_bo,
+                             rate_gain=b.rate_gain, rate_recovery=b.rate_recovery,
+                             se_vulnerability=b.se_vulnerability, cor_spiral=b.cor_spiral,
+                             reserve_threshold=b.reserve_threshold, contagion_rate=p.peers.contagion_rate),
+            pr.sts_rates(ws.exposure, ws.vulnerability, ws.trauma_history, supervision, ws.ei, cs, detachment,
+                         direct, colleague, rate_gain=p.sts.rate_gain, rate_recovery=p.sts.rate_recovery,
+                         rel_trauma_history=p.sts.rel_trauma_history,
+                         sts_protection=p.supervision.sts_protection, ei_protection=p.sts.ei_protection,
+                         direct_shock=p.exposure.incident_sts_shock, team_shock=p.exposure.incident_team_shock),
+            pr.intention_rates(bo, sts, cs, leader, rate=t.rate_intention, w_bo=t.w_bo, w_sts=t.w_sts,
+                               w_cs=t.w_cs, w_leader=t.w_leader),
+            pr.reserves_rates(ws.resource, ws.strain, bo, rate=b.rate_reserves),
+            pr.growth_rates(ws.exposure, (supervision + leader + peer_support) / 3.0,
+                            rate_gain=p.growth.rate_gain, support_threshold=p.growth.support_threshold,
+                            rate_decay=p.growth.rate_decay),
+        )
+        gain = np.vstack([g for g, _ in rates])
+        loss = np.vstack([lo for _, lo in rates])
+        ws.latent[:] = pr.balance_update(ws.latent, gain, loss)
         # vacant slots drift harmlessly: every reader masks them and a hire redraws them
-        ws.latent[:] = pr.jacobi_noise(ws.latent, u, p.burnout.noise_sd)
+        k = len(NOISY_STATES)
+        ws.latent[:k] = pr.jacobi_noise(ws.latent[:k], self.streams["noise"].random((k, ws.n)),
+                                        p.burnout.noise_sd)
         ws.weeks_in_post += present
 
     # ---------------------------------------------------------------------------------------------------------
@@ -315,6 +364,7 @@ class WorkforceModel(mesa.Model):
         draw_clinicians(self.workforce, slots, self.p, self.streams["hiring"], new_hire=True)
         for slot in slots:
             self._agent_of_slot[slot] = Clinician(self, slot)
+        self._refresh_roster(slots)
 
     # ---------------------------------------------------------------------------------------------------------
     # 7. measurement
@@ -339,7 +389,7 @@ class WorkforceModel(mesa.Model):
         work_means = np.vstack([totals, self._load, ws.exposure, ws.strain]) @ at_work / max(n_work, 1)
         for k, name in enumerate(("caseload_per_clinician", "mean_load", "mean_exposure", "mean_strain")):
             m[name] = float(work_means[k])
-        block = np.vstack([ws.latent, ws.reserves, ws.growth])
+        block = ws.latent
         means = block @ present / n_in if n_in else np.full(block.shape[0], np.nan)
         qs = _quantiles(block[:4], present, n_in, _QUANTILES)
         for j, s in enumerate(("se", "cs", "bo", "sts")):
@@ -357,22 +407,23 @@ class WorkforceModel(mesa.Model):
         self.metrics = m
 
 
-_QUANTILES = np.array([0.1, 0.5, 0.9])
+_QUANTILES = (0.1, 0.5, 0.9)
 
 
 def _quantiles(rows: np.ndarray, mask: np.ndarray, n: int, q: np.ndarray) -> np.ndarray:
     """Quantiles over the masked columns of each row, with numpy's default linear interpolation.
 
-    Unmasked entries become NaN, which ``np.sort`` places last, so one sort serves every row.
+    One partial sort (``np.partition`` at the needed order statistics) serves every row.
     """
     if n == 0:
-        return np.full((rows.shape[0], q.size), np.nan)
-    srt = np.sort(np.where(mask, rows, np.nan), axis=1)
-    pos = q * (n - 1)
-    lo = np.floor(pos).astype(np.int64)
-    hi = np.minimum(lo + 1, n - 1)
-    frac = pos - lo
-    return srt[:, lo] * (1.0 - frac) + srt[:, hi] * frac
+        return np.full((rows.shape[0], len(q)), np.nan)
+    # positions in plain Python: a handful of scalars is cheaper than small numpy arrays
+    pos = [qi * (n - 1) for qi in q]
+    lo = [int(x) for x in pos]
+    hi = [min(i + 1, n - 1) for i in lo]
+    part = np.partition(rows[:, mask], sorted(set(lo + hi)), axis=1)
+    frac = np.array([x - i for x, i in zip(pos, lo)])
+    return part[:, lo] * (1.0 - frac) + part[:, hi] * frac
 
 
 _NAN_SURVEY = {o.name: float("nan") for o in outcomes.OUTCOMES if o.kind == "survey"}

@@ -1,0 +1,88 @@
+"""Speed, scaling and memory of the workforce model, against Mesa's Boltzmann wealth example.
+
+Run:  python benchmarks/bench_model.py [--quick]
+
+Prints:
+* clinician-weeks per second for 1,000 clinicians over 520 weeks with weekly data collection (best and median
+  of three runs; target >= 1,000,000 on the 2-core reference machine);
+* the cost per clinician-week at 100,000 clinicians relative to 1,000 (target <= 1.5);
+* retained memory per clinician, peer ties and Mesa agents included (target <= 2 KB), and the peak during
+  construction;
+* the cost per agent-step of Mesa's ``BoltzmannWealth`` example with the same number of agents, and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import time
+import tracemalloc
+
+from model import Parameters, WorkforceModel
+
+
+def time_model(n: int, weeks: int, seed: int = 1) -> float:
+    """Seconds per clinician-week for ``weeks`` recorded weeks (construction excluded)."""
+    m = WorkforceModel(Parameters().with_overrides({"service.n_posts": n}), rng=seed, burn_in_weeks=0)
+    t0 = time.perf_counter()
+    for _ in range(weeks):
+        m.step()
+    return (time.perf_counter() - t0) / (n * weeks)
+
+
+def memory_per_clinician(n: int) -> tuple[float, float]:
+    """(retained bytes per clinician after construction, peak bytes per clinician during it)."""
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    m = WorkforceModel(Parameters().with_overrides({"service.n_posts": n}), rng=1, burn_in_weeks=0)
+    m.step()
+    gc.collect()
+    current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del m
+    return (current - base) / n, (peak - base) / n
+
+
+def time_boltzmann(n: int, steps: int) -> float:
+    """Seconds per agent-step of Mesa's Boltzmann wealth example with ``n`` agents."""
+    from mesa.examples import BoltzmannWealth
+
+    side = max(10, int(round((n / 1.0) ** 0.5)))  # one agent per cell on average, as in the example (100/100)
+    m = BoltzmannWealth(n=n, width=side, height=side, seed=1)
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        m.step()
+    return (time.perf_counter() - t0) / (n * steps)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smaller runs (for a smoke test, not for figures)")
+    args = ap.parse_args()
+    weeks = 104 if args.quick else 520
+    big_n, big_weeks = (20_000, 10) if args.quick else (100_000, 52)
+
+    runs = [time_model(1000, weeks, seed) for seed in (1, 2, 3)]
+    best, med = min(runs), statistics.median(runs)
+    print(f"1,000 clinicians x {weeks} weeks, weekly data collection:")
+    print(f"  {1 / best:,.0f} clinician-weeks/s best, {1 / med:,.0f} median  (target >= 1,000,000)")
+
+    big = min(time_model(big_n, big_weeks, seed) for seed in (1, 2))
+    print(f"{big_n:,} clinicians x {big_weeks} weeks: {1 / big:,.0f} clinician-weeks/s")
+    print(f"  cost per clinician-week relative to 1,000: {big / best:.2f}x  (target <= 1.5)")
+
+    for n in (1000, big_n):
+        kept, peak = memory_per_clinician(n)
+        print(f"memory at {n:,} clinicians: {kept:,.0f} bytes/clinician retained (target <= 2,048), "
+              f"{peak:,.0f} bytes/clinician peak during construction")
+
+    bw = time_boltzmann(1000, 20 if args.quick else 100)
+    print("Mesa BoltzmannWealth, 1,000 agents:")
+    print(f"  {bw * 1e6:.2f} us per agent-step vs workforce model {best * 1e6:.2f} us per clinician-week; "
+          f"the workforce model is {bw / best:.1f}x cheaper per agent-step")
+
+
+if __name__ == "__main__":
+    main()
