@@ -12,7 +12,7 @@ from .agents import Clinician
 from .outcomes import OUTCOMES, Outcome
 from .parameters import ParameterError, Parameters
 from .simulate import RunResult, simulate
-from .workforce import WorkforceModel
+from .workforce import DEFAULT_BURN_IN_WEEKS, WorkforceModel
 
-__all__ = ["Parameters", "ParameterError", "WorkforceModel", "Clinician", "simulate", "RunResult",
+__all__ = ["DEFAULT_BURN_IN_WEEKS", "Parameters", "ParameterError", "WorkforceModel", "Clinician", "simulate", "RunResult",
            "OUTCOMES", "Outcome"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +10,7 @@ import pandas as pd
 
 from .outcomes import summarise
 from .parameters import Parameters
-from .workforce import WorkforceModel
+from .workforce import DEFAULT_BURN_IN_WEEKS, WorkforceModel
 
 
 @dataclass
@@ -33,7 +33,8 @@ class RunResult:
 
 
 def simulate(params: Parameters | Mapping[str, Any] | None = None, seed: int = 0, weeks: int = 260, *,
-             burn_in_weeks: int = 52, eval_start_week: int = 0) -> RunResult:
+             burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS, eval_start_week: int = 0,
+             on_week: Callable[[int], None] | None = None) -> RunResult:
     """Run the model for ``weeks`` recorded weeks after a burn-in and summarise it.
 
     Args:
@@ -42,17 +43,22 @@ def simulate(params: Parameters | Mapping[str, Any] | None = None, seed: int = 0
         weeks: recorded weeks after the burn-in.
         burn_in_weeks: unrecorded weeks before week 0.
         eval_start_week: first week of the summary's evaluation window.
+        on_week: called with the week number after every recorded week (for progress bars).
 
     Returns:
         :class:`RunResult`.
     """
-    if not isinstance(weeks, int) or weeks < 1:
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
         raise ValueError(f"weeks must be a positive integer, got {weeks!r}")
+    if not (isinstance(eval_start_week, int) and 0 <= eval_start_week < weeks):
+        raise ValueError(f"eval_start_week must be an integer from 0 to weeks - 1, got {eval_start_week!r}")
     if not isinstance(params, Parameters):
         params = Parameters().with_overrides(params or {})
     m = WorkforceModel(params, rng=seed, burn_in_weeks=burn_in_weeks)
-    for _ in range(weeks):
+    for week in range(1, weeks + 1):
         m.step()
+        if on_week is not None:
+            on_week(week)
     weekly = m.datacollector.get_model_vars_dataframe()
     weekly.insert(0, "week", range(len(weekly)))
     weekly = weekly.reset_index(drop=True)

@@ -143,14 +143,15 @@ def draw_clinicians(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.rando
         mean_sd = [(0.5, 0.15), (p.self_efficacy.new_hire_mean, 0.1), (0.65, 0.1), (0.2, 0.08), (0.1, 0.06),
                    (0.1, 0.05), (0.6, 0.1), (0.05, 0.03)]
     else:
-        mean_sd = [(0.5, 0.15), (0.6, 0.12), (0.69, 0.14), (0.32, 0.12), (0.17, 0.1), (0.3, 0.12), (0.5, 0.12),
-                   (0.1, 0.06)]
+        # near the model's own long-run distribution with default parameters (docs/ODD.md, calibration)
+        mean_sd = [(0.5, 0.15), (0.56, 0.2), (0.67, 0.115), (0.31, 0.15), (0.16, 0.11), (0.28, 0.15),
+                   (0.435, 0.065), (0.107, 0.085)]
     draws = _beta(rng, np.array(mean_sd), k)
     ws.ei[idx], ws.se[idx], ws.cs[idx], ws.bo[idx] = draws[0], draws[1], draws[2], draws[3]
     ws.sts[idx], ws.intention[idx], ws.reserves[idx], ws.growth[idx] = draws[4], draws[5], draws[6], draws[7]
     ws.weeks_in_post[idx] = 0 if new_hire else rng.geometric(1.0 / 200.0, k)
     ws.mastery[idx] = 0.7
-    ws.vicarious_resilience[idx] = 0.0 if new_hire else 0.4
+    ws.vicarious_resilience[idx] = 0.0 if new_hire else 0.33
     ws.caseload[:, idx] = 0
     ws.status[idx] = ACTIVE
     ws.notice_left[idx] = NO_NOTICE

@@ -14,6 +14,10 @@ from .agents import Clinician
 from .parameters import Parameters
 from .state import ACTIVE, NO_NOTICE, NOISY_STATES, ON_LEAVE, VACANT, Workforce, draw_clinicians
 
+#: default unrecorded weeks before week 0. Three years: at ~30% annual turnover the workforce has largely
+#: turned over by then, so selection by attrition (vulnerable clinicians leave more) has settled.
+DEFAULT_BURN_IN_WEEKS = 156
+
 #: named random streams, spawned from the root seed in this order (never reorder: it changes every result)
 STREAMS = ("init", "referrals", "allocation", "episodes", "incidents", "noise", "absence", "turnover",
            "hiring", "survey")
@@ -72,7 +76,7 @@ class WorkforceModel(mesa.Model):
         datacollector: Mesa ``DataCollector`` of every registered outcome, one row per recorded week.
     """
 
-    def __init__(self, params: Parameters | None = None, *, rng: Any = None, burn_in_weeks: int = 52,
+    def __init__(self, params: Parameters | None = None, *, rng: Any = None, burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS,
                  seed: Any = None, **dotted_overrides: Any):
         root = rng if rng is not None else seed
         if root is None:

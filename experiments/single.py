@@ -1,0 +1,84 @@
+"""One run written to a results folder: weekly table, summary with resolved parameters, plots."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from tqdm import tqdm
+
+from model import DEFAULT_BURN_IN_WEEKS, Parameters, RunResult, simulate
+
+from .plots import plot_run
+
+
+class OutputError(RuntimeError):
+    """The results folder cannot be written."""
+
+
+def prepare_folder(out: Path) -> Path:
+    """Create ``out`` (and parents) and check it is writable; raise :class:`OutputError` if not."""
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(f"cannot write results to '{out}': {exc.strerror or exc}") from None
+    return out
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and the packages a result depends on."""
+    out = {"python": platform.python_version()}
+    for pkg in ("workforce-resilience", "mesa", "numpy", "scipy", "pandas", "networkx", "pydantic"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def run_to_folder(params: Parameters, *, seed: int, weeks: int, out: Path, burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS,
+                  name: str = "baseline", progress: bool | None = None) -> RunResult:
+    """Run the model once and write ``weekly.parquet``, ``summary.json`` and PNG plots into ``out``.
+
+    Args:
+        params: resolved parameters.
+        seed: root seed.
+        weeks: recorded weeks.
+        out: results folder (created if missing).
+        burn_in_weeks: unrecorded weeks before week 0.
+        name: run name written into the summary.
+        progress: show a progress bar; default: only when standard error is a terminal.
+
+    Returns:
+        the :class:`~model.RunResult`.
+
+    Raises:
+        OutputError: the folder cannot be written.
+    """
+    out = prepare_folder(out)
+    show = sys.stderr.isatty() if progress is None else progress
+    with tqdm(total=weeks, desc=f"{name}: weeks", unit="wk", disable=not show, leave=False) as bar:
+        result = simulate(params, seed=seed, weeks=weeks, burn_in_weeks=burn_in_weeks,
+                          on_week=lambda _w: bar.update())
+    result.weekly.to_parquet(out / "weekly.parquet", index=False)
+    summary = {
+        "name": name,
+        "seed": seed,
+        "weeks": weeks,
+        "burn_in_weeks": burn_in_weeks,
+        "summary": result.summary,
+        "parameters": params.model_dump(),
+        "versions": versions(),
+        "command": " ".join([os.path.basename(sys.argv[0])] + sys.argv[1:]),
+    }
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=float), encoding="utf-8")
+    plot_run(result.weekly, out)
+    return result
