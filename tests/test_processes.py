@@ -1,0 +1,282 @@
+"""Submodels against hand-computed values and exact properties."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from scipy import stats
+
+from model import processes as pr
+
+
+def rng(seed=0):
+    return np.random.default_rng(seed)
+
+
+# ---- 1. clients -------------------------------------------------------------------------------------------
+
+
+def test_referral_means_follow_the_mix():
+    draws = np.array([pr.referrals(rng(s), 100.0, 0.3, 0.2) for s in range(400)])
+    np.testing.assert_allclose(draws.mean(axis=0), [50, 30, 20], rtol=0.05)
+
+
+def test_capacity():
+    free = pr.capacity(np.array([10, 30, 5, 0]), np.array([30.0, 30.0, 18.9, 30.0]),
+                       np.array([True, True, True, False]))
+    np.testing.assert_array_equal(free, [20, 0, 13, 0])
+
+
+def test_allocation_conserves_clients_and_respects_free_places():
+    free = np.array([3, 0, 5, 2, 0, 1])
+    assigned, unplaced = pr.allocate(rng(), free, np.array([1, 0, 1]), np.array([2, 3, 1]))
+    assert assigned.shape == (3, 6)
+    assert assigned.sum() == 8 and unplaced.sum() == 0
+    np.testing.assert_array_equal(assigned.sum(axis=1), [3, 3, 2])
+    assert np.all(assigned.sum(axis=0) <= free)
+    assert assigned[:, [1, 4]].sum() == 0
+
+
+def test_allocation_overflow_waiting_clients_first():
+    free = np.array([2, 1])
+    assigned, unplaced = pr.allocate(rng(), free, np.array([0, 2, 0]), np.array([5, 0, 0]))
+    # three places: both waiting (moderate) clients are placed, then one of the five new ones
+    np.testing.assert_array_equal(assigned.sum(axis=1), [1, 2, 0])
+    np.testing.assert_array_equal(unplaced, [4, 0, 0])
+    np.testing.assert_array_equal(assigned.sum(axis=0), free)
+
+
+def test_allocation_is_uniform_over_places():
+    # a clinician with 3 free places gets on average 3x the clients of one with 1 free place
+    free = np.array([3, 1, 0])
+    got = sum(pr.allocate(rng(s), free, np.zeros(3, int), np.array([1, 0, 0]))[0].sum(axis=0) for s in range(4000))
+    assert got[2] == 0
+    assert got[0] / got[1] == pytest.approx(3.0, rel=0.1)
+
+
+def test_concentration_routes_high_trauma_to_specialists():
+    free = np.array([5, 5, 5, 5])
+    specialist = np.array([True, False, False, False])
+    assigned, _ = pr.allocate(rng(), free, np.zeros(3, int), np.array([0, 0, 4]), specialist, n_preferred=4)
+    np.testing.assert_array_equal(assigned[2], [4, 0, 0, 0])
+    # when specialists are full the rest spill over to everyone
+    assigned, unplaced = pr.allocate(rng(), free, np.zeros(3, int), np.array([0, 0, 8]), specialist, 8)
+    assert assigned[2, 0] == 5 and assigned[2].sum() == 8 and unplaced.sum() == 0
+
+
+def test_care_quality_hand_values():
+    q = pr.care_quality(np.array([0.5, 1.0, 0.0]), np.array([0.3, 0.3, 1.0]), 0.6, 0.8)
+    # 1 + 0.6*(SE-0.5) - 0.8*(BO-0.3): 1, 1.3, 1-0.3-0.56=0.14 -> clipped to 0.2
+    np.testing.assert_allclose(q, [1.0, 1.3, 0.2])
+
+
+def test_episode_endings_marginal_rates():
+    caseload = np.full((3, 20000), 10)
+    p_rec = np.full((3, 20000), 0.05)
+    p_drop = np.full(20000, 0.02)
+    rec, drop = pr.episode_endings(rng(), caseload, p_rec, p_drop)
+    assert np.all(rec + drop <= caseload)
+    assert rec.mean() == pytest.approx(10 * 0.05, rel=0.02)
+    assert drop.mean() == pytest.approx(10 * 0.02, rel=0.03)
+    # per cell the endings are Binomial(10, 0.07): compare the distribution
+    ended = (rec + drop).ravel()
+    counts = np.bincount(ended, minlength=11)[:4]
+    expected = stats.binom.pmf(np.arange(4), 10, 0.07) * ended.size
+    chi2 = ((counts - expected) ** 2 / expected).sum()
+    assert chi2 < 16.3  # chi-square(3) 0.999 quantile
+
+
+def test_episode_endings_no_recovery_when_paused():
+    caseload = np.full((3, 50), 8)
+    rec, drop = pr.episode_endings(rng(), caseload, np.zeros((3, 50)), np.full(50, 0.1))
+    assert rec.sum() == 0 and drop.sum() > 0
+
+
+# ---- 2. exposure ------------------------------------------------------------------------------------------
+
+
+def test_trauma_exposure_hand_values():
+    caseload = np.array([[10, 0], [5, 5], [2, 10]])  # rows: low, moderate, high; two clinicians
+    e = pr.trauma_exposure(caseload, 0.4, 10.0, np.array([True, False]))
+    np.testing.assert_allclose(e, [(5 * 0.4 + 2) / 10, 0.0])
+
+
+def test_critical_incidents_probability_and_team_reach():
+    u = np.array([0.0005, 0.5, 0.9, 0.0001])
+    high = np.array([10, 10, 0, 1])
+    team = np.array([0, 0, 0, 1])
+    direct, colleague = pr.critical_incidents(u, high, 0.0001, team, 2)
+    # p = 1 - (1 - 1e-4)^10 ~ 0.0009995: slot 0 yes, slot 3 (p = 1e-4): u = 1e-4 is not below p
+    np.testing.assert_array_equal(direct, [True, False, False, False])
+    np.testing.assert_array_equal(colleague, [0, 1, 1, 0])
+
+
+# ---- 3. JD-R ----------------------------------------------------------------------------------------------
+
+
+def test_team_absent_share_excludes_self():
+    absent = np.array([1.0, 0.0, 0.0, 1.0, 1.0])
+    team = np.array([0, 0, 0, 1, 1])
+    share = pr.team_absent_share(absent, team, np.array([3, 2]))
+    np.testing.assert_allclose(share, [0.0, 0.5, 0.5, 1.0, 1.0])
+
+
+def test_demands_resources_strain_hand_values():
+    d = pr.demands(np.array([1.0]), np.array([0.5]), 0.3, np.array([0.2]), 0.6, 0.5, 0.6, 0.6)
+    assert d[0] == pytest.approx(0.6 + 0.25 + 0.18 + 0.12)
+    r = pr.resources(np.array([0.5]), np.array([0.2]), np.array([0.4]), 0.5, np.array([0.6]), np.array([0.5]))
+    assert r[0] == pytest.approx(2.7 / 6)
+    s = pr.strain(d, r, 0.6)
+    assert s[0] == pytest.approx(1.15 * (1 - 0.6 * 0.45))
+
+
+def test_resources_buffer_demands_interaction():
+    # the same extra resource removes more strain when demands are high (an interaction, not an addition)
+    low_d, high_d = np.array([0.5]), np.array([1.5])
+    gain_low = pr.strain(low_d, np.array([0.2]), 0.6) - pr.strain(low_d, np.array([0.6]), 0.6)
+    gain_high = pr.strain(high_d, np.array([0.2]), 0.6) - pr.strain(high_d, np.array([0.6]), 0.6)
+    assert gain_high[0] == pytest.approx(3 * gain_low[0])
+
+
+def test_supervision_intensity_hand_values():
+    s = pr.supervision_intensity(np.array([True, False]), 2.0, 1.0)
+    np.testing.assert_allclose(s, [1 - np.exp(-1), 0.0])
+    s = pr.supervision_intensity(np.array([True]), 2.0, 0.0)
+    np.testing.assert_allclose(s, [(1 - np.exp(-1)) * 0.3])
+
+
+def test_peer_means_match_the_full_adjacency():
+    from model import network
+
+    g = np.random.default_rng(3)
+    team = np.repeat(np.arange(5), [3, 4, 2, 5, 1]).astype(np.int32)
+    cross = network.cross_team_ties(g, team, 2.0)
+    adj = network.peer_network(team, cross).toarray()
+    values = g.random((2, team.size))
+    present = g.random(team.size) < 0.7
+    got = pr.peer_means(team, 5, cross, values, present)
+    for i in range(team.size):
+        peers = (adj[i] > 0) & present
+        expected = values[:, peers].mean(axis=1) if peers.any() else values[:, i]
+        np.testing.assert_allclose(got[:, i], expected)
+
+
+# ---- 4. state updates -------------------------------------------------------------------------------------
+
+
+def test_balance_update_fixed_point_and_bounds():
+    x = np.array([0.2, 0.5, 0.9])
+    g, lo = np.full(3, 0.03), np.full(3, 0.07)
+    for _ in range(2000):
+        x = pr.balance_update(x, g, lo)
+    np.testing.assert_allclose(x, 0.3, atol=1e-9)  # gain / (gain + loss)
+    assert np.all(pr.balance_update(np.array([0.99]), np.array([5.0]), np.array([0.0])) <= 1.0)
+
+
+def test_burnout_rates_hand_values():
+    g, lo = pr.burnout_rates(np.array([1.0]), np.array([1.0]), np.array([0.3]), np.array([0.1]),
+                             np.array([1.0]), np.array([0.4]), rate_gain=0.02, rate_recovery=0.03,
+                             se_vulnerability=1.0, cor_spiral=1.0, reserve_threshold=0.4, contagion_rate=0.02)
+    # rel_se = 1 + 0.2; rel_cor = 1 + (0.4 - 0.1) / 0.4 = 1.75
+    assert g[0] == pytest.approx(0.02 * 1.2 * 1.75 + 0.02 * 0.4)
+    assert lo[0] == pytest.approx(0.03 + 0.02 * 0.6)
+
+
+def test_contagion_is_crossover_towards_peers():
+    bo, peer = np.array([0.2]), np.array([0.6])
+    g, lo = pr.burnout_rates(np.zeros(1), np.ones(1), np.ones(1), np.ones(1), np.zeros(1), peer, rate_gain=0.0,
+                             rate_recovery=0.0, se_vulnerability=0.0, cor_spiral=0.0, reserve_threshold=0.3,
+                             contagion_rate=0.05)
+    assert pr.balance_update(bo, g, lo)[0] == pytest.approx(0.2 + 0.05 * (0.6 - 0.2))
+
+
+def test_low_self_efficacy_and_low_reserves_raise_burnout_gain():
+    kw = dict(rate_gain=0.02, rate_recovery=0.03, se_vulnerability=1.0, cor_spiral=1.0, reserve_threshold=0.35,
+              contagion_rate=0.0)
+    one = np.ones(1)
+    base, _ = pr.burnout_rates(one, one, np.array([0.7]), np.array([0.6]), one, one * 0.3, **kw)
+    low_se, _ = pr.burnout_rates(one, one, np.array([0.2]), np.array([0.6]), one, one * 0.3, **kw)
+    low_res, _ = pr.burnout_rates(one, one, np.array([0.7]), np.array([0.1]), one, one * 0.3, **kw)
+    assert low_se[0] > base[0] and low_res[0] > base[0]
+
+
+def test_sts_rates_hand_values():
+    g, lo = pr.sts_rates(np.array([1.0]), np.array([1.0]), np.array([True]), np.array([0.5]), np.array([0.7]),
+                         np.array([0.6]), np.array([1.0]), np.array([True]), np.array([2.0]), rate_gain=0.01,
+                         rate_recovery=0.05, rel_trauma_history=1.3, sts_protection=0.4, ei_protection=0.3,
+                         direct_shock=0.15, team_shock=0.04)
+    assert g[0] == pytest.approx(0.01 * 1.3 * 0.8 * (1 - 0.3 * 0.2) + 0.15 + 0.08)
+    assert lo[0] == pytest.approx(0.05 * 1.1)
+
+
+def test_satisfaction_and_self_efficacy_rates_hand_values():
+    g, lo = pr.satisfaction_rates(np.array([0.7]), np.array([0.4]), np.array([0.3]), np.array([0.1]),
+                                  np.array([0.3]), np.array([0.2]), rate=0.03, w_meaning=1.0, w_mastery=0.5,
+                                  w_recognition=0.4, w_vicarious_resilience=0.3, w_growth=0.4, loss_base=0.3,
+                                  w_bo_erosion=1.8, w_sts_erosion=0.4)
+    assert g[0] == pytest.approx(0.03 * (1.0 + 0.35 + 0.16 + 0.09 + 0.04))
+    assert lo[0] == pytest.approx(0.03 * (0.3 + 0.54 + 0.08))
+    g, lo = pr.self_efficacy_rates(np.array([0.7]), np.array([0.6]), np.array([0.4]), np.array([0.1]),
+                                   np.array([0.3]), np.array([0.1]), rate=0.02, w_mastery=0.6, w_vicarious=0.25,
+                                   w_persuasion=0.4, w_growth=0.3, w_failure=0.6, w_affective=0.8,
+                                   loss_base=0.1)
+    assert g[0] == pytest.approx(0.02 * (0.42 + 0.15 + 0.16 + 0.03))
+    assert lo[0] == pytest.approx(0.02 * (0.1 + 0.18 + 0.16))
+
+
+def test_reserves_growth_intention_rates_hand_values():
+    g, lo = pr.reserves_rates(np.array([0.4]), np.array([0.8]), np.array([0.2]), rate=0.05)
+    assert (g[0], lo[0]) == pytest.approx((0.02, 0.025))
+    g, lo = pr.growth_rates(np.array([1.0, 1.0]), np.array([0.2, 0.65]), rate_gain=0.02, support_threshold=0.3,
+                            rate_decay=0.005)
+    np.testing.assert_allclose(g, [0.0, 0.02 * 0.35 / 0.7])
+    np.testing.assert_allclose(lo, [0.005, 0.005])
+    g, lo = pr.intention_rates(np.array([0.5]), np.array([0.2]), np.array([0.6]), np.array([0.5]), rate=0.03,
+                               w_bo=1.2, w_sts=0.5, w_cs=0.8, w_leader=0.6)
+    assert (g[0], lo[0]) == pytest.approx((0.03 * 0.7, 0.03 * 0.78))
+
+
+def test_ewma_only_moves_where_observed():
+    out = pr.ewma(np.array([0.5, 0.5]), np.array([1.0, 1.0]), np.array([True, False]), 0.1)
+    np.testing.assert_allclose(out, [0.55, 0.5])
+
+
+def test_noise_is_centred_with_the_stated_sd_and_vanishes_at_bounds():
+    x = np.full(200000, 0.5)
+    out = pr.jacobi_noise(x, rng().random(x.size), 0.1)
+    assert (out - x).mean() == pytest.approx(0.0, abs=1e-3)
+    assert (out - x).std() == pytest.approx(0.1 * 0.5, rel=0.01)
+    np.testing.assert_array_equal(pr.jacobi_noise(np.array([0.0, 1.0]), np.array([0.9, 0.1]), 0.5), [0.0, 1.0])
+
+
+# ---- 6. absence and turnover ------------------------------------------------------------------------------
+
+
+def test_sick_leave_logistic():
+    p = pr.p_sick_leave(np.array([0.55, 1.0]), 0.02, 0.55, 0.08)
+    assert p[0] == pytest.approx(0.01)
+    assert p[1] == pytest.approx(0.02 / (1 + np.exp(-0.45 / 0.08)))
+
+
+def test_notice_needs_intention_above_threshold():
+    p = pr.p_give_notice(np.array([0.1, 0.3, 0.65, 1.0]), 0.3, 0.08, 0.001)
+    np.testing.assert_allclose(p, [0.001, 0.001, 0.08 * 0.5 + 0.001, 0.081])
+
+
+def test_network_structure():
+    from model import network
+
+    g = np.random.default_rng(1)
+    sizes = network.team_sizes(g, 100, 6, 12)
+    assert sizes.sum() == 100 and sizes.min() >= 6
+    team = network.team_of_post(sizes)
+    cross = network.cross_team_ties(g, team, 2.0)
+    assert (cross != cross.T).nnz == 0
+    rows, cols = cross.nonzero()
+    assert np.all(team[rows] != team[cols])
+    assert cross.nnz / 100 == pytest.approx(2.0, abs=0.6)
+    full = network.peer_network(team, cross)
+    assert isinstance(full, sp.csr_matrix) and full.diagonal().sum() == 0
+    degree = np.asarray(full.sum(axis=1)).ravel()
+    assert np.all(degree >= sizes[team] - 1)
