@@ -55,8 +55,9 @@ def cross_team_ties(rng: np.random.Generator, team: np.ndarray, ties_per_post: f
     n = team.size
     n_cross = min(int(round(n * ties_per_post / 2)), n * (n - 1) // 2)
     rows = cols = np.zeros(0, dtype=np.int64)
+    nx_seed = int(rng.integers(2**31 - 1))  # drawn even without ties, so later draws stay aligned
     if n_cross > 0:
-        g = nx.gnm_random_graph(n, n_cross, seed=int(rng.integers(2**31 - 1)))
+        g = nx.gnm_random_graph(n, n_cross, seed=nx_seed)
         e = np.array(g.edges(), dtype=np.int64).reshape(-1, 2)
         e = e[team[e[:, 0]] != team[e[:, 1]]]
         rows, cols = np.concatenate([e[:, 0], e[:, 1]]), np.concatenate([e[:, 1], e[:, 0]])

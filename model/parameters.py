@@ -14,7 +14,7 @@ raises :class:`ParameterError` naming the field, the value and the allowed range
 for a typo.
 
 The defaults describe a generic publicly funded outpatient mental-health service and were calibrated so that
-ProQOL means, spread and annual turnover sit near published figures (see ``docs/ODD.md`` section 7).
+ProQOL means, spread and annual turnover sit near published figures (see ``docs/ODD.md`` section 9).
 """
 
 from __future__ import annotations
@@ -414,7 +414,7 @@ class Burnout(_Group):
     noise_sd: float = param(
         0.09, unit="per week", range=(0.05, 0.12), bounds=(0.0, 0.5), tag="uncertainty",
         source="Life events outside work; sets the week-to-week spread of states.",
-        doc="Weekly idiosyncratic shock to every latent state (scaled by sqrt(x(1-x))).",
+        doc="Weekly idiosyncratic shock to SE, CS, BO, STS and turnover intention (scaled by sqrt(x(1-x))).",
     )
 
 
@@ -636,7 +636,7 @@ class Turnover(_Group):
     p_quit_week: float = param(
         0.08, unit="probability/week", range=(0.04, 0.15), bounds=(0.0, 1.0), tag="uncertainty",
         source="Calibrated to ~30% annual turnover in behavioural health (Brabson et al. 2020).",
-        doc="Weekly chance of giving notice at full intention (linear above the threshold).",
+        doc="Weekly chance of giving notice at full intention, on top of p_other_week (linear above the threshold).",
     )
     p_other_week: float = param(
         0.0012, unit="probability/week", range=(0.0005, 0.002), bounds=(0.0, 0.1), tag="uncertainty",

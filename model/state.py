@@ -126,14 +126,15 @@ def draw_clinicians(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.rando
     burn-in then lets settle; new hires start with lower self-efficacy, neutral satisfaction, low burnout and
     STS, no turnover intention and no caseload.
 
-    The number and order of draws is fixed for a given ``len(idx)``, so the stream stays aligned.
+    The draws are made in a fixed order for a given ``len(idx)``; Beta, log-normal and geometric draws use a
+    variable number of random bits, so the stream is only approximately aligned across scenarios.
     """
     k = idx.size
     if k == 0:
         return
     u = rng.random((k, 4))
     sd = p.burnout.vulnerability_sd
-    ws.vulnerability[idx] = rng.lognormal(-0.5 * sd**2, sd, k) if sd > 0 else 1.0
+    ws.vulnerability[idx] = rng.lognormal(-0.5 * sd**2, sd, k)  # sd = 0 gives exactly 1
     ws.trauma_history[idx] = u[:, 0] < p.sts.p_trauma_history
     ws.fte[idx] = np.where(u[:, 1] < p.service.prop_part_time, p.service.part_time_fte, 1.0)
     ws.specialist[idx] = u[:, 2] < p.service.prop_trauma_specialist
@@ -147,8 +148,8 @@ def draw_clinicians(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.rando
         mean_sd = [(0.5, 0.15), (0.56, 0.2), (0.67, 0.115), (0.31, 0.15), (0.16, 0.11), (0.28, 0.15),
                    (0.435, 0.065), (0.107, 0.085)]
     draws = _beta(rng, np.array(mean_sd), k)
-    ws.ei[idx], ws.se[idx], ws.cs[idx], ws.bo[idx] = draws[0], draws[1], draws[2], draws[3]
-    ws.sts[idx], ws.intention[idx], ws.reserves[idx], ws.growth[idx] = draws[4], draws[5], draws[6], draws[7]
+    ws.ei[idx] = draws[0]
+    ws.latent[:, idx] = draws[1:]  # rows in LATENT_STATES order
     ws.weeks_in_post[idx] = 0 if new_hire else rng.geometric(1.0 / 200.0, k)
     ws.mastery[idx] = 0.7
     ws.vicarious_resilience[idx] = 0.0 if new_hire else 0.33

@@ -191,7 +191,7 @@ class WorkforceModel(mesa.Model):
                 p.supervision.reflective_quality)
             r["persuasion"][slots] = 0.5 * (r["supervision"][slots] + r["leader"][slots])
             r["cap"][slots] = p.caseload.cap_per_fte * ws.fte[slots]
-            r["inv_sustainable"][slots] = 1.0 / (p.work.sustainable_caseload_per_fte * ws.fte[slots])
+            r["inv_sustainable"][slots] = 1.0 / (p.work.sustainable_caseload_per_fte * np.maximum(ws.fte[slots], 0.1))
             return
         leader_level = np.clip(p.leadership.leader_support + self._leader_dev, 0.0, 1.0)
         safety = np.clip(p.peers.psych_safety + self._safety_dev, 0.0, 1.0)
@@ -263,6 +263,13 @@ class WorkforceModel(mesa.Model):
         at_work = ws.status == ACTIVE
         r = self._roster
         leader, supervision = r["leader"], r["supervision"]
+        # mastery signals from this week's endings (step 1); only at work: paused caseloads of clinicians on
+        # leave lose clients to drop-out, which is not a failure of theirs
+        rec = ws.recoveries.sum(axis=0)
+        ended = rec + ws.dropouts.sum(axis=0)
+        ws.mastery = pr.ewma(ws.mastery, rec / np.maximum(ended, 1), (ended > 0) & at_work)
+        trauma_rec = ws.recoveries[1] * p.exposure.trauma_weight_moderate + ws.recoveries[2]
+        ws.vicarious_resilience = pr.ewma(ws.vicarious_resilience, trauma_rec, present)
         peer_bo, peer_mastery = pr.peer_means(ws.team, self.n_teams, self.cross_ties,
                                               np.vstack([ws.bo, ws.mastery]), present)
         peer_support = r["safety"] * (1.0 - peer_bo)
@@ -275,13 +282,6 @@ class WorkforceModel(mesa.Model):
         self._load = load
         detachment = (0.5 + p.work.schedule_autonomy) * np.where(
             ws.status == ON_LEAVE, p.absence.rel_recovery_on_leave, 1.0)
-
-        # mastery signals from this week's endings (step 1)
-        rec = ws.recoveries.sum(axis=0)
-        ended = rec + ws.dropouts.sum(axis=0)
-        ws.mastery = pr.ewma(ws.mastery, rec / np.maximum(ended, 1), ended > 0)
-        trauma_rec = ws.recoveries[1] * p.exposure.trauma_weight_moderate + ws.recoveries[2]
-        ws.vicarious_resilience = pr.ewma(ws.vicarious_resilience, trauma_rec, present)
 
         bo, sts, cs, se = ws.bo, ws.sts, ws.cs, ws.se
         b, s, e, t = p.burnout, p.satisfaction, p.self_efficacy, p.turnover
@@ -389,19 +389,12 @@ class WorkforceModel(mesa.Model):
         totals = ws.caseload.sum(axis=0)
         m["n_open_cases"] = int(totals.sum())
         m["n_waitlist"] = int(self.waitlist.sum())
-        # means over clinicians at work / in post as one matrix-vector product each
+        # every continuous stock in one vector: means over clinicians at work (one matrix-vector product),
+        # means over clinicians in post (another), then the quantiles; converted to floats in one go
         work_means = np.vstack([totals, self._load, ws.exposure, ws.strain]) @ at_work / max(n_work, 1)
-        for k, name in enumerate(("caseload_per_clinician", "mean_load", "mean_exposure", "mean_strain")):
-            m[name] = float(work_means[k])
-        block = ws.latent
-        means = block @ present / n_in if n_in else np.full(block.shape[0], np.nan)
-        qs = _quantiles(block[:4], present, n_in, _QUANTILES)
-        for j, s in enumerate(("se", "cs", "bo", "sts")):
-            m[f"mean_{s}"] = float(means[j])
-            for i, q in enumerate(("p10", "p50", "p90")):
-                m[f"{q}_{s}"] = float(qs[j, i])
-        for j, name in enumerate(("intention", "reserves", "growth"), start=4):
-            m[f"mean_{name}"] = float(means[j])
+        means = ws.latent @ present / n_in if n_in else np.full(ws.latent.shape[0], np.nan)
+        qs = _quantiles(ws.latent[:4], present, n_in, _QUANTILES)
+        m.update(zip(_STOCK_NAMES, np.concatenate([work_means, means, qs.ravel()]).tolist()))
         if survey:
             latent = np.column_stack([ws.cs[at_work], ws.bo[at_work], ws.sts[at_work]])
             self.last_survey = proqol.survey(self.streams["survey"], latent, self.p.measurement.item_noise_sd)
@@ -412,6 +405,12 @@ class WorkforceModel(mesa.Model):
 
 
 _QUANTILES = (0.1, 0.5, 0.9)
+#: names of the stock vector built in ``_measure``, in its order
+_STOCK_NAMES = (
+    ("caseload_per_clinician", "mean_load", "mean_exposure", "mean_strain")
+    + tuple(f"mean_{s}" for s in ("se", "cs", "bo", "sts", "intention", "reserves", "growth"))
+    + tuple(f"{q}_{s}" for s in ("se", "cs", "bo", "sts") for q in ("p10", "p50", "p90"))
+)
 
 
 def _quantiles(rows: np.ndarray, mask: np.ndarray, n: int, q: np.ndarray) -> np.ndarray:
