@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/resilience run --weeks 260 --out results/baseline
+	$(VENV)/bin/resilience run baseline --weeks 260 --out results/baseline
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2

@@ -1,6 +1,8 @@
 """The ``resilience`` command line.
 
-    resilience run [--weeks N] [--clinicians N] [--seed N] [--burn-in N] [--set NAME=VALUE ...] [--out DIR]
+    resilience run [SCENARIO] [--weeks N] [--clinicians N] [--seed N] [--burn-in N] [--set NAME=VALUE ...]
+                   [--out DIR]
+    resilience scenarios list | show NAME | validate FILE... | schema [--write]
     resilience parameters [--tag lever|uncertainty] [--group GROUP]
 
 Bad input ends with a one-line message on standard error and exit status 2.
@@ -14,6 +16,8 @@ import tomllib
 from pathlib import Path
 
 from model import DEFAULT_BURN_IN_WEEKS, ParameterError, Parameters
+from scenarios import ScenarioError, library_names, load
+from scenarios import schema as scenario_schema
 
 from .single import OutputError, run_to_folder
 
@@ -55,9 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Simulate the resilience of a mental-health clinician workforce under organisational policies.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run the model once and write a results folder",
-                         description="Run the model once (default parameters unless --set) and write "
-                                     "weekly.parquet, summary.json and plots into the results folder.")
+    run = sub.add_parser("run", help="run one scenario once and write a results folder",
+                         description="Run one scenario once and write weekly.parquet, summary.json and plots "
+                                     "(states, ProQOL bands, staffing, costs) into the results folder.")
+    run.add_argument("scenario", nargs="?", default="baseline",
+                     help="scenario name from the library (see `resilience scenarios list`) or a .toml file "
+                          "(default: baseline)")
     run.add_argument("--weeks", type=_positive, default=260, help="recorded weeks after the burn-in (default 260)")
     run.add_argument("--clinicians", type=_positive, default=None,
                      help="budgeted posts (service.n_posts; default from the parameters, 300)")
@@ -66,9 +73,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"unrecorded weeks before week 0 (default {DEFAULT_BURN_IN_WEEKS})")
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="override a parameter by dotted name, e.g. --set supervision.sessions_per_month=2")
-    run.add_argument("--out", type=Path, default=Path("results/baseline"), help="results folder")
+    run.add_argument("--out", type=Path, default=None, help="results folder (default results/SCENARIO)")
     run.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                      help="progress bar (default: when the terminal is interactive)")
+    scn = sub.add_parser("scenarios", help="list, show or validate scenario files")
+    scn_sub = scn.add_subparsers(dest="action", required=True)
+    scn_sub.add_parser("list", help="the scenario library with titles")
+    show = scn_sub.add_parser("show", help="a scenario's description, evidence and resolved settings")
+    show.add_argument("scenario", help="scenario name or .toml file")
+    val = scn_sub.add_parser("validate", help="check scenario files; exit 2 at the first invalid one")
+    val.add_argument("files", nargs="+", help="scenario names or .toml files")
+    sch = scn_sub.add_parser("schema", help="print (or --write) the JSON schema of scenario files")
+    sch.add_argument("--write", action="store_true", help=f"write it to {scenario_schema.SCHEMA_PATH.name}")
     par = sub.add_parser("parameters", help="list the parameters with defaults, units and ranges")
     par.add_argument("--tag", choices=("lever", "uncertainty"), help="only levers or only uncertainties")
     par.add_argument("--group", help="only one group, e.g. supervision")
@@ -76,18 +92,52 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    scenario = load(args.scenario)
     overrides = dict(_parse_assignment(a) for a in args.set)
     if args.clinicians is not None:
         overrides["service.n_posts"] = args.clinicians
-    params = Parameters().with_overrides(overrides, context="command line")
-    result = run_to_folder(params, seed=args.seed, weeks=args.weeks, out=args.out, burn_in_weeks=args.burn_in,
-                           progress=args.progress)
+    params = scenario.params.with_overrides(overrides, context="command line")
+    out = args.out if args.out is not None else Path("results") / scenario.name
+    result = run_to_folder(params, seed=args.seed, weeks=args.weeks, out=out, burn_in_weeks=args.burn_in,
+                           name=scenario.name, progress=args.progress,
+                           scenario={"title": scenario.title, "file": str(scenario.path),
+                                     "extends": list(scenario.chain), "settings": scenario.overrides,
+                                     "command_line_overrides": overrides})
     s = result.summary
-    print(f"results written to {args.out}/ (weekly.parquet, summary.json, states.png, proqol.png, staffing.png)")
+    print(f"{scenario.name}: results written to {out}/ (weekly.parquet, summary.json, states.png, proqol.png, "
+          f"staffing.png, costs.png)")
     print(f"  ProQOL raw means over the run: CS {s['proqol_cs_raw_mean']:.1f}, BO {s['proqol_bo_raw_mean']:.1f}, "
           f"STS {s['proqol_sts_raw_mean']:.1f} (published norms 37.7, 22.8, 16.7)")
     print(f"  high burnout {s['prop_high_bo_mean']:.0%}, high STS {s['prop_high_sts_mean']:.0%}, "
           f"annual turnover {s['annual_turnover']:.0%}, vacancy rate {s['prop_vacant_mean']:.0%}")
+    years = args.weeks / 52
+    print(f"  cost per year: programmes {s['cum_programme_cost'] / years:,.0f}, turnover "
+          f"{s['cum_turnover_cost'] / years:,.0f}, total {s['cum_total_cost'] / years:,.0f}")
+    return 0
+
+
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    if args.action == "list":
+        for name in library_names():
+            print(f"{name:34s} {load(name).title}")
+    elif args.action == "show":
+        sc = load(args.scenario)
+        print(f"{sc.name}: {sc.title}\n  file: {sc.path}\n  extends: {' -> '.join(sc.chain)}\n")
+        print(sc.description + "\n\nEvidence: " + sc.evidence + "\n\nSettings (differences from the defaults):")
+        for key, value in sorted(sc.overrides.items()):
+            spec = Parameters.spec(key)
+            print(f"  {key} = {value!r}  ({spec.unit}; default {spec.default!r}; {spec.tag})")
+        if not sc.overrides:
+            print("  none: this is the default service")
+    elif args.action == "validate":
+        for item in args.files:
+            sc = load(item)
+            print(f"ok: {sc.path} ({sc.name}: {len(sc.overrides)} settings)")
+    else:
+        if args.write:
+            print(f"wrote {scenario_schema.write()}")
+        else:
+            print(scenario_schema.render(), end="")
     return 0
 
 
@@ -110,8 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _cmd_run(args)
+        if args.command == "scenarios":
+            return _cmd_scenarios(args)
         return _cmd_parameters(args)
-    except (ParameterError, OutputError) as exc:
+    except (ParameterError, OutputError, ScenarioError) as exc:
         print(f"resilience: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

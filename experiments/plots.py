@@ -96,12 +96,36 @@ def plot_staffing(weekly: pd.DataFrame, path) -> None:
     plt.close(fig)
 
 
+def plot_costs(weekly: pd.DataFrame, path) -> None:
+    """Cumulative programme, turnover and total cost, and the programme cost by component."""
+    from model.programmes import COST_COMPONENTS
+
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4))
+    ax = axes[0]
+    for name in ("new_programme_cost", "new_turnover_cost", "new_total_cost"):
+        ax.plot(weekly["week"], weekly[name].cumsum(), label=get(name).label)
+    ax.set_title("Cumulative cost")
+    ax.set_ylabel("currency")
+    ax.set_xlabel("week")
+    ax.legend(fontsize=8)
+    totals = {c: weekly[f"new_cost_{c}"].sum() for c in COST_COMPONENTS}
+    totals = {c: v for c, v in totals.items() if v > 0}
+    ax = axes[1]
+    ax.barh([c.replace("_", " ") for c in totals], list(totals.values()), color="tab:gray")
+    ax.set_title("Programme cost over the run by component")
+    ax.set_xlabel("currency")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def plot_run(weekly: pd.DataFrame, folder) -> list[str]:
-    """Write the three standard plots of a run into ``folder``; return their file names."""
+    """Write the four standard plots of a run into ``folder``; return their file names."""
     from pathlib import Path
 
     folder = Path(folder)
-    names = {"states.png": plot_states, "proqol.png": plot_proqol, "staffing.png": plot_staffing}
+    names = {"states.png": plot_states, "proqol.png": plot_proqol, "staffing.png": plot_staffing,
+             "costs.png": plot_costs}
     for name, fn in names.items():
         fn(weekly, folder / name)
     return list(names)

@@ -44,8 +44,9 @@ def versions() -> dict[str, str]:
     return out
 
 
-def run_to_folder(params: Parameters, *, seed: int, weeks: int, out: Path, burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS,
-                  name: str = "baseline", progress: bool | None = None) -> RunResult:
+def run_to_folder(params: Parameters, *, seed: int, weeks: int, out: Path,
+                  burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS, name: str = "baseline",
+                  progress: bool | None = None, scenario: dict | None = None) -> RunResult:
     """Run the model once and write ``weekly.parquet``, ``summary.json`` and PNG plots into ``out``.
 
     Args:
@@ -56,6 +57,7 @@ def run_to_folder(params: Parameters, *, seed: int, weeks: int, out: Path, burn_
         burn_in_weeks: unrecorded weeks before week 0.
         name: run name written into the summary.
         progress: show a progress bar; default: only when standard error is a terminal.
+        scenario: description of the scenario (title, file, settings) written into the summary.
 
     Returns:
         the :class:`~model.RunResult`.
@@ -74,6 +76,7 @@ def run_to_folder(params: Parameters, *, seed: int, weeks: int, out: Path, burn_
         "seed": seed,
         "weeks": weeks,
         "burn_in_weeks": burn_in_weeks,
+        "scenario": scenario or {},
         "summary": result.summary,
         "parameters": params.model_dump(),
         "versions": versions(),

@@ -82,3 +82,29 @@ def peer_network(team: np.ndarray, cross: sp.csr_matrix) -> sp.csr_matrix:
     adj = (team_ties(team) + cross).tocsr()
     adj.data[:] = 1.0
     return adj
+
+
+def programme_ties(seed: int, members: np.ndarray, ties_per_member: float) -> sp.csr_matrix:
+    """Random ties among the members of a peer support programme (G(n, m) over members, networkx).
+
+    Args:
+        seed: networkx seed (drawn from the initialisation stream whether or not there are members).
+        members: bool mask of posts in the programme.
+        ties_per_member: mean new ties per member.
+
+    Returns:
+        symmetric CSR matrix (n, n) of float ones over all posts, no self-loops.
+
+    References:
+        Structured peer support groups across teams (Shapiro & Galowitz 2016).
+    """
+    n = members.size
+    idx = np.flatnonzero(members)
+    k = idx.size
+    m = min(int(round(k * ties_per_member / 2)), k * (k - 1) // 2)
+    rows = cols = np.zeros(0, dtype=np.int64)
+    if m > 0:
+        g = nx.gnm_random_graph(k, m, seed=seed)
+        e = idx[np.array(g.edges(), dtype=np.int64).reshape(-1, 2)]
+        rows, cols = np.concatenate([e[:, 0], e[:, 1]]), np.concatenate([e[:, 1], e[:, 0]])
+    return sp.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(n, n))

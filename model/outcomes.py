@@ -16,6 +16,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .programmes import COST_COMPONENTS
+
 Direction = Literal["lower", "higher", "info"]
 Kind = Literal["stock", "flow", "survey"]
 
@@ -75,6 +77,12 @@ OUTCOMES: tuple[Outcome, ...] = (
     _o("new_notices", "Notices given", "clinicians/week", "lower", "flow"),
     _o("new_departures", "Departures", "clinicians/week", "lower", "flow"),
     _o("new_hires", "Hires", "clinicians/week", "info", "flow"),
+    _o("n_float_cases", "Open cases held by float staff", "clients", "info"),
+    _o("new_programme_cost", "Programme cost", "currency/week", "lower", "flow"),
+    _o("new_turnover_cost", "Turnover (replacement) cost", "currency/week", "lower", "flow"),
+    _o("new_total_cost", "Total cost (programmes and turnover)", "currency/week", "lower", "flow"),
+    *[_o(f"new_cost_{c}", f"Cost of {c.replace('_', ' ')}", "currency/week", "info", "flow")
+      for c in COST_COMPONENTS],
     *[_o(f"proqol_{s}_raw", f"ProQOL {s.upper()} raw score", "raw sum 10-50", _STATE_DIRECTION[s], "survey")
       for s in ("cs", "bo", "sts")],
     *[_o(f"proqol_{s}_t", f"ProQOL {s.upper()} standard score", "T score", _STATE_DIRECTION[s], "survey")

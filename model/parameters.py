@@ -86,6 +86,16 @@ def param(
     )
 
 
+def start_week(what: str) -> Any:
+    """The ``start_week`` field of a lever group: when the group's levers take their scenario values."""
+    return param(
+        0, unit="weeks after burn-in", range=(0, 52), bounds=(0, 5200), tag="lever",
+        source="Scenario design: policies start at a chosen week; before it the group's levers keep their defaults.",
+        doc=f"Week (after the burn-in) from which the {what} levers of this group apply; before it, and during "
+            "the burn-in, they take their default values.",
+    )
+
+
 class _Group(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True, validate_default=False)
 
@@ -114,9 +124,10 @@ class Service(_Group):
         doc="Largest team.",
     )
     initial_vacancy_rate: float = param(
-        0.08, unit="share of posts", range=(0.0, 0.25), bounds=(0.0, 0.9), tag="uncertainty",
+        0.08, unit="share of posts", range=(0.0, 0.25), bounds=(0.0, 0.9), tag="lever",
         source="Behavioural-health vacancy rates of 5-15% are commonly reported in workforce surveys.",
-        doc="Share of posts vacant at the start of the run.",
+        doc="Share of posts vacant at week 0 (posts are vacated at the end of the burn-in to reach it; the "
+            "burn-in itself starts from the default).",
     )
     prop_part_time: float = param(
         0.25, unit="share of clinicians", range=(0.0, 0.5), bounds=(0.0, 1.0), tag="uncertainty",
@@ -226,6 +237,7 @@ class Caseload(_Group):
         source="Trade-off between specialist concentration and rotation (Bride 2007; Sprang et al. 2007).",
         doc="Share of high-trauma referrals routed to trauma specialists first (0 = rotated evenly).",
     )
+    start_week: int = start_week("caseload")
 
 
 class Exposure(_Group):
@@ -301,6 +313,7 @@ class Work(_Group):
         source="JD-R buffering hypothesis (Bakker, Demerouti & Euwema 2005).",
         doc="Share of demands buffered at full resources (strain = demands x (1 - buffer x resources)).",
     )
+    start_week: int = start_week("administrative-burden and schedule-autonomy")
 
 
 class Leadership(_Group):
@@ -321,6 +334,23 @@ class Leadership(_Group):
         source="Recognition and reward as a resource (Maslach & Leiter 2016, areas of worklife).",
         doc="How often effort and successes are recognised.",
     )
+    training: float = param(
+        0.0, unit="0-1 intensity", range=(0.0, 1.0), tag="lever",
+        source="Leadership development programmes improve leader behaviour over months (Kelloway & Barling 2010; "
+               "West 2021).",
+        doc="Intensity of supportive/compassionate leadership training for team leaders (0 = none).",
+    )
+    training_gain: float = param(
+        0.15, unit="leader-support units", range=(0.05, 0.25), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Leadership training effects of about 0.3-0.6 SD on follower ratings (Avolio et al. 2009).",
+        doc="Rise of leader support at full training intensity once the effect has built up.",
+    )
+    training_weeks: float = param(
+        26.0, unit="weeks", range=(13.0, 52.0), bounds=(1.0, 260.0), tag="uncertainty",
+        source="Assumption: behaviour change builds over about six months.",
+        doc="Time constant with which leader support approaches its trained level.",
+    )
+    start_week: int = start_week("leadership")
 
 
 class Supervision(_Group):
@@ -346,6 +376,7 @@ class Supervision(_Group):
         source="Supervision moderates STS (Bride et al. 2007; Knight 2013).",
         doc="Reduction of STS accrual at full supervision intensity.",
     )
+    start_week: int = start_week("supervision")
 
 
 class Peers(_Group):
@@ -371,6 +402,7 @@ class Peers(_Group):
         source="Burnout crossover between colleagues (Bakker, Le Blanc & Schaufeli 2005).",
         doc="Weekly pull of a clinician's burnout towards the mean of their peers.",
     )
+    start_week: int = start_week("psychological-safety (the cross-team network is built once, at the start)")
 
 
 class Burnout(_Group):
@@ -658,6 +690,202 @@ class Hiring(_Group):
         source="Time to fill behavioural-health posts of about 2-4 months (NHS vacancy statistics).",
         doc="Mean time from a post falling vacant to the new hire starting (Poisson, at least 1 week).",
     )
+    start_week: int = start_week("hiring")
+
+
+class Staffing(_Group):
+    """Float (bank) staff covering absent posts and taking waiting clients."""
+
+    float_fte_per_100_posts: float = param(
+        0.0, unit="FTE per 100 posts", range=(0.0, 8.0), bounds=(0.0, 50.0), tag="lever",
+        source="Bank and float pools are a standard response to vacancies (Buchan et al. 2019).",
+        doc="Float staff, in FTE per 100 budgeted posts; they cover vacant or absent posts and take waiting "
+            "clients up to their own caseload cap.",
+    )
+    start_week: int = start_week("float-staff")
+
+
+class Wellness(_Group):
+    """Wellness initiatives (mindfulness, stress management): person-directed, fading without boosters."""
+
+    uptake: float = param(
+        0.0, unit="share of clinicians", range=(0.0, 0.8), bounds=(0.0, 1.0), tag="lever",
+        source="Voluntary wellness programmes reach a third to two thirds of staff (Panagioti et al. 2017).",
+        doc="Share of clinicians who take the course (0 = no programme).",
+    )
+    effect: float = param(
+        0.3, unit="rel. recovery increase", range=(0.1, 0.5), bounds=(0.0, 2.0), tag="uncertainty",
+        source="Mindfulness-based stress reduction for health workers: small-to-moderate effects on burnout "
+               "(Spinelli et al. 2019; Dreison et al. 2018, g about 0.13 for provider interventions).",
+        doc="Rise of recovery from burnout and STS (detachment) right after the course.",
+    )
+    half_life_weeks: float = param(
+        12.0, unit="weeks", range=(6.0, 26.0), bounds=(1.0, 520.0), tag="uncertainty",
+        source="Person-directed effects fade within about six months without refreshers (Awa et al. 2010).",
+        doc="Half-life of the course effect.",
+    )
+    booster_interval_weeks: int = param(
+        0, unit="weeks", range=(0, 26), bounds=(0, 520), tag="lever",
+        source="Refresher sessions sustain intervention effects (Awa et al. 2010).",
+        doc="Weeks between booster sessions that restore the full effect (0 = no boosters).",
+    )
+    start_week: int = start_week("wellness")
+
+
+class PeerSupport(_Group):
+    """Peer support programme: extra ties across teams that carry support (and contagion)."""
+
+    coverage: float = param(
+        0.0, unit="share of posts", range=(0.0, 1.0), tag="lever",
+        source="Structured peer support for clinicians (Shapiro & Galowitz 2016; Hu et al. 2012).",
+        doc="Share of clinicians enrolled in the peer support programme (0 = no programme).",
+    )
+    extra_ties: float = param(
+        3.0, unit="ties/participant", range=(1.0, 6.0), bounds=(0.0, 30.0), tag="lever",
+        source="Peer groups of four to six colleagues (Shapiro & Galowitz 2016).",
+        doc="New peer ties each participant gets with other participants (they also carry burnout contagion).",
+    )
+    support: float = param(
+        0.25, unit="peer-support units", range=(0.1, 0.4), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Peer support is a valued resource; effects on burnout are small (Hu et al. 2012).",
+        doc="Peer support resource added for participants.",
+    )
+    start_week: int = start_week("peer-support")
+
+
+class TraumaInformed(_Group):
+    """Trauma-informed organisation: psychological safety and help-seeking without stigma."""
+
+    level: float = param(
+        0.0, unit="0-1 implementation", range=(0.0, 1.0), tag="lever",
+        source="Trauma-informed organisational change (Sweeney et al. 2018; Hanson & Lang 2016).",
+        doc="Degree of implementation of a trauma-informed organisation (0 = none).",
+    )
+    safety_gain: float = param(
+        0.25, unit="psych-safety units", range=(0.1, 0.35), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Organisational climate interventions raise psychological safety (Edmondson & Lei 2014).",
+        doc="Rise of team psychological safety at full implementation.",
+    )
+    stigma_shift: float = param(
+        0.08, unit="BO units", range=(0.0, 0.15), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Stigma delays help-seeking among clinicians (Clement et al. 2015; Edwards & Crisp 2017).",
+        doc="How much earlier (in burnout) clinicians take leave at full implementation (lowers bo_half_max).",
+    )
+    start_week: int = start_week("trauma-informed")
+
+
+class Mentoring(_Group):
+    """Career development and mentoring of new and early-career clinicians."""
+
+    coverage: float = param(
+        0.0, unit="share of early-career clinicians", range=(0.0, 1.0), tag="lever",
+        source="Mentoring supports retention and confidence of new clinicians (Kashiwagi et al. 2013).",
+        doc="Share of early-career clinicians who get a mentor (0 = no programme).",
+    )
+    early_career_weeks: int = param(
+        104, unit="weeks in post", range=(52, 156), bounds=(1, 1040), tag="uncertainty",
+        source="Assumption: the first two years in post.",
+        doc="Weeks in post during which a clinician counts as early-career.",
+    )
+    se_gain: float = param(
+        0.3, unit="gain weight", range=(0.1, 0.5), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Mentoring as verbal persuasion and vicarious experience (Bandura 1997).",
+        doc="Extra self-efficacy gain weight for mentees.",
+    )
+    intention_relief: float = param(
+        0.3, unit="loss weight", range=(0.1, 0.5), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Mentored new staff are less likely to leave (Zhang et al. 2016, nurse mentoring meta-analysis).",
+        doc="Extra turnover-intention loss weight for mentees.",
+    )
+    start_week: int = start_week("mentoring")
+
+
+class EiTraining(_Group):
+    """Emotional-intelligence training."""
+
+    uptake: float = param(
+        0.0, unit="share of clinicians", range=(0.0, 1.0), tag="lever",
+        source="EI training for health professionals (Mattingly & Kraiger 2019).",
+        doc="Share of clinicians trained (0 = no programme).",
+    )
+    gain: float = param(
+        0.1, unit="EI units", range=(0.05, 0.15), bounds=(0.0, 0.5), tag="uncertainty",
+        source="EI training effect about g = 0.6 (Mattingly & Kraiger 2019), about half the trait SD here.",
+        doc="Lasting rise of emotional intelligence after training.",
+    )
+    start_week: int = start_week("emotional-intelligence training")
+
+
+class Costs(_Group):
+    """Prices of staff time and programmes (currency units, e.g. GBP or USD)."""
+
+    salary_per_fte_year: float = param(
+        55_000.0, unit="currency/FTE-year", range=(40_000.0, 80_000.0), bounds=(0.0, 1e7), tag="uncertainty",
+        source="Salary plus on-costs of a mid-career clinician (NHS Agenda for Change band 7, PSSRU 2023).",
+        doc="Employer cost of one full-time clinician per year.",
+    )
+    replacement_share: float = param(
+        0.5, unit="share of annual salary", range=(0.3, 1.0), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Replacing a clinician costs about half to one annual salary (Waldman et al. 2004; Bond et al. "
+               "2020).",
+        doc="Cost of one departure (recruitment, vacancy cover, induction, lost productivity).",
+    )
+    float_premium: float = param(
+        0.3, unit="share of salary", range=(0.1, 0.6), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Bank and agency premium over substantive staff (NHS Improvement 2019).",
+        doc="Extra cost of float staff over the salary of substantive staff.",
+    )
+    supervision_per_session: float = param(
+        110.0, unit="currency/session", range=(60.0, 200.0), bounds=(0.0, 1e5), tag="uncertainty",
+        source="One hour of supervisor and one hour of clinician time.",
+        doc="Cost of one supervision session.",
+    )
+    leadership_training_per_leader_year: float = param(
+        4_000.0, unit="currency/leader-year", range=(2_000.0, 8_000.0), bounds=(0.0, 1e6), tag="uncertainty",
+        source="Leadership development programmes (King's Fund 2016 estimates).",
+        doc="Cost per team leader per year of training at full intensity.",
+    )
+    recognition_per_clinician_year: float = param(
+        150.0, unit="currency/clinician-year", range=(50.0, 400.0), bounds=(0.0, 1e5), tag="uncertainty",
+        source="Assumption: awards, events and leaders' time.",
+        doc="Cost per clinician per year of recognition at the maximum level (scales with the lever).",
+    )
+    wellness_course: float = param(
+        450.0, unit="currency/participant", range=(200.0, 900.0), bounds=(0.0, 1e5), tag="uncertainty",
+        source="Eight-week group MBSR course including staff time (Spinelli et al. 2019).",
+        doc="Cost of the wellness course per participant.",
+    )
+    wellness_booster: float = param(
+        60.0, unit="currency/participant", range=(30.0, 150.0), bounds=(0.0, 1e5), tag="uncertainty",
+        source="One refresher session including staff time.",
+        doc="Cost of one booster session per participant.",
+    )
+    peer_support_per_participant_week: float = param(
+        15.0, unit="currency/participant-week", range=(5.0, 30.0), bounds=(0.0, 1e4), tag="uncertainty",
+        source="Monthly facilitated group plus coordination time.",
+        doc="Cost of the peer support programme per participant per week.",
+    )
+    trauma_informed_per_clinician_week: float = param(
+        12.0, unit="currency/clinician-week", range=(5.0, 25.0), bounds=(0.0, 1e4), tag="uncertainty",
+        source="Training, policy review and leadership time of organisational change programmes.",
+        doc="Cost per clinician per week at full implementation (scales with the level).",
+    )
+    mentoring_per_mentee_week: float = param(
+        35.0, unit="currency/mentee-week", range=(15.0, 70.0), bounds=(0.0, 1e4), tag="uncertainty",
+        source="About an hour of senior time a fortnight plus the mentee's time.",
+        doc="Cost of mentoring per mentee per week.",
+    )
+    ei_training_per_participant: float = param(
+        600.0, unit="currency/participant", range=(300.0, 1_200.0), bounds=(0.0, 1e5), tag="uncertainty",
+        source="Two-day workshop including staff time (Mattingly & Kraiger 2019).",
+        doc="Cost of emotional-intelligence training per participant.",
+    )
+    admin_support_per_fte_year: float = param(
+        32_000.0, unit="currency/FTE-year", range=(25_000.0, 45_000.0), bounds=(0.0, 1e7), tag="uncertainty",
+        source="Administrative or scribe support that takes documentation off clinicians.",
+        doc="Cost of administrative support per FTE; reducing the admin share below its default buys this "
+            "support for the share removed.",
+    )
 
 
 class Measurement(_Group):
@@ -700,6 +928,13 @@ class Parameters(BaseModel):
     absence: Absence = Absence()
     turnover: Turnover = Turnover()
     hiring: Hiring = Hiring()
+    staffing: Staffing = Staffing()
+    wellness: Wellness = Wellness()
+    peer_support: PeerSupport = PeerSupport()
+    trauma_informed: TraumaInformed = TraumaInformed()
+    mentoring: Mentoring = Mentoring()
+    ei_training: EiTraining = EiTraining()
+    costs: Costs = Costs()
     measurement: Measurement = Measurement()
 
     # ---------------------------------------------------------------------------------------------------------
@@ -760,6 +995,29 @@ class Parameters(BaseModel):
             group, field = _SPECS[key].path
             nested[group][field] = value
         return Parameters.validate_nested(nested, context=context)
+
+    def start_weeks(self) -> list[int]:
+        """Distinct start weeks of the lever groups, ascending."""
+        return sorted({getattr(self, g).start_week for g in _STAGED_GROUPS})
+
+    def at_week(self, week: int) -> Parameters:
+        """The parameters in force at ``week`` (weeks after the burn-in; negative during it).
+
+        In every lever group with a ``start_week`` later than ``week``, the levers (fields tagged ``lever``)
+        take their default values; uncertainties and groups already started keep this object's values. So the
+        burn-in always runs under the default policies, and a scenario's policies begin at their start weeks.
+
+        Returns:
+            ``self`` when nothing is reset, otherwise a new object.
+        """
+        defaults = _DEFAULTS.model_dump()
+        nested = None
+        for group in _STAGED_GROUPS:
+            if getattr(self, group).start_week > week:
+                nested = nested if nested is not None else self.model_dump()
+                for field in _STAGED_FIELDS[group]:
+                    nested[group][field] = defaults[group][field]
+        return self if nested is None else Parameters.model_validate(nested)
 
     @classmethod
     def validate_nested(cls, data: Mapping[str, Any], *, context: str = "") -> Parameters:
@@ -874,6 +1132,15 @@ def _explain(exc: ValidationError, data: Mapping[str, Any]) -> list[str]:
 
 
 _SPECS: dict[str, FieldSpec] = _collect_specs()
+_DEFAULTS = Parameters()
+#: groups whose levers start at their ``start_week``, and those levers (``start_week`` itself excluded)
+_STAGED_GROUPS = tuple(g for g, info in Parameters.model_fields.items() if "start_week" in info.annotation.model_fields)
+#: levers that shape the network, built once at the start of a run; they are not staged
+STRUCTURAL = ("peers.cross_team_ties", "peer_support.extra_ties")
+_STAGED_FIELDS = {g: tuple(s.path[1] for s in _SPECS.values()
+                           if s.path[0] == g and s.tag == "lever" and s.path[1] != "start_week"
+                           and s.name not in STRUCTURAL)
+                  for g in _STAGED_GROUPS}
 
 
 def markdown_table() -> str:

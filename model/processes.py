@@ -118,6 +118,11 @@ def allocate(rng: np.random.Generator, free: np.ndarray, waiting: np.ndarray, ne
     return assigned, clients - placed
 
 
+def take_clients(rng: np.random.Generator, clients: np.ndarray, room: int) -> np.ndarray:
+    """Clients (by trauma level) taken at random from ``clients`` to fill ``room`` places (none if no room)."""
+    return _draw_without_replacement(rng, np.asarray(clients, dtype=np.int64), min(max(room, 0), int(clients.sum())))
+
+
 def _draw_without_replacement(rng: np.random.Generator, counts: np.ndarray, k: int) -> np.ndarray:
     """Levels of ``k`` clients drawn at random from a group with ``counts`` per level."""
     if k <= 0:

@@ -45,7 +45,13 @@ class Workforce:
         vulnerability: individual vulnerability multiplier (log-normal, mean 1).
         fte: full-time equivalent.
         specialist: trauma specialist (bool).
-        u_supervision: fixed uniform draw; supervised when below the coverage lever (common random numbers).
+        u_supervision, u_wellness, u_mentor, u_ei: fixed uniform draws per clinician; the clinician takes part
+            in supervision, the wellness course, mentoring or EI training when the draw is below the lever's
+            coverage or uptake (so a lever change keeps the same people in, common random numbers).
+        u_peer: fixed uniform draw per post (not redrawn at a hire): the post is in the peer support programme
+            when it is below the programme's coverage, because the programme's ties belong to posts.
+        wellness_dose: remaining effect of the wellness course (1 right after the course or a booster).
+        ei_trained: has had emotional-intelligence training.
         caseload: open cases by trauma level, shape (3, n) (int64; row per level, low/moderate/high).
         exposure, demand, resource, strain: this week's JD-R quantities.
         recoveries, dropouts: episodes ended this week, shape (3, n).
@@ -74,6 +80,12 @@ class Workforce:
     fte: np.ndarray
     specialist: np.ndarray
     u_supervision: np.ndarray
+    u_wellness: np.ndarray
+    u_mentor: np.ndarray
+    u_ei: np.ndarray
+    u_peer: np.ndarray
+    wellness_dose: np.ndarray
+    ei_trained: np.ndarray
     caseload: np.ndarray
     exposure: np.ndarray
     demand: np.ndarray
@@ -90,7 +102,7 @@ class Workforce:
         f.update(
             status=np.zeros(n, np.int8), notice_left=np.full(n, NO_NOTICE, np.int16),
             hire_week=np.zeros(n, np.int32), weeks_in_post=np.zeros(n, np.int32), team=team.astype(np.int32),
-            trauma_history=np.zeros(n, bool), specialist=np.zeros(n, bool),
+            trauma_history=np.zeros(n, bool), specialist=np.zeros(n, bool), ei_trained=np.zeros(n, bool),
             caseload=np.zeros((3, n), np.int64), recoveries=np.zeros((3, n), np.int64),
             dropouts=np.zeros((3, n), np.int64),
         )
@@ -132,13 +144,18 @@ def draw_clinicians(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.rando
     k = idx.size
     if k == 0:
         return
-    u = rng.random((k, 4))
+    u = rng.random((k, 7))
     sd = p.burnout.vulnerability_sd
     ws.vulnerability[idx] = rng.lognormal(-0.5 * sd**2, sd, k)  # sd = 0 gives exactly 1
     ws.trauma_history[idx] = u[:, 0] < p.sts.p_trauma_history
     ws.fte[idx] = np.where(u[:, 1] < p.service.prop_part_time, p.service.part_time_fte, 1.0)
     ws.specialist[idx] = u[:, 2] < p.service.prop_trauma_specialist
     ws.u_supervision[idx] = u[:, 3]
+    ws.u_wellness[idx] = u[:, 4]
+    ws.u_mentor[idx] = u[:, 5]
+    ws.u_ei[idx] = u[:, 6]
+    ws.wellness_dose[idx] = 0.0
+    ws.ei_trained[idx] = False
     # one Beta call for all states: rows ei, se, cs, bo, sts, intention, reserves, growth
     if new_hire:
         mean_sd = [(0.5, 0.15), (p.self_efficacy.new_hire_mean, 0.1), (0.65, 0.1), (0.2, 0.08), (0.1, 0.06),

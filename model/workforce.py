@@ -9,6 +9,7 @@ import mesa
 import numpy as np
 
 from . import network, outcomes, proqol
+from . import programmes as pg
 from . import processes as pr
 from .agents import Clinician
 from .parameters import Parameters
@@ -63,7 +64,9 @@ class WorkforceModel(mesa.Model):
             passes parameters.
 
     Attributes:
-        p: the resolved :class:`~model.parameters.Parameters`.
+        scenario: the resolved :class:`~model.parameters.Parameters` of the run.
+        p: the parameters in force this week (``scenario.at_week(week)``: levers whose group has not started yet
+            keep their defaults).
         seed: the root seed (int).
         week: weeks since the end of the burn-in (negative during the burn-in).
         workforce: the clinicians' state arrays (:class:`~model.state.Workforce`).
@@ -91,17 +94,23 @@ class WorkforceModel(mesa.Model):
         super().__init__(rng=int(root))
         self.seed = int(root)
         base = params if params is not None else Parameters()
-        self.p = base.with_overrides(dotted_overrides) if dotted_overrides else base
+        self.scenario = base.with_overrides(dotted_overrides) if dotted_overrides else base
         streams = np.random.SeedSequence(self.seed).spawn(len(STREAMS))
         self.streams = {name: np.random.default_rng(s) for name, s in zip(STREAMS, streams)}
         self.week = -int(burn_in_weeks)
+        self.p = self.scenario.at_week(self.week)
+        self._switch_weeks = set(self.scenario.start_weeks())
+        self._flows = dict.fromkeys((o.name for o in outcomes.OUTCOMES if o.kind == "flow"), 0)
+        self._n_mentees = 0
         self._init_service()
         self.metrics: dict[str, float] = {}
         self.last_survey: proqol.Survey | None = None
-        self._flows = dict.fromkeys((o.name for o in outcomes.OUTCOMES if o.kind == "flow"), 0)
         for _ in range(burn_in_weeks):
             self._advance()
         self.week = 0
+        self._flows = dict.fromkeys(self._flows, 0)
+        self._on_new_week()
+        self._flows = dict.fromkeys(self._flows, 0)  # week 0 is a state, not a week of flows
         self.datacollector = OutcomeCollector([o.name for o in outcomes.OUTCOMES])
         self._measure(survey=True)
         self.datacollector.collect(self)
@@ -118,7 +127,9 @@ class WorkforceModel(mesa.Model):
         3. Demands and resources (JD-R): demands, resources, strain.
         4. State updates: STS, burnout, reserves, compassion satisfaction, self-efficacy, growth, turnover
            intention, then weekly noise.
-        5. Programmes: act only through the levers read in steps 1-4 (none subtracts burnout directly).
+        5. Programmes: levers whose start week has come take their scenario values at the start of the week
+           (courses and trainings are given then; effects build up or fade weekly); they act only through
+           the inputs of steps 1-4 (none subtracts burnout directly).
         6. Absence and turnover: sick leave starts and ends; notices; departures free their posts and send their
            clients to the waiting list; vacant posts are filled by new hires when the hiring delay is over.
         7. Measurement: a ProQOL survey on its cadence; the outcome metrics of the week.
@@ -130,10 +141,70 @@ class WorkforceModel(mesa.Model):
     def _advance(self) -> None:
         self.week += 1
         self._flows = dict.fromkeys(self._flows, 0)
+        self._on_new_week()
         self._clients()
         direct, colleague = self._exposure()
         self._states(direct, colleague)
         self._absence_and_turnover()
+        self._costs()
+
+    # ---------------------------------------------------------------------------------------------------------
+    # 5. programmes and lever schedule (run at the start of each week)
+    def _on_new_week(self) -> None:
+        if self.week in self._switch_weeks:
+            self._apply_levers()
+        if self.week == 0:
+            self._impose_vacancy_rate(self.scenario.service.initial_vacancy_rate)
+        p, ws = self.p, self.workforce
+        if p.wellness.uptake > 0:
+            ws.wellness_dose *= self._wellness_decay
+            if pg.booster_due(self.week, p.wellness.start_week, p.wellness.booster_interval_weeks):
+                self._give_wellness(np.flatnonzero(self._wellness_members()), p.costs.wellness_booster)
+        if p.leadership.training > 0 and self.week >= p.leadership.start_week:
+            self._refresh_roster()  # leader support is still building up
+
+    def _apply_levers(self) -> None:
+        """Switch to the parameters in force from this week and start programmes that begin now."""
+        self.p = p = self.scenario.at_week(self.week)
+        ws = self.workforce
+        self._refresh_roster()
+        self._wellness_decay = pg.decay_factor(p.wellness.half_life_weeks)
+        self._cross_active = self._cross_with_programme if p.peer_support.coverage > 0 else self.cross_ties
+        if p.wellness.uptake > 0 and p.wellness.start_week == self.week:
+            self._give_wellness(np.flatnonzero(self._wellness_members()), p.costs.wellness_course)
+        if p.ei_training.uptake > 0 and p.ei_training.start_week == self.week:
+            self._train_ei(np.flatnonzero((ws.status != VACANT) & (ws.u_ei < p.ei_training.uptake)))
+
+    def _wellness_members(self) -> np.ndarray:
+        ws = self.workforce
+        return (ws.status != VACANT) & (ws.u_wellness < self.p.wellness.uptake)
+
+    def _give_wellness(self, slots: np.ndarray, unit_cost: float) -> None:
+        self.workforce.wellness_dose[slots] = 1.0
+        self._flows["new_cost_wellness"] += slots.size * unit_cost
+
+    def _train_ei(self, slots: np.ndarray) -> None:
+        ws, p = self.workforce, self.p
+        slots = slots[~ws.ei_trained[slots]]
+        ws.ei[slots] = np.minimum(ws.ei[slots] + p.ei_training.gain, 1.0)
+        ws.ei_trained[slots] = True
+        self._flows["new_cost_ei_training"] += slots.size * p.costs.ei_training_per_participant
+
+    def _impose_vacancy_rate(self, rate: float) -> None:
+        """At week 0, vacate (or fill) posts at random so that ``rate`` of them are vacant.
+
+        Vacated posts are not departures (no turnover cost): they stand for posts frozen or unfilled at the
+        start of the period a scenario describes. Filled posts get new hires.
+        """
+        ws = self.workforce
+        rng = self.streams["hiring"]
+        target = int(round(rate * ws.n))
+        vacant = np.flatnonzero(ws.status == VACANT)
+        if vacant.size < target:
+            occupied = np.flatnonzero(ws.status != VACANT)
+            self._vacate(rng.choice(occupied, size=target - vacant.size, replace=False))
+        elif vacant.size > target:
+            self._hire(np.sort(rng.choice(vacant, size=vacant.size - target, replace=False)))
 
     def peer_network(self):
         """The whole peer network (team plus cross-team ties) as a symmetric CSR matrix over slots."""
@@ -142,7 +213,8 @@ class WorkforceModel(mesa.Model):
     # ---------------------------------------------------------------------------------------------------------
     # initialisation
     def _init_service(self) -> None:
-        p, rng = self.p, self.streams["init"]
+        # structure (posts, teams, networks) comes from the scenario; levers from the parameters in force
+        p, sc, rng = self.p, self.scenario, self.streams["init"]
         sizes = network.team_sizes(rng, p.service.n_posts, p.service.team_size_min, p.service.team_size_max)
         team = network.team_of_post(sizes)
         self.n_teams = sizes.size
@@ -154,10 +226,19 @@ class WorkforceModel(mesa.Model):
         # team-level deviations are kept so that levers changing the mean move every team alike
         self._leader_dev = self.leader_support - p.leadership.leader_support
         self._safety_dev = self.psych_safety - p.peers.psych_safety
-        self.cross_ties = network.cross_team_ties(rng, team, p.peers.cross_team_ties)
+        self.cross_ties = network.cross_team_ties(rng, team, sc.peers.cross_team_ties)
         ws = Workforce.empty(p.service.n_posts, team)
         self.workforce = ws
-        n_vacant = int(round(p.service.initial_vacancy_rate * ws.n))
+        ws.u_peer[:] = rng.random(ws.n)
+        self.programme_ties = network.programme_ties(int(rng.integers(2**31 - 1)),
+                                                     ws.u_peer < sc.peer_support.coverage,
+                                                     sc.peer_support.extra_ties)
+        self._cross_with_programme = (self.cross_ties + self.programme_ties).tocsr()
+        self._cross_active = self.cross_ties
+        self._wellness_decay = pg.decay_factor(p.wellness.half_life_weeks)
+        self.float_caseload = np.zeros(pr.N_LEVELS, dtype=np.int64)
+        # the burn-in starts from the default vacancy rate; a scenario's own rate is imposed at week 0
+        n_vacant = int(round(Parameters.spec("service.initial_vacancy_rate").default * ws.n))
         vacant = rng.choice(ws.n, size=n_vacant, replace=False)
         filled = np.setdiff1d(np.arange(ws.n), vacant)
         draw_clinicians(ws, filled, p, rng, new_hire=False)
@@ -193,8 +274,11 @@ class WorkforceModel(mesa.Model):
             r["cap"][slots] = p.caseload.cap_per_fte * ws.fte[slots]
             r["inv_sustainable"][slots] = 1.0 / (p.work.sustainable_caseload_per_fte * np.maximum(ws.fte[slots], 0.1))
             return
-        leader_level = np.clip(p.leadership.leader_support + self._leader_dev, 0.0, 1.0)
-        safety = np.clip(p.peers.psych_safety + self._safety_dev, 0.0, 1.0)
+        trained = p.leadership.training_gain * p.leadership.training * pg.training_ramp(
+            self.week, p.leadership.start_week, p.leadership.training_weeks)
+        leader_level = np.clip(p.leadership.leader_support + trained + self._leader_dev, 0.0, 1.0)
+        ti = p.trauma_informed.safety_gain * p.trauma_informed.level
+        safety = np.clip(p.peers.psych_safety + ti + self._safety_dev, 0.0, 1.0)
         leader = leader_level[ws.team]
         supervision = pr.supervision_intensity(ws.u_supervision < p.supervision.coverage,
                                                p.supervision.sessions_per_month,
@@ -207,6 +291,10 @@ class WorkforceModel(mesa.Model):
             "recognition": 0.5 * (p.leadership.recognition + leader),
             "cap": p.caseload.cap_per_fte * ws.fte,
             "inv_sustainable": 1.0 / (p.work.sustainable_caseload_per_fte * np.maximum(ws.fte, 0.1)),
+            # peer-support programme members (posts) while the programme runs
+            "peer_member": (ws.u_peer < p.peer_support.coverage) if p.peer_support.coverage > 0
+            else np.zeros(ws.n, bool),
+            "bo_half_max": p.absence.bo_half_max - p.trauma_informed.stigma_shift * p.trauma_informed.level,
         }
 
     def _hiring_delays(self, k: int) -> np.ndarray:
@@ -221,13 +309,20 @@ class WorkforceModel(mesa.Model):
         self._flows["new_referrals"] = int(new.sum())
         at_work = ws.status == ACTIVE
         absent = (ws.status != ACTIVE).astype(float)
-        self._cover = pr.team_absent_share(absent, ws.team, self.team_posts)
+        float_fte = p.staffing.float_fte_per_100_posts * ws.n / 100.0
+        uncovered = 1.0 - pg.float_cover(float_fte, int(absent.sum()))
+        self._cover = pr.team_absent_share(absent, ws.team, self.team_posts) * uncovered
         cap = self._roster["cap"] * (1.0 + p.caseload.vacancy_stretch * self._cover)
         free = pr.capacity(ws.caseload.sum(axis=0), cap, at_work)
         rng = self.streams["allocation"]
         n_pref = int(rng.binomial(self.waitlist[2] + new[2], p.caseload.trauma_concentration))
         assigned, unplaced = pr.allocate(rng, free, self.waitlist, new, ws.specialist, n_pref)
         ws.caseload += assigned
+        if float_fte > 0:  # float staff take waiting clients up to their own caseload cap
+            room = int(float_fte * p.caseload.cap_per_fte) - int(self.float_caseload.sum())
+            taken = pr.take_clients(rng, unplaced, room)
+            self.float_caseload += taken
+            unplaced = unplaced - taken
         # episodes end; clients of clinicians on leave are paused (no recovery), drop-out continues
         quality = pr.care_quality(ws.se, ws.bo, p.clients.quality_se_effect, p.clients.quality_bo_effect)
         rel_level = np.array([1.0, p.clients.rel_recovery_moderate, p.clients.rel_recovery_high])
@@ -235,10 +330,17 @@ class WorkforceModel(mesa.Model):
         p_drop = p.clients.p_dropout_week / quality
         ws.recoveries, ws.dropouts = pr.episode_endings(self.streams["episodes"], ws.caseload, p_rec, p_drop)
         ws.caseload -= ws.recoveries + ws.dropouts
+        float_rec = float_drop = 0
+        if self.float_caseload.any():  # float staff work at average quality
+            rec, drop = pr.episode_endings(self.streams["episodes"], self.float_caseload[:, None],
+                                           (p.clients.p_recovery_week * rel_level)[:, None],
+                                           np.full(1, p.clients.p_dropout_week))
+            self.float_caseload -= (rec + drop)[:, 0]
+            float_rec, float_drop = int(rec.sum()), int(drop.sum())
         gave_up = self.streams["referrals"].binomial(unplaced, p.clients.p_waitlist_dropout_week)
         self.waitlist = unplaced - gave_up
-        self._flows["new_recoveries"] = int(ws.recoveries.sum())
-        self._flows["new_dropouts"] = int(ws.dropouts.sum())
+        self._flows["new_recoveries"] = int(ws.recoveries.sum()) + float_rec
+        self._flows["new_dropouts"] = int(ws.dropouts.sum()) + float_drop
         self._flows["new_waitlist_dropouts"] = int(gave_up.sum())
 
     # ---------------------------------------------------------------------------------------------------------
@@ -270,9 +372,9 @@ class WorkforceModel(mesa.Model):
         ws.mastery = pr.ewma(ws.mastery, rec / np.maximum(ended, 1), (ended > 0) & at_work)
         trauma_rec = ws.recoveries[1] * p.exposure.trauma_weight_moderate + ws.recoveries[2]
         ws.vicarious_resilience = pr.ewma(ws.vicarious_resilience, trauma_rec, present)
-        peer_bo, peer_mastery = pr.peer_means(ws.team, self.n_teams, self.cross_ties,
+        peer_bo, peer_mastery = pr.peer_means(ws.team, self.n_teams, self._cross_active,
                                               np.vstack([ws.bo, ws.mastery]), present)
-        peer_support = r["safety"] * (1.0 - peer_bo)
+        peer_support = np.minimum(r["safety"] * (1.0 - peer_bo) + p.peer_support.support * r["peer_member"], 1.0)
         load = ws.caseload.sum(axis=0) * r["inv_sustainable"]
         ws.demand = at_work * pr.demands(load, ws.exposure, p.work.admin_burden, self._cover,
                                          p.work.demand_weight_load, p.work.demand_weight_trauma,
@@ -282,6 +384,8 @@ class WorkforceModel(mesa.Model):
         self._load = load
         detachment = (0.5 + p.work.schedule_autonomy) * np.where(
             ws.status == ON_LEAVE, p.absence.rel_recovery_on_leave, 1.0)
+        if p.wellness.uptake > 0:
+            detachment = detachment * (1.0 + p.wellness.effect * ws.wellness_dose)
 
         bo, sts, cs, se = ws.bo, ws.sts, ws.cs, ws.se
         b, s, e, t = p.burnout, p.satisfaction, p.self_efficacy, p.turnover
@@ -314,6 +418,12 @@ class WorkforceModel(mesa.Model):
         )
         gain = np.vstack([g for g, _ in rates])
         loss = np.vstack([lo for _, lo in rates])
+        mentored = pg.mentees(present, ws.weeks_in_post, p.mentoring.early_career_weeks, ws.u_mentor,
+                              p.mentoring.coverage)
+        if p.mentoring.coverage > 0:  # mentoring: persuasion for self-efficacy, a reason to stay
+            gain[0] += e.rate * p.mentoring.se_gain * mentored
+            loss[4] += t.rate_intention * p.mentoring.intention_relief * mentored
+        self._n_mentees = int(mentored.sum())
         ws.latent[:] = pr.balance_update(ws.latent, gain, loss)
         # vacant slots drift harmlessly: every reader masks them and a hire redraws them
         k = len(NOISY_STATES)
@@ -326,7 +436,8 @@ class WorkforceModel(mesa.Model):
     def _absence_and_turnover(self) -> None:
         p, ws = self.p, self.workforce
         u_leave = self.streams["absence"].random((2, ws.n))
-        p_start = pr.p_sick_leave(ws.bo, p.absence.p_leave_max_week, p.absence.bo_half_max, p.absence.bo_slope)
+        p_start = pr.p_sick_leave(ws.bo, p.absence.p_leave_max_week, self._roster["bo_half_max"],
+                                  p.absence.bo_slope)
         starts = (ws.status == ACTIVE) & (u_leave[0] < p_start)
         ends = (ws.status == ON_LEAVE) & (u_leave[1] < 1.0 / p.absence.mean_leave_weeks)
         ws.status[starts] = ON_LEAVE
@@ -347,8 +458,11 @@ class WorkforceModel(mesa.Model):
         self._hire(np.flatnonzero((ws.status == VACANT) & (ws.hire_week <= self.week)))
 
     def _depart(self, slots: np.ndarray) -> None:
-        ws = self.workforce
         self._flows["new_departures"] = int(slots.size)
+        self._vacate(slots)
+
+    def _vacate(self, slots: np.ndarray) -> None:
+        ws = self.workforce
         if slots.size == 0:
             return
         # clients of leavers go back to the waiting list and are re-allocated next week
@@ -362,13 +476,35 @@ class WorkforceModel(mesa.Model):
             self._agent_of_slot[slot] = None
 
     def _hire(self, slots: np.ndarray) -> None:
-        self._flows["new_hires"] = int(slots.size)
+        self._flows["new_hires"] += int(slots.size)
         if slots.size == 0:
             return
-        draw_clinicians(self.workforce, slots, self.p, self.streams["hiring"], new_hire=True)
+        p, ws = self.p, self.workforce
+        draw_clinicians(ws, slots, p, self.streams["hiring"], new_hire=True)
         for slot in slots:
             self._agent_of_slot[slot] = Clinician(self, slot)
         self._refresh_roster(slots)
+        # running programmes take in new hires: the wellness course and EI training on arrival
+        if p.wellness.uptake > 0 and self.week >= p.wellness.start_week:
+            self._give_wellness(slots[ws.u_wellness[slots] < p.wellness.uptake], p.costs.wellness_course)
+        if p.ei_training.uptake > 0 and self.week >= p.ei_training.start_week:
+            self._train_ei(slots[ws.u_ei[slots] < p.ei_training.uptake])
+
+    def _costs(self) -> None:
+        p, ws = self.p, self.workforce
+        present = ws.status != VACANT
+        costs = pg.weekly_costs(
+            p, n_in_post=int(present.sum()),
+            n_supervised=int((present & (ws.u_supervision < p.supervision.coverage)).sum()),
+            n_teams=self.n_teams, n_peer_members=int((present & self._roster["peer_member"]).sum()),
+            n_mentees=self._n_mentees, float_fte=p.staffing.float_fte_per_100_posts * ws.n / 100.0,
+            departures=self._flows["new_departures"], default_admin=_DEFAULT_ADMIN)
+        f = self._flows
+        f["new_turnover_cost"] = costs.pop("turnover")
+        for name, value in costs.items():
+            f[f"new_cost_{name}"] += value
+        f["new_programme_cost"] = sum(f[f"new_cost_{name}"] for name in pg.COST_COMPONENTS)
+        f["new_total_cost"] = f["new_programme_cost"] + f["new_turnover_cost"]
 
     # ---------------------------------------------------------------------------------------------------------
     # 7. measurement
@@ -387,7 +523,8 @@ class WorkforceModel(mesa.Model):
         m["prop_on_leave"] = n_leave / n_in if n_in else 0.0
         m["n_notice"] = int(np.count_nonzero(present & (ws.notice_left != NO_NOTICE)))
         totals = ws.caseload.sum(axis=0)
-        m["n_open_cases"] = int(totals.sum())
+        m["n_open_cases"] = int(totals.sum()) + int(self.float_caseload.sum())
+        m["n_float_cases"] = int(self.float_caseload.sum())
         m["n_waitlist"] = int(self.waitlist.sum())
         # every continuous stock in one vector: means over clinicians at work (one matrix-vector product),
         # means over clinicians in post (another), then the quantiles; converted to floats in one go
@@ -404,6 +541,7 @@ class WorkforceModel(mesa.Model):
         self.metrics = m
 
 
+_DEFAULT_ADMIN = Parameters.spec("work.admin_burden").default
 _QUANTILES = (0.1, 0.5, 0.9)
 #: names of the stock vector built in ``_measure``, in its order
 _STOCK_NAMES = (

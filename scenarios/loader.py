@@ -1,0 +1,187 @@
+"""Load and validate scenario files.
+
+A scenario file is TOML written for planners:
+
+    name = "reflective-supervision"          # optional; defaults to the file name
+    title = "Reflective supervision for everyone"
+    description = "What the policy is, in words a planner uses."
+    evidence = "What the settings rest on."
+    extends = "baseline"                      # optional: start from another scenario
+
+    [supervision]                             # one table per parameter group (see `resilience parameters`)
+    sessions_per_month = 2.0
+    coverage = 1.0
+
+Values are validated against :class:`model.Parameters`. Every problem is reported with the file, the key path,
+the value and what is allowed, and a typo gets the closest valid key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from model import ParameterError, Parameters
+
+LIBRARY = Path(__file__).resolve().parent
+TEXT_KEYS = ("name", "title", "description", "evidence", "extends")
+
+
+class ScenarioError(ValueError):
+    """A scenario file is missing, unreadable or invalid; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A resolved scenario.
+
+    Attributes:
+        name: scenario name.
+        title: one-line title.
+        description: what the policy is, for planners.
+        evidence: what the settings rest on.
+        path: the file it came from.
+        chain: names from the root ancestor to this scenario.
+        overrides: flat ``{dotted name: value}`` after resolving ``extends`` (later files win).
+        params: the validated parameters.
+    """
+
+    name: str
+    title: str
+    description: str
+    evidence: str
+    path: Path
+    chain: tuple[str, ...]
+    overrides: dict[str, Any] = field(default_factory=dict)
+    params: Parameters = field(default_factory=Parameters)
+
+
+def library_names(folder: Path = LIBRARY) -> list[str]:
+    """Names of the scenario files in ``folder`` (the built-in library by default), sorted."""
+    return sorted(p.stem for p in folder.glob("*.toml"))
+
+
+def resolve_path(name_or_path: str | Path, folder: Path = LIBRARY) -> Path:
+    """Path of a scenario given by library name or by file path.
+
+    Raises:
+        ScenarioError: no such file; the message lists the library's scenarios.
+    """
+    text = str(name_or_path)
+    candidate = Path(text)
+    if candidate.suffix == ".toml" or candidate.parent != Path("."):
+        if candidate.is_file():
+            return candidate
+        raise ScenarioError(f"{candidate}: no such scenario file")
+    path = folder / f"{text}.toml"
+    if path.is_file():
+        return path
+    close = difflib.get_close_matches(text, library_names(folder), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise ScenarioError(f"unknown scenario '{text}'{hint} (available: {', '.join(library_names(folder))})")
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    """Parse one scenario file (no ``extends`` resolution, no parameter validation).
+
+    Raises:
+        ScenarioError: unreadable file, invalid TOML, or a malformed top-level key.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: invalid TOML: {exc}") from None
+    groups = set(Parameters.model_fields)
+    problems = []
+    for key, value in data.items():
+        if key in TEXT_KEYS:
+            if not isinstance(value, str):
+                problems.append(f"'{key}' must be text, got {value!r}")
+        elif key in groups:
+            if not isinstance(value, Mapping):
+                problems.append(f"'{key}' must be a table of parameters ([{key}]), got {value!r}")
+        else:
+            close = difflib.get_close_matches(key, [*TEXT_KEYS, *groups], n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(f"unknown key '{key}'{hint} (allowed: {', '.join(TEXT_KEYS)} and the parameter "
+                            f"groups {', '.join(sorted(groups))})")
+    if problems:
+        raise ScenarioError(_join(path, problems))
+    return data
+
+
+def load(name_or_path: str | Path, folder: Path = LIBRARY) -> Scenario:
+    """Load a scenario by library name or path, resolving ``extends`` and validating the parameters.
+
+    Args:
+        name_or_path: a library name (``"baseline"``) or a path to a ``.toml`` file.
+        folder: where ``extends`` names and bare names are looked up (the built-in library by default;
+            a file outside it may extend library scenarios or siblings in its own folder).
+
+    Returns:
+        the resolved :class:`Scenario`.
+
+    Raises:
+        ScenarioError: missing file, invalid TOML, unknown key or parameter, value out of range, unknown or
+            circular ``extends``; the message names the file and the key path.
+    """
+    path = resolve_path(name_or_path, folder)
+    chain: list[tuple[Path, dict[str, Any]]] = []
+    seen: list[str] = []
+    current, current_path = str(name_or_path), path
+    while True:
+        key = str(current_path.resolve())
+        if key in seen:
+            names = [Path(s).stem for s in seen] + [current_path.stem]
+            raise ScenarioError(f"{path}: circular 'extends': {' -> '.join(names)}")
+        seen.append(key)
+        data = read_file(current_path)
+        chain.append((current_path, data))
+        parent = data.get("extends")
+        if parent is None:
+            break
+        try:
+            current_path = _find_parent(parent, current_path, folder)
+        except ScenarioError as exc:
+            raise ScenarioError(f"{current_path}: extends = {parent!r}: {exc}") from None
+        current = parent
+    chain.reverse()  # root first
+    overrides: dict[str, Any] = {}
+    for file_path, data in chain:
+        flat = {f"{g}.{k}": v for g, table in data.items() if g not in TEXT_KEYS for k, v in table.items()}
+        try:
+            Parameters().with_overrides(flat)  # validate each file on its own, so errors point at it
+        except ParameterError as exc:
+            raise ScenarioError(_join(file_path, exc.problems)) from None
+        overrides.update(flat)
+    try:
+        params = Parameters().with_overrides(overrides)
+    except ParameterError as exc:  # a combination across files (e.g. team sizes) can still be invalid
+        raise ScenarioError(_join(path, exc.problems)) from None
+    data = chain[-1][1]
+    return Scenario(
+        name=data.get("name", path.stem), title=data.get("title", path.stem),
+        description=data.get("description", "").strip(), evidence=data.get("evidence", "").strip(),
+        path=path, chain=tuple(p.stem for p, _ in chain), overrides=overrides, params=params,
+    )
+
+
+def _find_parent(parent: str, child: Path, folder: Path) -> Path:
+    sibling = child.parent / f"{parent}.toml"
+    if sibling.is_file():
+        return sibling
+    return resolve_path(parent, folder)
+
+
+def _join(path: Path, problems: list[str]) -> str:
+    if len(problems) == 1:
+        return f"{path}: {problems[0]}"
+    return f"{path}: {len(problems)} problems:\n  - " + "\n  - ".join(problems)

@@ -1,0 +1,52 @@
+"""JSON schema of scenario files, generated from ``model.Parameters`` (for editors and external validators).
+
+Regenerate with ``resilience scenarios schema --write`` (a test fails when the stored file is out of date).
+Editors that understand JSON schema for TOML (e.g. Taplo / Even Better TOML) pick it up from a first line
+``#:schema ./scenario.schema.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from model import Parameters
+
+from .loader import LIBRARY
+
+SCHEMA_PATH = LIBRARY / "scenario.schema.json"
+
+
+def scenario_schema() -> dict[str, Any]:
+    """The JSON schema of a scenario file: text keys plus one optional table per parameter group."""
+    base = Parameters.model_json_schema()
+    props: dict[str, Any] = {
+        "name": {"type": "string", "description": "Scenario name (defaults to the file name)."},
+        "title": {"type": "string", "description": "One-line title."},
+        "description": {"type": "string", "description": "What the policy is, for planners."},
+        "evidence": {"type": "string", "description": "What the settings rest on."},
+        "extends": {"type": "string", "description": "Name of the scenario this one starts from."},
+    }
+    for group, spec in base["properties"].items():
+        ref = spec.get("$ref") or spec.get("allOf", [{}])[0].get("$ref")
+        props[group] = {"$ref": ref, "description": spec.get("description", f"Parameters of {group}.")}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Workforce resilience scenario",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": props,
+        "$defs": base.get("$defs", {}),
+    }
+
+
+def render() -> str:
+    """The schema as stored on disk."""
+    return json.dumps(scenario_schema(), indent=2, sort_keys=True) + "\n"
+
+
+def write(path: Path = SCHEMA_PATH) -> Path:
+    """Write the schema file and return its path."""
+    path.write_text(render(), encoding="utf-8")
+    return path

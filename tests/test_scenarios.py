@@ -1,0 +1,105 @@
+"""Scenario files: the library loads and runs; bad files get clear messages."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from model import Parameters, simulate
+from scenarios import ScenarioError, library_names, load
+
+LIBRARY = library_names()
+
+
+def test_library_has_the_required_scenarios():
+    required = {"baseline", "understaffed", "high-trauma-caseload", "organisational-bundle"}
+    assert required <= set(LIBRARY)
+    assert len(LIBRARY) >= 12
+
+
+def test_baseline_is_the_defaults():
+    assert load("baseline").params == Parameters()
+
+
+@pytest.mark.parametrize("name", LIBRARY)
+def test_every_scenario_loads_documents_itself_and_runs(name):
+    sc = load(name)
+    assert sc.title and len(sc.description) > 80 and len(sc.evidence) > 40, name
+    assert sc.chain[0] == "baseline"
+    if name != "baseline":
+        assert sc.overrides, f"{name} changes nothing"
+    r = simulate(sc.params.with_overrides({"service.n_posts": 40}), seed=1, weeks=8, burn_in_weeks=4)
+    assert math.isfinite(r.summary["mean_bo_mean"])
+
+
+def _write(tmp_path, name, text):
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_extends_chain_later_files_win(tmp_path):
+    _write(tmp_path, "parent", 'extends = "baseline"\n[supervision]\nsessions_per_month = 2.0\ncoverage = 0.9\n')
+    child = _write(tmp_path, "child", 'extends = "parent"\n[supervision]\nsessions_per_month = 3.0\n')
+    sc = load(child)
+    assert sc.chain == ("baseline", "parent", "child")
+    assert sc.params.supervision.sessions_per_month == 3.0
+    assert sc.params.supervision.coverage == 0.9
+    assert sc.name == "child"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[supervision]\nsesions_per_month = 2\n',
+         "bad.toml: unknown parameter 'supervision.sesions_per_month'; "
+         "did you mean 'supervision.sessions_per_month'?"),
+        ('[supervison]\nsessions_per_month = 2\n', "bad.toml: unknown key 'supervison'; did you mean 'supervision'?"),
+        ('[supervision]\nsessions_per_month = "two"\n',
+         "bad.toml: supervision.sessions_per_month = 'two' is not allowed: input should be a valid number"),
+        ('[supervision]\nsessions_per_month = 12\n',
+         "bad.toml: supervision.sessions_per_month = 12 is not allowed: input should be less than or equal to 8; "
+         "allowed: a number from 0 to 8 (sessions/month)"),
+        ('[service]\nn_posts = 2.5\n', "service.n_posts = 2.5 is not allowed: input should be a valid integer"),
+        ('supervision = 3\n', "bad.toml: 'supervision' must be a table of parameters ([supervision]), got 3"),
+        ('title = 3\n', "bad.toml: 'title' must be text, got 3"),
+        ('extends = "nosuch"\n', "bad.toml: extends = 'nosuch': unknown scenario 'nosuch'"),
+        ('[supervision\nx = 1\n', "bad.toml: invalid TOML: "),
+        ('[service]\nteam_size_min = 14\n', "service.team_size_min (14) must not exceed service.team_size_max (12)"),
+    ],
+)
+def test_bad_scenario_files(tmp_path, text, expected):
+    path = _write(tmp_path, "bad", text)
+    with pytest.raises(ScenarioError) as info:
+        load(path)
+    assert expected in str(info.value)
+    assert str(path) in str(info.value)
+
+
+def test_several_problems_reported_together(tmp_path):
+    path = _write(tmp_path, "bad", '[supervision]\nsessions_per_month = 12\ncoverage = 2\n')
+    with pytest.raises(ScenarioError, match="2 problems"):
+        load(path)
+
+
+def test_circular_extends(tmp_path):
+    _write(tmp_path, "a", 'extends = "b"\n')
+    path = _write(tmp_path, "b", 'extends = "a"\n')
+    with pytest.raises(ScenarioError, match=r"circular 'extends': b -> a -> b"):
+        load(path)
+
+
+def test_missing_file_and_unknown_name(tmp_path):
+    with pytest.raises(ScenarioError, match="no such scenario file"):
+        load(tmp_path / "nothere.toml")
+    with pytest.raises(ScenarioError, match="unknown scenario 'basline'; did you mean 'baseline'"):
+        load("basline")
+
+
+def test_error_in_a_parent_names_the_parent(tmp_path):
+    parent = _write(tmp_path, "parent", '[leadership]\nleader_support = 7\n')
+    child = _write(tmp_path, "child", 'extends = "parent"\n')
+    with pytest.raises(ScenarioError) as info:
+        load(child)
+    assert str(parent) in str(info.value) and "leadership.leader_support = 7" in str(info.value)
