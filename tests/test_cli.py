@@ -18,7 +18,7 @@ def test_run_writes_results_folder(tmp_path, capsys):
     rc = main(["run", "--weeks", "30", "--clinicians", "60", "--seed", "3", "--burn-in", "10", "--out", str(out),
                "--set", "supervision.sessions_per_month=2", "--no-progress"])
     assert rc == 0
-    assert f"results written to {out}" in capsys.readouterr().out
+    assert f"baseline: results written to {out}" in capsys.readouterr().out
     weekly = pd.read_parquet(out / "weekly.parquet")
     assert len(weekly) == 31 and weekly["week"].iloc[-1] == 30
     summary = json.loads((out / "summary.json").read_text())
@@ -26,7 +26,8 @@ def test_run_writes_results_folder(tmp_path, capsys):
     assert summary["parameters"]["supervision"]["sessions_per_month"] == 2
     assert summary["parameters"]["service"]["n_posts"] == 60
     assert 10 <= summary["summary"]["proqol_bo_raw_mean"] <= 50
-    for png in ("states.png", "proqol.png", "staffing.png"):
+    assert summary["scenario"]["extends"] == ["baseline"]
+    for png in ("states.png", "proqol.png", "staffing.png", "costs.png"):
         assert (out / png).stat().st_size > 10_000
 
 
@@ -87,3 +88,48 @@ def test_installed_console_script(tmp_path):
     assert (tmp_path / "r" / "weekly.parquet").exists()
     help_text = subprocess.run([exe, "run", "--help"], capture_output=True, text=True).stdout
     assert "--clinicians" in help_text and "--set NAME=VALUE" in help_text
+
+
+def test_run_a_library_scenario(tmp_path, capsys):
+    out = tmp_path / "bundle"
+    assert main(["run", "organisational-bundle", "--weeks", "12", "--clinicians", "50", "--burn-in", "4",
+                 "--out", str(out), "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    assert "organisational-bundle: results written" in text and "cost per year: programmes" in text
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["name"] == "organisational-bundle"
+    assert summary["scenario"]["settings"]["leadership.training"] == 1.0
+    assert summary["parameters"]["leadership"]["training"] == 1.0
+    assert summary["summary"]["cum_cost_leadership"] > 0
+
+
+def test_run_a_scenario_file_with_an_error(tmp_path, capsys):
+    bad = tmp_path / "mine.toml"
+    bad.write_text('extends = "baseline"\n[leadership]\nleader_suport = 0.9\n')
+    assert main(["run", str(bad), "--weeks", "2", "--out", str(tmp_path / "x"), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}: unknown parameter 'leadership.leader_suport'; did you mean 'leadership.leader_support'?" in err
+    assert err.count("\n") == 1
+
+
+def test_default_output_folder_is_named_after_the_scenario(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "mentoring", "--weeks", "2", "--clinicians", "20", "--burn-in", "0", "--no-progress"]) == 0
+    assert (tmp_path / "results" / "mentoring" / "summary.json").exists()
+
+
+def test_scenarios_subcommands(tmp_path, capsys):
+    assert main(["scenarios", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "organisational-bundle" in listing and "Combined organisational bundle" in listing
+    assert main(["scenarios", "show", "understaffed"]) == 0
+    shown = capsys.readouterr().out
+    assert "service.initial_vacancy_rate = 0.2" in shown and "extends: baseline -> understaffed" in shown
+    assert main(["scenarios", "validate", "baseline", "mentoring"]) == 0
+    assert capsys.readouterr().out.count("ok: ") == 2
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[mentoring]\ncoverage = 3\n")
+    assert main(["scenarios", "validate", "baseline", str(bad)]) == 2
+    assert "mentoring.coverage = 3 is not allowed" in capsys.readouterr().err
+    assert main(["scenarios", "schema"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "Workforce resilience scenario"

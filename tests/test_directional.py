@@ -234,8 +234,9 @@ def test_caseload_above_sustainable_raises_burnout():
 def test_leader_support_lowers_burnout_and_turnover():
     """Stronger leader support lowers burnout and turnover (JD-R resource buffer; intention to leave)."""
     # Observed: mean_bo -0.016 to -0.022 as the model was revised (t 6-10; -0.017 to -0.025 and t 4.5-11 on
-    # six other seed sets); annual turnover -0.14 to -0.18 (t 19-28). With the resource buffer and every other leader path off, burnout moved
-    # -0.007. Floor for turnover: 2 percentage points a year, a tenth or less of the ~30-40% baseline.
+    # six other seed sets); annual turnover -0.14 to -0.18 (t 19-28). With the resource buffer and every
+    # other leader path off, burnout moved -0.007. Floor for turnover: 2 percentage points a year, a tenth or
+    # less of the ~30-40% baseline.
     assert_increase("leader_high", "leader_low", "mean_bo_mean", MIN_LATENT)
     assert_increase("leader_high", "leader_low", "annual_turnover", 0.02)
 

@@ -62,3 +62,28 @@ def test_odd_lists_the_step_order():
     assert len(steps) == 7
     positions = [text.find(s.split(". ", 1)[1]) for s in steps]
     assert all(p >= 0 for p in positions), steps
+
+
+def test_scenario_schema_is_current():
+    from scenarios.schema import SCHEMA_PATH, render
+
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == render(), "run: resilience scenarios schema --write"
+
+
+def test_scenario_schema_accepts_the_library_and_rejects_typos():
+    import json
+    import tomllib
+
+    import jsonschema
+
+    from scenarios import LIBRARY, library_names
+    from scenarios.schema import scenario_schema
+
+    schema = scenario_schema()
+    for name in library_names():
+        jsonschema.validate(tomllib.loads((LIBRARY / f"{name}.toml").read_text()), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"supervision": {"sesions_per_month": 2}}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"supervision": {"sessions_per_month": 20}}, schema)
+    assert json.dumps(schema)  # serialisable
