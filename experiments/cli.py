@@ -2,6 +2,9 @@
 
     resilience run [SCENARIO] [--weeks N] [--clinicians N] [--seed N] [--burn-in N] [--set NAME=VALUE ...]
                    [--out DIR]
+    resilience compare SCENARIO... | --all [--replicates N] [--weeks N] [--clinicians N] [--seed N]
+                       [--workers N | --scheduler ADDRESS] [--out DIR]
+    resilience report DIR
     resilience scenarios list | show NAME | validate FILE... | schema [--write]
     resilience parameters [--tag lever|uncertainty] [--group GROUP]
 
@@ -19,7 +22,9 @@ from model import DEFAULT_BURN_IN_WEEKS, ParameterError, Parameters
 from scenarios import ScenarioError, library_names, load
 from scenarios import schema as scenario_schema
 
+from .experiment import ExperimentError
 from .single import OutputError, run_to_folder
+from .store import StoreMismatchError
 
 
 def _parse_assignment(text: str) -> tuple[str, object]:
@@ -76,6 +81,32 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=None, help="results folder (default results/SCENARIO)")
     run.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                      help="progress bar (default: when the terminal is interactive)")
+    cmp_ = sub.add_parser("compare", help="compare scenarios against the baseline over paired replicates",
+                          description="Run every scenario (and the baseline) for the same replicate seeds, "
+                                      "store the runs, and write report.html and report.md with paired "
+                                      "differences, intervals, fan charts, a forest plot and costs. Running the "
+                                      "same command again resumes an interrupted experiment.")
+    cmp_.add_argument("scenarios", nargs="*", help="scenario names or .toml files (baseline is added)")
+    cmp_.add_argument("--all", action="store_true", help="every scenario of the library")
+    cmp_.add_argument("--replicates", type=_positive, default=10, help="replicates per scenario (default 10)")
+    cmp_.add_argument("--weeks", type=_positive, default=260, help="recorded weeks (default 260)")
+    cmp_.add_argument("--clinicians", type=_positive, default=None, help="budgeted posts for every scenario")
+    cmp_.add_argument("--seed", type=_non_negative, default=0, help="root seed of the replicate seeds")
+    cmp_.add_argument("--burn-in", type=_non_negative, default=DEFAULT_BURN_IN_WEEKS, dest="burn_in",
+                      help=f"unrecorded weeks before week 0 (default {DEFAULT_BURN_IN_WEEKS})")
+    where = cmp_.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_positive, default=None,
+                       help="local worker processes (default: all CPUs; 1 = in this process)")
+    where.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="dask.distributed scheduler address, to run beyond one machine")
+    cmp_.add_argument("--rank-by", default="prop_high_bo_mean", dest="rank_by",
+                      help="summary metric that orders the scenarios (default prop_high_bo_mean)")
+    cmp_.add_argument("--out", type=Path, default=Path("results/comparison"), help="results folder")
+    cmp_.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                      help="progress bar (default: when the terminal is interactive)")
+    rep = sub.add_parser("report", help="rebuild the report of a stored experiment without rerunning")
+    rep.add_argument("folder", type=Path, help="results folder of a comparison")
+    rep.add_argument("--rank-by", default="prop_high_bo_mean", dest="rank_by")
     scn = sub.add_parser("scenarios", help="list, show or validate scenario files")
     scn_sub = scn.add_subparsers(dest="action", required=True)
     scn_sub.add_parser("list", help="the scenario library with titles")
@@ -114,6 +145,44 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print(f"  cost per year: programmes {s['cum_programme_cost'] / years:,.0f}, turnover "
           f"{s['cum_turnover_cost'] / years:,.0f}, total {s['cum_total_cost'] / years:,.0f}")
     return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .experiment import compare
+
+    names = library_names() if args.all else list(args.scenarios)
+    if args.all and args.scenarios:
+        raise ExperimentError("give scenario names or --all, not both")
+    if not names:
+        raise ExperimentError("no scenarios: name at least one (see `resilience scenarios list`) or use --all")
+    res = compare(names, replicates=args.replicates, weeks=args.weeks, out=args.out, clinicians=args.clinicians,
+                  seed=args.seed, burn_in_weeks=args.burn_in, workers=args.workers, scheduler=args.scheduler,
+                  progress=args.progress, rank_by=args.rank_by)
+    n = len(res.runs)
+    if res.ran == 0:
+        print(f"nothing to run: all {n} runs are already stored in {args.out}/; report rebuilt")
+    else:
+        print(f"ran {res.ran} of {n} runs")
+    _print_ranking(res, args.out)
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .experiment import analyse
+    from .report import write_report
+    from .store import ExperimentStore
+
+    res = analyse(ExperimentStore.load(args.folder), args.rank_by)
+    write_report(res)
+    _print_ranking(res, args.folder)
+    return 0
+
+
+def _print_ranking(res, out: Path) -> None:
+    print(f"report: {out}/report.html (and report.md)")
+    print(res.ranking.attrs["criterion"] + ":")
+    for _, r in res.ranking.head(5).iterrows():
+        print(f"  {r['rank']:2d}. {r['scenario']:34s} {r['diff']:+.3f} [{r['ci_low']:+.3f}, {r['ci_high']:+.3f}]")
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
@@ -162,8 +231,12 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_run(args)
         if args.command == "scenarios":
             return _cmd_scenarios(args)
+        if args.command == "compare":
+            return _cmd_compare(args)
+        if args.command == "report":
+            return _cmd_report(args)
         return _cmd_parameters(args)
-    except (ParameterError, OutputError, ScenarioError) as exc:
+    except (ParameterError, OutputError, ScenarioError, ExperimentError, StoreMismatchError) as exc:
         print(f"resilience: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

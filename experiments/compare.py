@@ -1,0 +1,167 @@
+"""Comparison of scenarios against the baseline: paired differences with intervals, effect sizes, costs.
+
+Runs of the same replicate share their seed in every scenario (common random numbers), so each scenario is
+compared with the baseline replicate by replicate: the paired difference d_r = scenario_r - baseline_r, its
+mean, and a t interval over replicates (Student's t with n - 1 degrees of freedom). ProQOL raw-score
+differences are also given in units of the published norm SD (Stamm 2010), comparable to the standardised
+mean differences of intervention meta-analyses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from model.outcomes import OUTCOMES
+from model.proqol import NORMS
+
+#: default ranking criterion: the reduction in the share of clinicians with high burnout
+DEFAULT_RANK_BY = "prop_high_bo_mean"
+
+
+def metric_catalogue() -> pd.DataFrame:
+    """Every summary metric a comparison reports, with label, unit and direction (from the outcome registry)."""
+    rows = []
+    for o in OUTCOMES:
+        if o.kind == "flow":
+            rows.append((f"cum_{o.name.removeprefix('new_')}", f"{o.label}, total over the run",
+                         o.unit.replace("/week", ""), o.direction))
+        else:
+            rows.append((f"{o.name}_mean", f"{o.label}, mean over the run", o.unit, o.direction))
+    rows += [("annual_turnover", "Annual turnover", "share of clinicians in post per year", "lower"),
+             ("annual_hires", "Annual hires", "share of clinicians in post per year", "info"),
+             ("prop_episodes_recovered", "Episodes ending in recovery", "share of ended episodes", "higher")]
+    return pd.DataFrame(rows, columns=["metric", "label", "unit", "direction"]).set_index("metric")
+
+
+def _effect_sd_scale(metric: str) -> float:
+    for scale, (_, sd) in NORMS.items():
+        if metric == f"proqol_{scale}_raw_mean":
+            return sd
+        if metric == f"proqol_{scale}_t_mean":
+            return 10.0
+    return float("nan")
+
+
+def paired_differences(runs: pd.DataFrame, baseline: str = "baseline", metrics: Iterable[str] | None = None,
+                       level: float = 0.95) -> pd.DataFrame:
+    """Paired differences of every metric, each scenario against the baseline.
+
+    Args:
+        runs: one row per run with columns ``scenario``, ``replicate`` and the metrics.
+        baseline: name of the reference scenario.
+        metrics: metrics to compare (default: every metric of :func:`metric_catalogue` present in ``runs``).
+        level: confidence level of the intervals.
+
+    Returns:
+        tidy table, one row per (scenario, metric): ``n`` pairs, ``baseline`` and ``scenario`` means,
+        ``diff`` (mean paired difference), ``sd_diff``, ``ci_low``, ``ci_high``, ``effect_sd`` (difference in
+        ProQOL norm SDs, NaN for other metrics), ``rel_change`` (diff / baseline mean), ``label``, ``unit``,
+        ``direction``, ``better`` (True when the interval excludes 0 on the good side, False when it excludes
+        0 on the bad side, NaN otherwise or for "info" metrics).
+
+    Raises:
+        ValueError: the baseline is missing, or a scenario has no replicate in common with it.
+    """
+    if baseline not in set(runs["scenario"]):
+        raise ValueError(f"baseline scenario '{baseline}' is not among the runs "
+                         f"({', '.join(sorted(set(runs['scenario'])))})")
+    cat = metric_catalogue()
+    metrics = [m for m in (metrics or cat.index) if m in runs.columns]
+    base = runs[runs["scenario"] == baseline].set_index("replicate")
+    order = list(dict.fromkeys(runs["scenario"]))
+    rows = []
+    for scenario in order:
+        if scenario == baseline:
+            continue
+        other = runs[runs["scenario"] == scenario].set_index("replicate")
+        common = base.index.intersection(other.index)
+        if common.empty:
+            raise ValueError(f"scenario '{scenario}' shares no replicate with the baseline")
+        n = len(common)
+        tcrit = stats.t.ppf(0.5 + level / 2, n - 1) if n > 1 else float("nan")
+        for m in metrics:
+            b = base.loc[common, m].to_numpy(float)
+            s = other.loc[common, m].to_numpy(float)
+            d = s - b
+            mean = float(np.mean(d))
+            sd = float(np.std(d, ddof=1)) if n > 1 else float("nan")
+            half = tcrit * sd / np.sqrt(n) if n > 1 else float("nan")
+            direction = cat.loc[m, "direction"] if m in cat.index else "info"
+            lo, hi = mean - half, mean + half
+            better = float("nan")
+            if direction != "info" and n > 1 and (lo > 0 or hi < 0):
+                better = bool(hi < 0) if direction == "lower" else bool(lo > 0)
+            b_mean = float(np.mean(b))
+            rows.append({
+                "scenario": scenario, "metric": m, "n": n, "baseline": b_mean, "scenario_mean": float(np.mean(s)),
+                "diff": mean, "sd_diff": sd, "ci_low": lo, "ci_high": hi,
+                "effect_sd": mean / _effect_sd_scale(m),
+                "rel_change": mean / b_mean if b_mean else float("nan"),
+                "label": cat.loc[m, "label"] if m in cat.index else m,
+                "unit": cat.loc[m, "unit"] if m in cat.index else "",
+                "direction": direction, "better": better,
+            })
+    return pd.DataFrame(rows)
+
+
+def cost_effectiveness(runs: pd.DataFrame, weeks: int, baseline: str = "baseline") -> pd.DataFrame:
+    """Costs and what they buy, per scenario against the baseline (paired means over replicates).
+
+    High-burnout person-years = share with high burnout (ProQOL BO T >= 56) x clinicians in post x years.
+
+    Returns:
+        one row per scenario: incremental programme, turnover and total cost per year; high-burnout
+        person-years and departures averted per year; cost per high-burnout person-year averted and per
+        departure averted (NaN when nothing is averted: the scenario does not buy that outcome).
+    """
+    years = weeks / 52.0
+    cols = ["cum_programme_cost", "cum_turnover_cost", "cum_total_cost", "cum_departures", "prop_high_bo_mean",
+            "n_in_post_mean"]
+    base = runs[runs["scenario"] == baseline].set_index("replicate")[cols]
+    out = []
+    for scenario in dict.fromkeys(runs["scenario"]):
+        if scenario == baseline:
+            continue
+        other = runs[runs["scenario"] == scenario].set_index("replicate")[cols]
+        common = base.index.intersection(other.index)
+        b, s = base.loc[common], other.loc[common]
+        high_b = (b["prop_high_bo_mean"] * b["n_in_post_mean"]).mean()
+        high_s = (s["prop_high_bo_mean"] * s["n_in_post_mean"]).mean()
+        d_total = (s["cum_total_cost"] - b["cum_total_cost"]).mean() / years
+        averted_high = high_b - high_s  # clinicians with high burnout at any time = person-years per year
+        averted_dep = (b["cum_departures"] - s["cum_departures"]).mean() / years
+        out.append({
+            "scenario": scenario,
+            "programme_cost_per_year": (s["cum_programme_cost"] - b["cum_programme_cost"]).mean() / years,
+            "turnover_cost_per_year": (s["cum_turnover_cost"] - b["cum_turnover_cost"]).mean() / years,
+            "total_cost_per_year": d_total,
+            "high_burnout_person_years_averted_per_year": averted_high,
+            "departures_averted_per_year": averted_dep,
+            "cost_per_high_burnout_person_year_averted": d_total / averted_high if averted_high > 0 else np.nan,
+            "cost_per_departure_averted": d_total / averted_dep if averted_dep > 0 else np.nan,
+        })
+    return pd.DataFrame(out)
+
+
+def rank(diffs: pd.DataFrame, by: str = DEFAULT_RANK_BY) -> pd.DataFrame:
+    """Scenarios ranked by the paired mean difference of ``by`` in its better direction.
+
+    Returns:
+        one row per scenario with ``rank`` (1 = best), the difference, its interval and whether the interval
+        excludes no change; the criterion is in the attribute ``criterion``.
+    """
+    rows = diffs[diffs["metric"] == by].copy()
+    if rows.empty:
+        raise ValueError(f"unknown ranking metric '{by}'")
+    direction = rows["direction"].iloc[0]
+    ascending = direction != "higher"
+    rows = rows.sort_values("diff", ascending=ascending).reset_index(drop=True)
+    rows.insert(0, "rank", range(1, len(rows) + 1))
+    good = "lowest" if ascending else "highest"
+    rows.attrs["criterion"] = (f"scenarios ranked by the paired mean difference in {rows['label'].iloc[0]} "
+                               f"against the baseline ({good} first)")
+    return rows[["rank", "scenario", "diff", "ci_low", "ci_high", "better", "label", "unit"]]

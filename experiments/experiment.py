@@ -1,0 +1,180 @@
+"""Policy comparison as one call: run (or resume) a replicated experiment, compare, and report.
+
+The Python API mirrors ``resilience compare``::
+
+    from experiments import compare
+    res = compare(["reflective-supervision", "organisational-bundle"], replicates=10, weeks=260,
+                  clinicians=300, seed=1, out="results/cmp")
+    res.diffs        # tidy paired differences, one row per (scenario, metric)
+    res.costs        # cost-effectiveness per scenario
+    res.ranking      # scenarios ranked, criterion in res.ranking.attrs["criterion"]
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from model import DEFAULT_BURN_IN_WEEKS, Parameters
+from scenarios import load
+
+from . import compare as cmp
+from .runner import dask_executor, local_executor, make_tasks, replicate_seeds
+from .runner import execute as run_tasks
+from .store import ExperimentStore
+
+BASELINE = "baseline"
+
+
+class ExperimentError(ValueError):
+    """Bad experiment input (the message says which and what is allowed)."""
+
+
+@dataclass
+class ComparisonResult:
+    """Tables of a finished comparison.
+
+    Attributes:
+        store: the results store.
+        runs: one row per run.
+        diffs: paired differences (see :func:`experiments.compare.paired_differences`).
+        costs: cost-effectiveness per scenario.
+        ranking: scenarios ranked by the stated criterion.
+        ran: number of runs executed by this call (0 when everything was already stored).
+    """
+
+    store: ExperimentStore
+    runs: pd.DataFrame
+    diffs: pd.DataFrame
+    costs: pd.DataFrame
+    ranking: pd.DataFrame
+    ran: int
+
+
+def resolve_scenarios(names: Sequence[str], clinicians: int | None) -> dict[str, Parameters]:
+    """Load scenarios (baseline first, added if missing), optionally resized to ``clinicians`` posts."""
+    if not names:
+        raise ExperimentError("no scenarios given")
+    ordered = [BASELINE] + [n for n in names if n != BASELINE]
+    out: dict[str, Parameters] = {}
+    for name in ordered:
+        sc = load(name)
+        if sc.name in out:
+            raise ExperimentError(f"scenario '{sc.name}' is given twice")
+        params = sc.params
+        if clinicians is not None:
+            params = params.with_overrides({"service.n_posts": clinicians}, context="--clinicians")
+        out[sc.name] = params
+    return out
+
+
+def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Path,
+                   clinicians: int | None = None, seed: int = 0, burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS,
+                   workers: int | None = None, scheduler: str | None = None, executor: Executor | None = None,
+                   progress: bool | None = None) -> tuple[ExperimentStore, int]:
+    """Run the missing runs of an experiment into its results folder (resuming a partial one).
+
+    Args:
+        names: scenario names or files (the baseline is added if missing).
+        replicates: replicates per scenario (at least 1; 2 or more for intervals).
+        weeks: recorded weeks per run.
+        out: results folder.
+        clinicians: budgeted posts, overriding the scenarios' ``service.n_posts``.
+        seed: root seed of the replicate seeds.
+        burn_in_weeks: unrecorded weeks before week 0.
+        workers: local worker processes (default: the machine's CPUs; 1 runs in this process).
+        scheduler: address of a dask.distributed scheduler (instead of local workers).
+        executor: any ``concurrent.futures.Executor`` (overrides ``workers`` and ``scheduler``).
+        progress: progress bar over runs; default only when standard error is a terminal.
+
+    Returns:
+        (store, number of runs executed now).
+
+    Raises:
+        ExperimentError: bad input. ScenarioError, StoreMismatchError, OutputError: from the loaders/store.
+    """
+    if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
+        raise ExperimentError(f"replicates must be a whole number of at least 1, got {replicates!r}")
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
+        raise ExperimentError(f"weeks must be a whole number of at least 1, got {weeks!r}")
+    if workers is not None and workers < 1:
+        raise ExperimentError(f"workers must be at least 1, got {workers}")
+    scenarios = resolve_scenarios(names, clinicians)
+    seeds = replicate_seeds(seed, replicates)
+    spec = {"scenarios": list(scenarios), "replicates": replicates, "weeks": weeks, "burn_in_weeks": burn_in_weeks,
+            "clinicians": clinicians, "root_seed": seed, "baseline": BASELINE}
+    described = {}
+    for name, params in scenarios.items():
+        sc = load(name)
+        described[name] = {"title": sc.title, "file": str(sc.path), "extends": list(sc.chain),
+                           "settings": sc.overrides, "parameters": params.model_dump()}
+    store = ExperimentStore(Path(out))
+    store.open(spec, described, seeds)
+    done = store.done()
+    tasks = [t for t in make_tasks(scenarios, replicates, seed, weeks, burn_in_weeks) if t.key not in done]
+    if not tasks:
+        if not store.manifest.get("finished"):
+            store.finish()
+        return store, 0
+    show = sys.stderr.isatty() if progress is None else progress
+    own = executor is None and not (workers == 1 and scheduler is None)
+    if executor is None:
+        if scheduler is not None:
+            executor = dask_executor(scheduler)
+        elif workers == 1:
+            from .runner import SerialExecutor
+
+            executor = SerialExecutor()
+        else:
+            executor = local_executor(workers)
+    total = replicates * len(scenarios)
+    with tqdm(total=total, initial=total - len(tasks), desc="runs", unit="run", disable=not show) as bar:
+        def on_result(result):
+            store.add(result)
+            bar.update()
+
+        try:
+            run_tasks(tasks, executor, on_result)
+        finally:
+            if own:
+                executor.shutdown(wait=True, cancel_futures=True)
+    store.finish()
+    return store, len(tasks)
+
+
+def analyse(store: ExperimentStore, rank_by: str = cmp.DEFAULT_RANK_BY) -> ComparisonResult:
+    """Comparison tables from a stored experiment."""
+    runs = store.runs()
+    weeks = int(store.manifest["spec"]["weeks"])
+    diffs = cmp.paired_differences(runs, baseline=BASELINE)
+    return ComparisonResult(store=store, runs=runs, diffs=diffs,
+                            costs=cmp.cost_effectiveness(runs, weeks, baseline=BASELINE),
+                            ranking=cmp.rank(diffs, rank_by), ran=0)
+
+
+def compare(names: Sequence[str], *, replicates: int = 10, weeks: int = 260, out: str | Path,
+            clinicians: int | None = None, seed: int = 0, burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS,
+            workers: int | None = None, scheduler: str | None = None, executor: Executor | None = None,
+            progress: bool | None = None, report: bool = True,
+            rank_by: str = cmp.DEFAULT_RANK_BY) -> ComparisonResult:
+    """Run (or resume) a comparison of scenarios against the baseline, analyse it, and write the report.
+
+    See :func:`run_experiment` for the arguments; ``report`` writes ``report.html`` and ``report.md`` into the
+    results folder; ``rank_by`` is the summary metric that orders the scenarios.
+    """
+    store, ran = run_experiment(names, replicates=replicates, weeks=weeks, out=Path(out), clinicians=clinicians,
+                                seed=seed, burn_in_weeks=burn_in_weeks, workers=workers, scheduler=scheduler,
+                                executor=executor, progress=progress)
+    result = analyse(store, rank_by)
+    result.ran = ran
+    if report:
+        from .report import write_report
+
+        write_report(result)
+    return result
