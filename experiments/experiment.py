@@ -143,9 +143,20 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
             run_tasks(tasks, executor, on_result)
         finally:
             if own:
-                executor.shutdown(wait=True, cancel_futures=True)
+                _shutdown(executor)
     store.finish()
     return store, len(tasks)
+
+
+def _shutdown(executor: Executor) -> None:
+    """Shut down an executor this module created (and the dask client behind one)."""
+    try:
+        executor.shutdown(wait=True, cancel_futures=True)
+    except TypeError:  # dask's ClientExecutor has no cancel_futures
+        executor.shutdown(wait=True)
+    client = getattr(executor, "_client", None)
+    if client is not None:
+        client.close()
 
 
 def analyse(store: ExperimentStore, rank_by: str = cmp.DEFAULT_RANK_BY) -> ComparisonResult:

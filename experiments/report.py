@@ -87,7 +87,8 @@ def forest_plot(diffs: pd.DataFrame, order: list[str], path: Path) -> None:
         d = diffs[diffs["metric"] == metric].set_index("scenario").loc[order]
         k = _scale(metric, scale)
         mean, lo, hi = d["diff"] * k, d["ci_low"] * k, d["ci_high"] * k
-        colour = ["tab:green" if b is True else "tab:red" if b is False else "0.4" for b in d["better"]]
+        colour = ["tab:green" if b == True else "tab:red" if b == False else "0.4"  # noqa: E712 (NaN: neither)
+                  for b in d["better"]]
         ax.errorbar(mean, y, xerr=[mean - lo, hi - mean], fmt="none", ecolor=colour, elinewidth=1.5)
         ax.scatter(mean, y, c=colour, s=18, zorder=3)
         ax.axvline(0, color="0.5", lw=0.8)

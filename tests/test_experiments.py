@@ -1,0 +1,204 @@
+"""Replicated comparisons: executors agree, interrupted experiments resume, statistics are right."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments import compare, paired_differences, rank, run_experiment
+from experiments.experiment import ExperimentError
+from experiments.runner import SerialExecutor, replicate_seeds
+from experiments.store import ExperimentStore, StoreMismatchError
+
+SMALL = dict(replicates=3, weeks=12, clinicians=40, seed=5, burn_in_weeks=6, progress=False)
+NAMES = ["mentoring", "reflective-supervision"]
+
+
+def _runs(folder):
+    return ExperimentStore.load(folder).runs().sort_values(["scenario", "replicate"]).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def serial_runs(tmp_path_factory):
+    out = tmp_path_factory.mktemp("serial")
+    run_experiment(NAMES, out=out, executor=SerialExecutor(), **SMALL)
+    return out, _runs(out)
+
+
+def test_store_layout_and_manifest(serial_runs):
+    out, runs = serial_runs
+    assert len(runs) == 9 and set(runs["scenario"]) == {"baseline", *NAMES}
+    ts = ExperimentStore.load(out).timeseries()
+    assert len(ts) == 9 * 13
+    man = json.loads((out / "manifest.json").read_text())
+    assert man["spec"]["replicates"] == 3 and man["finished"]
+    assert man["seeds"] == replicate_seeds(5, 3)
+    assert man["scenarios"]["mentoring"]["parameters"]["mentoring"]["coverage"] == 1.0
+    assert {"git_commit", "versions", "started"} <= set(man)
+    # the same replicate seed in every scenario (common random numbers)
+    assert runs.groupby("replicate")["seed"].nunique().eq(1).all()
+
+
+def test_two_process_workers_give_identical_results(serial_runs, tmp_path):
+    _, serial = serial_runs
+    with ProcessPoolExecutor(2) as ex:
+        run_experiment(NAMES, out=tmp_path / "pool", executor=ex, **SMALL)
+    pd.testing.assert_frame_equal(_runs(tmp_path / "pool"), serial)
+
+
+def test_dask_local_cluster_gives_identical_results(serial_runs, tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        run_experiment(NAMES, out=tmp_path / "dask", scheduler=cluster.scheduler_address, **SMALL)
+    pd.testing.assert_frame_equal(_runs(tmp_path / "dask"), serial_runs[1])
+
+
+def test_rerun_does_nothing(serial_runs):
+    out, runs = serial_runs
+    store, ran = run_experiment(NAMES, out=out, executor=SerialExecutor(), **SMALL)
+    assert ran == 0
+    pd.testing.assert_frame_equal(_runs(out), runs)
+
+
+def test_killed_experiment_resumes_without_loss_or_duplicates(tmp_path):
+    out = tmp_path / "killed"
+    args = [sys.executable, "-m", "experiments", "compare", *NAMES, "--replicates", "4", "--weeks", "60",
+            "--clinicians", "60", "--burn-in", "10", "--seed", "9", "--workers", "1", "--out", str(out),
+            "--no-progress"]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if len(list((out / "parts").glob("runs-*.parquet"))) >= 3 if (out / "parts").exists() else False:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    partial = len(list((out / "parts").glob("runs-*.parquet")))
+    assert 3 <= partial < 12, "the experiment was interrupted part-way"
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert f"ran {12 - partial} of 12 runs" in done.stdout
+    resumed = _runs(out)
+    assert len(resumed) == 12 and not resumed.duplicated(["scenario", "replicate"]).any()
+    fresh = tmp_path / "fresh"
+    assert subprocess.run([*args[:-2], str(fresh), "--no-progress"], capture_output=True, timeout=300).returncode == 0
+    pd.testing.assert_frame_equal(resumed, _runs(fresh))
+    ts_a = ExperimentStore.load(out).timeseries().sort_values(["scenario", "replicate", "week"])
+    ts_b = ExperimentStore.load(fresh).timeseries().sort_values(["scenario", "replicate", "week"])
+    pd.testing.assert_frame_equal(ts_a.reset_index(drop=True), ts_b.reset_index(drop=True))
+
+
+def test_paired_differences_hand_made_table():
+    runs = pd.DataFrame({
+        "scenario": ["baseline"] * 3 + ["a"] * 3,
+        "replicate": [0, 1, 2, 0, 1, 2],
+        "proqol_bo_raw_mean": [22.0, 24.0, 20.0, 21.0, 22.0, 18.5],
+    })
+    d = paired_differences(runs, metrics=["proqol_bo_raw_mean"]).iloc[0]
+    # paired differences -1, -2, -1.5: mean -1.5, sd 0.5, t(0.975, 2) = 4.3027
+    assert d["diff"] == pytest.approx(-1.5)
+    assert d["sd_diff"] == pytest.approx(0.5)
+    half = 4.302652729911275 * 0.5 / np.sqrt(3)
+    assert (d["ci_low"], d["ci_high"]) == pytest.approx((-1.5 - half, -1.5 + half))
+    assert d["effect_sd"] == pytest.approx(-1.5 / 5.4)
+    assert d["better"] == True and d["n"] == 3  # noqa: E712 - numpy bool
+    # unpaired rows (replicate 2 missing in the scenario) are dropped from both arms
+    d2 = paired_differences(runs.drop(index=5), metrics=["proqol_bo_raw_mean"]).iloc[0]
+    assert d2["n"] == 2 and d2["diff"] == pytest.approx(-1.5)
+
+
+def test_intervals_cover_a_known_effect_at_the_nominal_rate():
+    # synthetic paired data with a true effect of -1 and correlated noise; 2,000 experiments of 8 pairs
+    rng = np.random.default_rng(0)
+    hits, trials = 0, 2000
+    for _ in range(trials):
+        common = rng.normal(0, 3, 8)
+        base = 22 + common + rng.normal(0, 0.5, 8)
+        scen = 21 + common + rng.normal(0, 0.5, 8)
+        runs = pd.DataFrame({"scenario": ["baseline"] * 8 + ["x"] * 8, "replicate": list(range(8)) * 2,
+                             "proqol_bo_raw_mean": np.concatenate([base, scen])})
+        d = paired_differences(runs, metrics=["proqol_bo_raw_mean"]).iloc[0]
+        hits += d["ci_low"] <= -1.0 <= d["ci_high"]
+    # binomial SE of the coverage with 2,000 trials is 0.005: 0.95 +- 0.015 is a 3-SE band
+    assert abs(hits / trials - 0.95) < 0.015
+
+
+def test_ranking_states_its_criterion():
+    runs = pd.DataFrame({"scenario": ["baseline", "baseline", "a", "a", "b", "b"], "replicate": [0, 1] * 3,
+                         "prop_high_bo_mean": [0.25, 0.27, 0.20, 0.21, 0.26, 0.27]})
+    r = rank(paired_differences(runs, metrics=["prop_high_bo_mean"]))
+    assert list(r["scenario"]) == ["a", "b"]
+    assert "lowest first" in r.attrs["criterion"]
+
+
+def test_compare_api_writes_report(tmp_path):
+    res = compare(["peer-support"], out=tmp_path / "c", executor=SerialExecutor(), **SMALL)
+    assert set(res.diffs["scenario"]) == {"peer-support"}
+    assert {"cost_per_high_burnout_person_year_averted", "cost_per_departure_averted"} <= set(res.costs.columns)
+    html = (tmp_path / "c" / "report.html").read_text()
+    assert "data:image/png;base64," in html and "Ranking" in html and "replicate seeds" in html
+    md = (tmp_path / "c" / "report.md").read_text()
+    assert "![forest.png](figures/forest.png)" in md
+    assert (tmp_path / "c" / "figures" / "fan_mean_bo.png").stat().st_size > 5000
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        (dict(names=["nosuch"]), Exception, "unknown scenario 'nosuch'"),
+        (dict(replicates=0), ExperimentError, "replicates must be a whole number of at least 1, got 0"),
+        (dict(weeks=0), ExperimentError, "weeks must be a whole number of at least 1"),
+        (dict(names=["mentoring", "mentoring"]), ExperimentError, "scenario 'mentoring' is given twice"),
+    ],
+)
+def test_bad_experiment_input(tmp_path, kwargs, error, message):
+    args = {**SMALL, "names": ["mentoring"], "out": tmp_path / "x", "executor": SerialExecutor(), **kwargs}
+    names = args.pop("names")
+    with pytest.raises(error, match=message):
+        run_experiment(names, **args)
+
+
+def test_results_folder_of_a_different_experiment(serial_runs):
+    out, _ = serial_runs
+    with pytest.raises(StoreMismatchError, match="holds results of a different experiment.*replicates: stored 3, now 4"):
+        run_experiment(NAMES, out=out, executor=SerialExecutor(), **{**SMALL, "replicates": 4})
+
+
+def test_unrelated_non_empty_folder_is_refused(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(StoreMismatchError, match="is not empty and is not an experiment results folder"):
+        run_experiment(NAMES, out=tmp_path, executor=SerialExecutor(), **SMALL)
+
+
+def test_cli_compare_and_report(tmp_path, capsys):
+    from experiments.cli import main
+
+    out = tmp_path / "cli"
+    argv = ["compare", "mentoring", "--replicates", "2", "--weeks", "8", "--clinicians", "30", "--burn-in", "4",
+            "--workers", "1", "--out", str(out), "--no-progress"]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "ran 4 of 4 runs" in text and "report:" in text and "1. mentoring" in text
+    assert main(argv) == 0
+    assert "nothing to run: all 4 runs are already stored" in capsys.readouterr().out
+    (out / "report.html").unlink()
+    assert main(["report", str(out)]) == 0
+    assert (out / "report.html").exists()
+    assert main(["compare", "--workers", "1", "--out", str(tmp_path / "none")]) == 2
+    assert "no scenarios" in capsys.readouterr().err
+    assert main(["report", str(tmp_path)]) == 2
+    assert "not an experiment results folder" in capsys.readouterr().err
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main([*argv[:-2], str(blocker / "sub"), "--no-progress"]) == 2
+    assert "cannot write results" in capsys.readouterr().err
