@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine:
-#   make run   - create .venv, install, run the main job (baseline service, 5 years) into results/baseline
+#   make run   - create .venv, install, run the main job: every library scenario against the baseline,
+#                10 paired replicates x 300 clinicians x 5 years, report in results/comparison/report.html
 #   make test  - create .venv, install with test extras, run the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -15,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/resilience run baseline --weeks 260 --out results/baseline
+	$(VENV)/bin/resilience compare --all --replicates 10 --weeks 260 --clinicians 300 --out results/comparison
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2

@@ -159,11 +159,12 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                   seed=args.seed, burn_in_weeks=args.burn_in, workers=args.workers, scheduler=args.scheduler,
                   progress=args.progress, rank_by=args.rank_by)
     n = len(res.runs)
+    print(f"report: {args.out}/report.html (and report.md)")
     if res.ran == 0:
         print(f"nothing to run: all {n} runs are already stored in {args.out}/; report rebuilt")
     else:
         print(f"ran {res.ran} of {n} runs")
-    _print_ranking(res, args.out)
+    _print_ranking(res)
     return 0
 
 
@@ -174,12 +175,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     res = analyse(ExperimentStore.load(args.folder), args.rank_by)
     write_report(res)
-    _print_ranking(res, args.folder)
+    print(f"report: {args.folder}/report.html (and report.md)")
+    _print_ranking(res)
     return 0
 
 
-def _print_ranking(res, out: Path) -> None:
-    print(f"report: {out}/report.html (and report.md)")
+def _print_ranking(res) -> None:
     print(res.ranking.attrs["criterion"] + ":")
     for _, r in res.ranking.head(5).iterrows():
         print(f"  {r['rank']:2d}. {r['scenario']:34s} {r['diff']:+.3f} [{r['ci_low']:+.3f}, {r['ci_high']:+.3f}]")
