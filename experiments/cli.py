@@ -5,6 +5,7 @@
     resilience compare SCENARIO... | --all [--replicates N] [--weeks N] [--clinicians N] [--seed N]
                        [--workers N | --scheduler ADDRESS] [--out DIR]
     resilience report DIR
+    resilience sensitivity EXPERIMENT.toml [--workers N | --scheduler ADDRESS] [--out DIR]
     resilience scenarios list | show NAME | validate FILE... | schema [--write]
     resilience parameters [--tag lever|uncertainty] [--group GROUP]
 
@@ -23,6 +24,7 @@ from scenarios import ScenarioError, library_names, load
 from scenarios import schema as scenario_schema
 
 from .experiment import ExperimentError
+from .sensitivity import SensitivityError
 from .single import OutputError, run_to_folder
 from .store import StoreMismatchError
 
@@ -107,6 +109,17 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="rebuild the report of a stored experiment without rerunning")
     rep.add_argument("folder", type=Path, help="results folder of a comparison")
     rep.add_argument("--rank-by", default="prop_high_bo_mean", dest="rank_by")
+    sen = sub.add_parser("sensitivity", help="global sensitivity analysis (SALib Morris, Sobol, FAST, PAWN)",
+                         description="Run the sensitivity experiment a TOML file describes (ready ones: "
+                                     "levers-morris, uncertainties-sobol, quick-demo in experiments/sa) and write "
+                                     "indices.csv/.parquet, evaluations.parquet, noise.csv and plots. Running it "
+                                     "again resumes an interrupted analysis.")
+    sen.add_argument("experiment", help="experiment file, or the name of a ready one")
+    where2 = sen.add_mutually_exclusive_group()
+    where2.add_argument("--workers", type=_positive, default=None, help="local worker processes (1 = here)")
+    where2.add_argument("--scheduler", default=None, metavar="ADDRESS", help="dask.distributed scheduler")
+    sen.add_argument("--out", type=Path, default=None, help="results folder (default results/sensitivity-NAME)")
+    sen.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
     scn = sub.add_parser("scenarios", help="list, show or validate scenario files")
     scn_sub = scn.add_subparsers(dest="action", required=True)
     scn_sub.add_parser("list", help="the scenario library with titles")
@@ -186,6 +199,25 @@ def _print_ranking(res) -> None:
         print(f"  {r['rank']:2d}. {r['scenario']:34s} {r['diff']:+.3f} [{r['ci_low']:+.3f}, {r['ci_high']:+.3f}]")
 
 
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    from .sensitivity_file import run_file
+
+    out = args.out or Path("results") / f"sensitivity-{Path(args.experiment).stem}"
+    res = run_file(args.experiment, out=out, workers=args.workers, scheduler=args.scheduler,
+                   progress=args.progress)
+    n = len(res.evaluations)
+    print(f"results: {out}/ (indices.csv, indices.parquet, evaluations.parquet, noise.csv, figures/)")
+    print(f"ran {res.ran} of {n} evaluations" if res.ran else f"nothing to run: all {n} evaluations were stored")
+    key = {"morris": "mu_star", "sobol": "ST", "fast": "ST", "pawn": "median"}[res.meta["method"]]
+    ind = res.indices[(res.indices["index"] == key) & res.indices["week"].isna()]
+    for out_name, d in ind.groupby("output", sort=False):
+        top = d.sort_values("value", ascending=False).head(3)
+        noise = res.noise.set_index("output").loc[out_name, "noise_share"]
+        print(f"  {out_name}: " + ", ".join(f"{r.factor} {r.value:.3g}" for r in top.itertuples())
+              + (f"  (replicate noise {noise:.0%} of variance)" if noise == noise else ""))
+    return 0
+
+
 def _cmd_scenarios(args: argparse.Namespace) -> int:
     if args.action == "list":
         for name in library_names():
@@ -236,8 +268,11 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_compare(args)
         if args.command == "report":
             return _cmd_report(args)
+        if args.command == "sensitivity":
+            return _cmd_sensitivity(args)
         return _cmd_parameters(args)
-    except (ParameterError, OutputError, ScenarioError, ExperimentError, StoreMismatchError) as exc:
+    except (ParameterError, OutputError, ScenarioError, ExperimentError, StoreMismatchError,
+            SensitivityError) as exc:
         print(f"resilience: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,0 +1,160 @@
+"""Sensitivity-analysis experiment files (TOML), validated, and the run they describe.
+
+Example (``experiments/sa/uncertainties-sobol.toml``)::
+
+    method = "sobol"
+    n = 256
+    calc_second_order = false
+    replicates = 1
+    outputs = ["proqol_bo_raw_mean", "annual_turnover", "cum_total_cost"]
+    time_resolved = ["mean_bo"]
+    every_weeks = 13
+    weeks = 156
+    clinicians = 200
+
+    [parameters]
+    tags = ["uncertainties"]
+    exclude = ["measurement.item_noise_sd"]
+
+    [ranges]
+    "burnout.rate_gain" = [0.012, 0.022]
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from scenarios import load as load_scenario
+
+from .sensitivity import (
+    METHODS,
+    ModelFunction,
+    SensitivityError,
+    SensitivityResult,
+    known_outputs,
+    known_time_resolved,
+    problem_from_parameters,
+    run_sensitivity,
+)
+
+LIBRARY = Path(__file__).resolve().parent / "sa"
+
+
+class Selection(BaseModel):
+    """Which parameters are factors."""
+
+    model_config = ConfigDict(extra="forbid")
+    names: list[str] = Field(default_factory=list, description="dotted parameter names")
+    groups: list[str] = Field(default_factory=list, description="parameter groups")
+    tags: list[Literal["levers", "uncertainties"]] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list, description="names to leave out")
+
+
+class SensitivityFile(BaseModel):
+    """A sensitivity experiment."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = ""
+    method: Literal["morris", "sobol", "fast", "pawn"]
+    n: int = Field(gt=1, description="base sample size (Sobol: a power of two)")
+    calc_second_order: bool = False
+    num_levels: int = Field(4, ge=2, le=20)
+    replicates: int = Field(1, ge=1, le=1000)
+    seed: int = Field(0, ge=0)
+    scenario: str = "baseline"
+    weeks: int = Field(156, ge=1, le=5200)
+    burn_in_weeks: int = Field(52, ge=0, le=5200)
+    clinicians: int = Field(200, ge=1, le=1_000_000)
+    outputs: list[str] = Field(min_length=1)
+    time_resolved: list[str] = Field(default_factory=list)
+    every_weeks: int = Field(13, ge=1)
+    parameters: Selection
+    ranges: dict[str, tuple[float, float]] = Field(default_factory=dict)
+
+    @field_validator("outputs")
+    @classmethod
+    def _known_outputs(cls, v: list[str]) -> list[str]:
+        return [_check_name(o, known_outputs(), "output") for o in v]
+
+    @field_validator("time_resolved")
+    @classmethod
+    def _known_series(cls, v: list[str]) -> list[str]:
+        return [_check_name(o, known_time_resolved(), "weekly outcome") for o in v]
+
+
+def _check_name(name: str, known: list[str], what: str) -> str:
+    if name not in known:
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise ValueError(f"unknown {what} '{name}'{hint}")
+    return name
+
+
+def library_names() -> list[str]:
+    """Ready-made experiment files in ``experiments/sa``."""
+    return sorted(p.stem for p in LIBRARY.glob("*.toml"))
+
+
+def load(path_or_name: str | Path) -> tuple[Path, SensitivityFile]:
+    """Read and validate an experiment file (a path, or a name from ``experiments/sa``).
+
+    Raises:
+        SensitivityError: missing file, invalid TOML, or invalid fields (file, key path, value, what is allowed).
+    """
+    path = Path(path_or_name)
+    if not path.is_file() and (LIBRARY / f"{path_or_name}.toml").is_file():
+        path = LIBRARY / f"{path_or_name}.toml"
+    if not path.is_file():
+        raise SensitivityError(f"{path}: no such experiment file (ready ones: {', '.join(library_names())})")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SensitivityError(f"{path}: invalid TOML: {exc}") from None
+    try:
+        return path, SensitivityFile.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key"
+                fields = (Selection if loc.startswith("parameters.") else SensitivityFile).model_fields
+                close = difflib.get_close_matches(loc.split(".")[-1], list(fields), n=1)
+                msg += f"; did you mean '{close[0]}'?" if close else ""
+            lines.append(f"{loc} = {err.get('input')!r}: {msg}")
+        raise SensitivityError(f"{path}: " + "; ".join(lines)) from None
+
+
+def run_file(path_or_name: str | Path, *, out: str | Path, workers: int | None = None, scheduler: str | None = None,
+             executor=None, progress: bool | None = None) -> SensitivityResult:
+    """Run the experiment a file describes into ``out`` (resumable) and write tables and plots."""
+    path, spec = load(path_or_name)
+    try:
+        problem = problem_from_parameters(spec.parameters.names, spec.parameters.groups, spec.parameters.tags,
+                                          spec.ranges, spec.parameters.exclude)
+    except SensitivityError as exc:
+        raise SensitivityError(f"{path}: {exc}") from None
+    base = load_scenario(spec.scenario).overrides | {"service.n_posts": spec.clinicians}
+    f = ModelFunction(outputs=tuple(spec.outputs), time_resolved=tuple(spec.time_resolved), weeks=spec.weeks,
+                      burn_in_weeks=spec.burn_in_weeks, every_weeks=spec.every_weeks,
+                      base=tuple(sorted(base.items())), int_names=tuple(problem["int_names"]))
+    try:
+        result = run_sensitivity(f, problem, spec.method, spec.n, replicates=spec.replicates, seed=spec.seed,
+                                 calc_second_order=spec.calc_second_order, num_levels=spec.num_levels,
+                                 executor=executor, workers=workers, scheduler=scheduler, out=out,
+                                 progress=progress, spec={"file": str(path), **spec.model_dump()})
+    except SensitivityError as exc:
+        raise SensitivityError(f"{path}: {exc}") from None
+    from .sensitivity_plots import plot_all
+
+    plot_all(result, Path(out))
+    return result
+
+
+__all__ = ["METHODS", "SensitivityFile", "load", "run_file", "library_names"]

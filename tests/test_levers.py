@@ -1,0 +1,641 @@
+"""Every lever moves the outcome it should, in the direction the evidence says, by a plausible amount.
+
+Each test compares a lever arm with a comparison arm (usually the shared default arm ``base``) over the same
+seeds: common random numbers, so the model's named random streams line up and most run-to-run noise cancels
+in the per-seed difference. The verdict on direction is a paired statistic over those differences:
+
+* the mean paired difference must point in the expected direction and be at least a stated smallest effect
+  that matters, and
+* the one-sided paired t statistic ``mean(d) / (sd(d) / sqrt(n))`` must exceed :data:`T_MIN`.
+
+Why both. With ``n = 10`` pairs (9 degrees of freedom) a one-sided ``t > 3`` has a p-value below 0.0075
+(``t_0.99,9 = 2.82``), so an arm difference with no real effect passes less than 1% of the time. But common
+random numbers make the paired differences so tight that negligible side effects through other paths also
+reach ``t > 3``: with a lever's own mechanism switched off through its uncertainty parameter (for example
+``supervision.sts_protection = 0`` or ``mentoring.intention_relief = 0``), the remaining indirect paths gave
+paired t up to 3-15 on effects far below those of the intact mechanism. Each floor sits between the effect
+seen with the mechanism switched off and the effect seen with it intact; both are quoted in the comments.
+
+Plausibility. Realistic effects are small: interventions for mental-health providers pooled at about
+g = 0.13 (Dreison et al. 2018), organisation-directed interventions for physicians at about SMD 0.45 and
+person-directed ones at about 0.18 (Panagioti et al. 2017). So no single lever, even at the end of its
+plausible range, may move the mean ProQOL burnout raw score by half a norm SD (0.5 x 5.4 = 2.7 points) or
+more, and a bundle of six organisational programmes not by a whole SD. A model in which a wellness course
+erases burnout fails here.
+
+Lever values come from the declared plausible ``range`` (read through :meth:`Parameters.spec`, never
+retyped) for single levers, and from the scenario library for programmes defined by several settings
+(wellness with and without boosters, the organisational bundle, the understaffed service, the float pool).
+Every (arm, seed) is simulated once per test session (``functools.cache``); the default arm is shared. Service
+of 200 posts, 104-week burn-in, 104 recorded weeks, 10 seeds: about 220 short runs, roughly 70 seconds on two
+cores. Observed values in the comments are for these settings and :data:`SEEDS`.
+
+Not repeated here (``tests/test_directional.py`` covers them): leader support itself, the caseload cap
+raised above the sustainable caseload, and vacancies combined with slow hiring.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model import Parameters, RunResult, WorkforceModel, simulate
+from model.proqol import NORMS
+from model.state import ACTIVE, VACANT
+from scenarios import load
+
+pytestmark = pytest.mark.slow
+
+N_POSTS = 200
+WEEKS = 104
+BURN_IN_WEEKS = 104
+SEEDS = tuple(range(4100, 4110))  # 10 paired replicates
+#: one-sided paired t threshold; see the module docstring for the reasoning
+T_MIN = 3.0
+#: ProQOL burnout raw-score norm SD (Stamm 2010), the unit of the plausibility bounds
+BO_SD = NORMS["bo"][1]
+#: largest plausible change of mean ProQOL BO from one lever or programme, in norm SDs (see module docstring)
+MAX_SINGLE_SD = 0.5
+#: largest plausible change from the combined organisational bundle, in norm SDs
+MAX_BUNDLE_SD = 1.0
+#: the week from which the delayed arm's levers apply (test of ``start_week``)
+DELAY = 26
+#: recorded weeks of the trauma-concentration runs (built on ``WorkforceModel`` directly)
+CONCENTRATION_WEEKS = 52
+
+
+def _lo(name: str) -> float:
+    """Low end of a parameter's plausible range.
+
+    Args:
+        name: dotted parameter name.
+
+    Returns:
+        The lower limit of ``Parameters.spec(name).range``.
+    """
+    return Parameters.spec(name).range[0]
+
+
+def _hi(name: str) -> float:
+    """High end of a parameter's plausible range.
+
+    Args:
+        name: dotted parameter name.
+
+    Returns:
+        The upper limit of ``Parameters.spec(name).range``.
+    """
+    return Parameters.spec(name).range[1]
+
+
+def _default(name: str) -> float:
+    """Default value of a parameter.
+
+    Args:
+        name: dotted parameter name.
+
+    Returns:
+        ``Parameters.spec(name).default``.
+    """
+    return Parameters.spec(name).default
+
+
+def _scenario(name: str) -> dict[str, float]:
+    """Dotted overrides of a library scenario, with ``extends`` resolved.
+
+    Args:
+        name: scenario name, for example ``"wellness-programme"``.
+
+    Returns:
+        The values in which the scenario's parameters differ from the defaults.
+    """
+    defaults = Parameters().flat()
+    return {k: v for k, v in load(name).params.flat().items() if v != defaults[k]}
+
+
+#: groups whose levers have a ``start_week``
+STAGED_GROUPS = tuple(sorted({n.split(".")[0] for n in Parameters.names() if n.endswith(".start_week")}))
+
+#: the arms, by name: a zero-argument function returning dotted overrides on the defaults (plus the small
+#: service); functions, so that scenario files are read when an arm first runs
+ARMS: dict[str, Callable[[], dict[str, float]]] = {
+    "base": dict,
+    # supervision: each lever alone at the top of its range
+    "sup_sessions": lambda: {"supervision.sessions_per_month": _hi("supervision.sessions_per_month")},
+    "sup_quality": lambda: {"supervision.reflective_quality": _hi("supervision.reflective_quality")},
+    "sup_coverage": lambda: {"supervision.coverage": _hi("supervision.coverage")},
+    # leadership
+    "lead_training": lambda: {"leadership.training": _hi("leadership.training")},
+    "lead_recognition": lambda: {"leadership.recognition": _hi("leadership.recognition")},
+    # person-directed: wellness with quarterly boosters, the same course once, EI training
+    "wellness": lambda: _scenario("wellness-programme"),
+    "wellness_once": lambda: _scenario("wellness-one-off"),
+    "ei": lambda: {"ei_training.uptake": _hi("ei_training.uptake")},
+    # organisation-directed programmes
+    "peer_support": lambda: {"peer_support.coverage": _hi("peer_support.coverage")},
+    "trauma_informed": lambda: {"trauma_informed.level": _hi("trauma_informed.level")},
+    "mentoring": lambda: {"mentoring.coverage": _hi("mentoring.coverage")},
+    "admin": lambda: {"work.admin_burden": _lo("work.admin_burden")},
+    "autonomy": lambda: {"work.schedule_autonomy": _hi("work.schedule_autonomy")},
+    "cap_low": lambda: {"caseload.cap_per_fte": _lo("caseload.cap_per_fte")},
+    "bundle": lambda: _scenario("organisational-bundle"),
+    # staffing
+    "hiring_fast": lambda: {"hiring.mean_delay_weeks": _lo("hiring.mean_delay_weeks")},
+    "vacancy_high": lambda: {"service.initial_vacancy_rate": _hi("service.initial_vacancy_rate")},
+    # float staff are tested where there is a queue for them to take: the understaffed service (see the test)
+    "understaffed": lambda: _scenario("understaffed"),
+    "understaffed_float": lambda: {**_scenario("understaffed"), **_scenario("float-staff")},
+    # every staged lever group changed at once, all starting at week DELAY
+    "delayed": lambda: {
+        **_scenario("organisational-bundle"), **_scenario("wellness-programme"), **_scenario("ei-training"),
+        **_scenario("float-staff"), **_scenario("faster-hiring"),
+        "caseload.cap_per_fte": _lo("caseload.cap_per_fte"),
+        "caseload.trauma_concentration": _hi("caseload.trauma_concentration"),
+        "peers.psych_safety": _hi("peers.psych_safety"),
+        **{f"{g}.start_week": DELAY for g in STAGED_GROUPS},
+    },
+}
+
+
+@functools.cache
+def _params(arm: str) -> Parameters:
+    """Parameters of an arm.
+
+    Args:
+        arm: key of :data:`ARMS`.
+
+    Returns:
+        Validated parameters: the defaults, a 200-post service and the arm's overrides.
+    """
+    return Parameters().with_overrides({"service.n_posts": N_POSTS, **ARMS[arm]()})
+
+
+@functools.cache
+def _run(arm: str, seed: int) -> RunResult:
+    """Simulate one arm with one seed, once per session.
+
+    Args:
+        arm: key of :data:`ARMS`.
+        seed: root seed.
+
+    Returns:
+        The run's result (weekly table and summary).
+    """
+    return simulate(_params(arm), seed=seed, weeks=WEEKS, burn_in_weeks=BURN_IN_WEEKS)
+
+
+Key = str | Callable[[RunResult], float]
+
+
+def window_mean(column: str, first: int, last: int) -> Callable[[RunResult], float]:
+    """A key that averages a weekly column over a window of weeks (NaN weeks without a survey skipped).
+
+    Args:
+        column: weekly outcome column, for example ``"mean_bo"``.
+        first: first week of the window.
+        last: last week of the window (inclusive).
+
+    Returns:
+        A function of a :class:`RunResult` usable as a key in :func:`values`.
+    """
+
+    def key(result: RunResult) -> float:
+        weekly = result.weekly
+        return float(weekly.loc[weekly["week"].between(first, last), column].mean())
+
+    key.__name__ = f"{column}[{first}-{last}]"
+    return key
+
+
+def _key_name(key: Key) -> str:
+    return key if isinstance(key, str) else key.__name__
+
+
+def values(arm: str, key: Key) -> np.ndarray:
+    """One value per seed.
+
+    Args:
+        arm: key of :data:`ARMS`.
+        key: summary key (for example ``"mean_bo_mean"``) or a function of a :class:`RunResult`.
+
+    Returns:
+        Array of shape ``(len(SEEDS),)``.
+    """
+    get = (lambda r: r.summary[key]) if isinstance(key, str) else key
+    return np.array([get(_run(arm, seed)) for seed in SEEDS], dtype=float)
+
+
+def paired_t(diff: np.ndarray) -> float:
+    """One-sided paired t statistic of differences against zero.
+
+    Args:
+        diff: paired differences.
+
+    Returns:
+        ``mean / (sd / sqrt(n))`` with the sample SD; ``+inf`` or ``-inf`` when all differences are equal
+        and non-zero, ``0`` when they are all zero.
+    """
+    mean, sd = float(np.mean(diff)), float(np.std(diff, ddof=1))
+    if sd == 0.0:
+        return math.copysign(math.inf, mean) if mean else 0.0
+    return mean / (sd / math.sqrt(diff.size))
+
+
+def assert_paired(diff: np.ndarray, direction: int, min_effect: float, what: str) -> None:
+    """Assert that paired differences point in ``direction`` by at least ``min_effect``, with ``t > T_MIN``.
+
+    Args:
+        diff: paired differences (lever arm minus comparison arm), one per seed.
+        direction: ``+1`` if the lever should raise the outcome, ``-1`` if it should lower it.
+        min_effect: smallest mean change, in the outcome's unit, that counts as an effect (positive).
+        what: description for the failure message.
+
+    Raises:
+        AssertionError: with the differences, their mean and the t statistic.
+    """
+    signed = direction * diff
+    t = paired_t(signed)
+    assert signed.mean() >= min_effect and t > T_MIN, (
+        f"{what}: paired differences {np.round(diff, 4).tolist()}, mean {diff.mean():+.4g} (need "
+        f"{'+' if direction > 0 else '-'}{min_effect:.4g} or beyond), one-sided t = {t:.2f} (need > {T_MIN})")
+
+
+def assert_effect(arm: str, key: Key, direction: int, min_effect: float, base: str = "base") -> None:
+    """Assert that ``arm`` moves ``key`` in ``direction`` compared with ``base``, by a paired test.
+
+    Args:
+        arm: the lever arm.
+        key: summary key or function of a :class:`RunResult`.
+        direction: ``+1`` (the lever raises the outcome) or ``-1`` (it lowers it).
+        min_effect: smallest mean paired change that counts as an effect (in the unit of ``key``).
+        base: the comparison arm (same seeds).
+
+    Raises:
+        AssertionError: with the arms' means, the paired differences and the t statistic.
+    """
+    diff = values(arm, key) - values(base, key)
+    what = (f"{_key_name(key)}: {base} mean {values(base, key).mean():.4g}, {arm} mean "
+            f"{values(arm, key).mean():.4g}")
+    assert_paired(diff, direction, min_effect, what)
+
+
+def assert_plausible_burnout(arm: str, base: str = "base", max_sd: float = MAX_SINGLE_SD) -> None:
+    """Assert that ``arm`` moves mean ProQOL burnout by less than ``max_sd`` norm SDs, either way.
+
+    Args:
+        arm: the lever arm.
+        base: the comparison arm (same seeds).
+        max_sd: the bound in ProQOL BO norm SDs (raw-score SD 5.4, Stamm 2010).
+
+    Raises:
+        AssertionError: with the mean paired change in raw points and in SDs.
+    """
+    diff = values(arm, "proqol_bo_raw_mean") - values(base, "proqol_bo_raw_mean")
+    assert abs(diff.mean()) < max_sd * BO_SD, (
+        f"{arm} vs {base}: mean ProQOL BO raw change {diff.mean():+.2f} points = {diff.mean() / BO_SD:+.2f} SD, "
+        f"implausibly large (bound {max_sd} SD)")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# supervision
+
+
+@pytest.mark.parametrize("arm", ["sup_sessions", "sup_quality", "sup_coverage"])
+def test_supervision_lowers_sts(arm):
+    """More, more reflective or wider supervision lowers STS (supervision protects STS; Bride 2007, Knight 2013)."""
+    # Observed mean_sts: sessions 1 -> 4 -0.0108 (t -32), quality 0.5 -> 0.9 -0.0043 (t -15), coverage
+    # 0.7 -> 1 -0.0039 (t -13). With supervision.sts_protection = 0 the three moved STS by +0.0003 to
+    # +0.0004 (t < 1): the floor of 0.002 (a twentieth of a ProQOL STS SD in latent units) sits between.
+    assert_effect(arm, "mean_sts_mean", -1, 0.002)
+    # the survey sees it too; floor 0.05 raw points. Observed: -0.34, -0.13, -0.13.
+    assert_effect(arm, "proqol_sts_raw_mean", -1, 0.05)
+    assert_plausible_burnout(arm)  # observed BO raw: -0.22, -0.11, -0.10
+
+
+@pytest.mark.parametrize("arm, ratio", [
+    ("sup_sessions", _hi("supervision.sessions_per_month") / _default("supervision.sessions_per_month")),
+    ("sup_coverage", _hi("supervision.coverage") / _default("supervision.coverage")),
+])
+def test_supervision_costs_more(arm, ratio):
+    """More sessions or wider coverage raise the supervision cost (costed per session, PSSRU unit costs)."""
+    assert_effect(arm, "cum_cost_supervision", +1, 1.0)
+    # The cost scales with sessions x supervised clinicians; the clinicians in post differ a little between
+    # arms, so the ratio is checked to within 10%. Observed: sessions x3.9-4.0, coverage x1.4.
+    got = values(arm, "cum_cost_supervision") / values("base", "cum_cost_supervision")
+    assert np.all(np.abs(got / ratio - 1.0) < 0.1), (got.round(3).tolist(), ratio)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# leadership
+
+
+def test_leadership_training_lowers_burnout_and_turnover():
+    """Leadership training raises leader support: lower burnout and turnover (Kelloway & Barling 2010; West 2021)."""
+    # Observed: mean_bo -0.0036 (t -5.4), annual turnover -0.023 (t -5.5). With turnover.w_leader = 0,
+    # turnover moved -0.006 (t -2.1): floor 0.01 (one percentage point a year). Burnout floor 0.002 (0.08
+    # raw ProQOL points): leader support is one of six equally weighted resources, and training adds 0.15.
+    assert_effect("lead_training", "mean_bo_mean", -1, 0.002)
+    assert_effect("lead_training", "annual_turnover", -1, 0.01)
+    assert_plausible_burnout("lead_training")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "leadership.recognition acts only on compassion satisfaction (recognition is a CS gain, not a JD-R "
+    "resource): burnout does not move (+0.0004, t 0.6) and turnover only through CS (-0.003/yr, below the "
+    "floor); see test_recognition_raises_compassion_satisfaction"))
+def test_recognition_lowers_burnout_and_turnover():
+    """Recognition lowers burnout and turnover (reward as an area of worklife; Maslach & Leiter 2016)."""
+    assert_effect("lead_recognition", "mean_bo_mean", -1, 0.002)
+    assert_effect("lead_recognition", "annual_turnover", -1, 0.01)
+
+
+def test_recognition_raises_compassion_satisfaction():
+    """Recognition raises compassion satisfaction (recognition as a CS gain; Maslach & Leiter 2016, Stamm 2010)."""
+    # Observed: mean_cs +0.0078 (t 32), ProQOL CS raw +0.28.
+    assert_effect("lead_recognition", "mean_cs_mean", +1, 0.002)
+    assert_plausible_burnout("lead_recognition")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# wellness
+
+
+def test_wellness_programme_lowers_burnout_modestly():
+    """A boosted wellness course lowers burnout a little (detachment; Dreison et al. 2018, g about 0.13)."""
+    # Observed: mean_bo -0.015 (t -14); ProQOL BO raw -0.52 = -0.10 SD, in line with g = 0.13 at half
+    # uptake. With wellness.effect = 0 the arms are identical; floor 0.005.
+    assert_effect("wellness", "mean_bo_mean", -1, 0.005)
+    assert_plausible_burnout("wellness")
+    assert_plausible_burnout("wellness_once")
+
+
+LAST_YEAR_BO = window_mean("mean_bo", WEEKS - 51, WEEKS)
+
+
+def test_wellness_effect_fades_without_boosters():
+    """Without boosters the wellness effect in the last year is smaller than with them (Awa et al. 2010)."""
+    # Observed, mean BO over the last 52 weeks: one-off minus boosted +0.013 (t 6). With the fading switched
+    # off (wellness.half_life_weeks = 520) the difference was +0.0005 (the boosters then restore nothing):
+    # floor 0.005.
+    assert_effect("wellness_once", LAST_YEAR_BO, +1, 0.005, base="wellness")
+    # and the one-off course still helps at all over the whole run (observed mean_bo -0.0058, t -8.9)
+    assert_effect("wellness_once", "mean_bo_mean", -1, 0.002)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# peer support, trauma-informed organisation, mentoring, EI training
+
+
+def test_peer_support_raises_satisfaction_and_lowers_burnout():
+    """Peer support adds a support resource (and contagion ties): higher CS, lower BO (Hu et al. 2012)."""
+    # The programme's extra ties also carry burnout contagion (Bakker, Le Blanc & Schaufeli 2005), so the net
+    # effect is what is tested. Observed at full coverage: mean_cs +0.0043 (t 12), mean_bo -0.0067 (t -9.7).
+    # With peer_support.support = 0 (ties and contagion only): CS +0.00003 (t 0.1), BO -0.0002 (t -0.2), so
+    # contagion roughly cancels and the support resource does the work. Floor 0.002 for both.
+    assert_effect("peer_support", "mean_cs_mean", +1, 0.002)
+    assert_effect("peer_support", "mean_bo_mean", -1, 0.002)
+    assert_plausible_burnout("peer_support")
+
+
+def test_trauma_informed_organisation_earlier_leave_and_lower_burnout():
+    """A trauma-informed organisation: more, earlier sick leave and lower burnout (Clement 2015; Sweeney 2018)."""
+    # Stigma-free help-seeking lowers the burnout at which leave is taken, so more leave episodes start even
+    # though burnout falls: observed leave starts +30 on a base of 48 (t 12) while mean_bo -0.0056 (t -8.6).
+    # With trauma_informed.stigma_shift = 0 leave starts moved -1.4: floor a tenth of the base arm's count.
+    base_starts = values("base", "cum_leave_starts").mean()
+    assert_effect("trauma_informed", "cum_leave_starts", +1, 0.1 * base_starts)
+    # Burnout: observed -0.0056; with the psychological-safety gain off -0.0018, with the stigma shift off
+    # -0.0039 (each path contributes). Floor 0.002.
+    assert_effect("trauma_informed", "mean_bo_mean", -1, 0.002)
+    assert_plausible_burnout("trauma_informed")
+
+
+def test_mentoring_lowers_turnover_and_raises_self_efficacy():
+    """Mentoring early-career staff lowers turnover and raises self-efficacy (Zhang 2016; Bandura 1997)."""
+    # Observed: annual turnover -0.055 (t -13), mean_se +0.042 (t 33). Mechanism off: with
+    # mentoring.intention_relief = 0 turnover moved -0.003; with mentoring.se_gain = 0 SE moved +0.002.
+    # Floors: two percentage points of turnover a year, 0.01 of self-efficacy.
+    assert_effect("mentoring", "annual_turnover", -1, 0.02)
+    assert_effect("mentoring", "mean_se_mean", +1, 0.01)
+    assert_plausible_burnout("mentoring")
+
+
+def test_ei_training_lowers_sts():
+    """Emotional-intelligence training lowers STS (EI protects against compassion fatigue; Zeidner et al. 2013)."""
+    # Observed: mean_sts -0.0033 (t -8.9). With sts.ei_protection = 0 (EI then only a JD-R resource):
+    # +0.0002 (t 0.4). Floor 0.0015.
+    assert_effect("ei", "mean_sts_mean", -1, 0.0015)
+    assert_plausible_burnout("ei")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# work design and caseload
+
+
+def test_less_admin_lowers_burnout_and_costs_admin_support():
+    """Less paperwork lowers burnout (JD-R demands; Sinsky et al. 2016) and buys admin support at a cost."""
+    # Observed: mean_bo -0.0147 (t -17). With work.demand_weight_admin = 0 the arms differ only in cost.
+    assert_effect("admin", "mean_bo_mean", -1, 0.005)
+    assert (values("base", "cum_cost_admin_support") == 0).all()
+    assert (values("admin", "cum_cost_admin_support") > 0).all()
+    assert_plausible_burnout("admin")
+
+
+def test_schedule_autonomy_lowers_burnout():
+    """More schedule autonomy lowers burnout (job control as a resource and detachment; Karasek 1979)."""
+    # Observed: mean_bo -0.043 (t -53); ProQOL BO raw -1.50 = -0.28 SD at the top of the range.
+    assert_effect("autonomy", "mean_bo_mean", -1, 0.005)
+    assert_plausible_burnout("autonomy")
+
+
+def test_lower_caseload_cap_lowers_burnout_and_lengthens_waiting_list():
+    """A lower caseload cap lowers burnout and lengthens the waiting list (Yanchus et al. 2017)."""
+    # Observed, cap 30 -> 15: mean_bo -0.058 (t -56), ProQOL BO raw -2.0 = -0.37 SD (close to the bound:
+    # halving caseloads is the largest single change in the model); waiting list +2,800 clients (t 160).
+    # With the load and trauma weights of demands off, burnout moved +0.0005: floor 0.005.
+    assert_effect("cap_low", "mean_bo_mean", -1, 0.005)
+    # floor: a hundred more clients waiting, about a third of a week's referrals in a 200-post service
+    assert_effect("cap_low", "n_waitlist_mean", +1, 100.0)
+    assert_plausible_burnout("cap_low")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# trauma concentration (on WorkforceModel directly: the summary has no specialist split)
+
+
+@functools.cache
+def _concentration_run(concentration: float, seed: int) -> dict[str, float]:
+    """Run a service with a given trauma concentration and measure specialists and generalists separately.
+
+    Args:
+        concentration: ``caseload.trauma_concentration``.
+        seed: root seed.
+
+    Returns:
+        Means over the recorded weeks of: high-trauma clients per specialist and per generalist at work
+        (``spec_high``, ``gen_high``), their trauma exposure (``spec_exposure``, ``gen_exposure``), the STS of
+        specialists in post (``spec_sts``), and the service's mean ProQOL BO raw score
+        (``proqol_bo_raw_mean``).
+    """
+    params = Parameters().with_overrides({"service.n_posts": N_POSTS,
+                                          "caseload.trauma_concentration": concentration})
+    model = WorkforceModel(params, rng=seed, burn_in_weeks=BURN_IN_WEEKS)
+    rows = []
+    for _ in range(CONCENTRATION_WEEKS):
+        model.step()
+        ws = model.workforce
+        at_work, present = ws.status == ACTIVE, ws.status != VACANT
+        spec, gen = at_work & ws.specialist, at_work & ~ws.specialist
+        rows.append({"spec_high": ws.caseload[2][spec].mean(), "gen_high": ws.caseload[2][gen].mean(),
+                     "spec_exposure": ws.exposure[spec].mean(), "gen_exposure": ws.exposure[gen].mean(),
+                     "spec_sts": ws.sts[present & ws.specialist].mean()})
+    out = pd.DataFrame(rows).mean().to_dict()
+    out["proqol_bo_raw_mean"] = float(model.datacollector.get_model_vars_dataframe()["proqol_bo_raw"].mean())
+    return out
+
+
+def _concentration(concentration: float, key: str) -> np.ndarray:
+    """One concentration-run value per seed.
+
+    Args:
+        concentration: ``caseload.trauma_concentration``.
+        key: key of :func:`_concentration_run`'s result.
+
+    Returns:
+        Array of shape ``(len(SEEDS),)``.
+    """
+    return np.array([_concentration_run(concentration, s)[key] for s in SEEDS])
+
+
+def test_trauma_concentration_loads_specialists():
+    """Routing high-trauma referrals to specialists raises their trauma load and STS (Bride 2007; Sprang 2007)."""
+    off, on = _default("caseload.trauma_concentration"), _hi("caseload.trauma_concentration")
+    # Observed over 52 weeks, concentration 0 -> 1: high-trauma clients per specialist at work
+    # 5.4 -> 10.0 (t 40), per generalist 5.4 -> 4.2 (t -37); specialists' exposure +0.33 (t 36) and STS
+    # +0.028 (t 9). Floors: one more high-trauma client per specialist, half a client fewer per generalist,
+    # a tenth of exposure 1 (about one high-trauma client-equivalent), 0.005 of STS.
+    diff = lambda k: _concentration(on, k) - _concentration(off, k)  # noqa: E731
+    assert_paired(diff("spec_high"), +1, 1.0, "high-trauma clients per specialist")
+    assert_paired(diff("gen_high"), -1, 0.5, "high-trauma clients per generalist")
+    assert_paired(diff("spec_exposure"), +1, 0.1, "specialists' trauma exposure")
+    assert_paired(diff("spec_sts"), +1, 0.005, "specialists' STS")
+    bo = diff("proqol_bo_raw_mean")
+    assert abs(bo.mean()) < MAX_SINGLE_SD * BO_SD, bo
+
+
+# ------------------------------------------------------------------------------------------------------------
+# staffing
+
+
+def test_float_staff_shorten_waiting_list_at_a_cost():
+    """Float staff take waiting clients (shorter waiting list) and cost salary plus premium (Buchan et al. 2019)."""
+    # Tested in the understaffed service, where there is a queue for float staff to take. In the default
+    # service the weekly waiting list (about 36) is mostly clients of that week's leavers, re-allocated the
+    # next week before float staff are offered any; there float staff shortened it by 3.5 (t -2.3), a real
+    # but small effect this test's seeds cannot resolve. Observed here: waiting list 251 -> 92 (t -9).
+    # Floor: a fifth of the understaffed arm's waiting list.
+    floor = 0.2 * values("understaffed", "n_waitlist_mean").mean()
+    assert_effect("understaffed_float", "n_waitlist_mean", -1, floor, base="understaffed")
+    # Cost: FTE x salary x (1 + premium), every week, whether or not there are absent posts to cover.
+    p = _params("understaffed_float")
+    fte = p.staffing.float_fte_per_100_posts * N_POSTS / 100
+    expected = fte * p.costs.salary_per_fte_year * (1 + p.costs.float_premium) * WEEKS / 52
+    np.testing.assert_allclose(values("understaffed_float", "cum_cost_float"), expected, rtol=1e-9)
+    assert (values("understaffed", "cum_cost_float") == 0).all()
+    assert_plausible_burnout("understaffed_float", base="understaffed")
+
+
+def test_faster_hiring_means_fewer_vacancies():
+    """Shorter hiring delays mean fewer vacant posts (time to fill; NHS vacancy statistics, King's Fund 2019)."""
+    # Observed, 12 -> 4 weeks: -9.9 vacant posts (t -54) out of 16. Floor: two posts (1% of the service).
+    assert_effect("hiring_fast", "n_vacant_mean", -1, 2.0)
+    assert_plausible_burnout("hiring_fast")
+
+
+def test_initial_vacancy_rate_sets_week_zero_vacancies_and_raises_load():
+    """A higher initial vacancy rate empties posts at week 0 and raises the load of those who stay (O'Connor 2018)."""
+    # Exact at week 0: round(rate x posts) posts vacant.
+    for arm in ("base", "vacancy_high"):
+        rate = _params(arm).service.initial_vacancy_rate
+        week0 = values(arm, lambda r: r.weekly["n_vacant"].iloc[0])
+        assert (week0 == round(rate * N_POSTS)).all(), (arm, week0)
+    # Load over the first quarter, while the extra vacancies refill (mean delay 12 weeks). Observed +0.05
+    # (t 11); over the whole two years only +0.010 (t 2.6) because the posts refill. Floor 0.02 (about half
+    # a client per full-time clinician).
+    assert_effect("vacancy_high", window_mean("mean_load", 1, 13), +1, 0.02)
+    assert_plausible_burnout("vacancy_high")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# organisation-directed versus person-directed
+
+
+@pytest.mark.parametrize("person_directed", ["wellness", "wellness_once", "ei"])
+def test_organisational_bundle_beats_person_directed_programmes(person_directed):
+    """The organisational bundle lowers burnout more than person-directed programmes (Panagioti et al. 2017)."""
+    # Paired on the same seeds, bundle minus programme, ProQOL BO raw. Observed: bundle -1.72 raw points
+    # (-0.32 SD) against the base; wellness -0.52, one-off wellness -0.20, EI training -0.06. Panagioti et al.
+    # found SMD 0.45 versus 0.18, a gap of about a quarter SD; floor a tenth of an SD.
+    assert_effect("bundle", "proqol_bo_raw_mean", -1, 0.1 * BO_SD, base=person_directed)
+    assert_plausible_burnout("bundle", max_sd=MAX_BUNDLE_SD)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# start weeks and costs of programmes that are not running
+
+DELAY_SEEDS = SEEDS[:3]
+#: cost components of programmes that do not run under the defaults (supervision and recognition do)
+OPTIONAL_COSTS = ("leadership", "wellness", "peer_support", "trauma_informed", "mentoring", "ei_training",
+                  "admin_support", "float")
+
+
+@pytest.mark.parametrize("seed", DELAY_SEEDS)
+def test_start_week_leaves_earlier_weeks_identical(seed):
+    """Levers with start_week = 26 leave weeks 0-25 identical to the default run and change later weeks."""
+    base, delayed = _run("base", seed).weekly, _run("delayed", seed).weekly
+    before = base["week"] < DELAY
+    # values must be identical; dtypes may not be (a cost column that stays 0 is int, one charged later float)
+    pd.testing.assert_frame_equal(base[before], delayed[before], check_dtype=False, check_exact=True)
+    # from the start week on the runs differ: the programmes cost money at once, burnout follows
+    after = base["week"] >= DELAY
+    assert not base.loc[after, "new_programme_cost"].equals(delayed.loc[after, "new_programme_cost"])
+    assert (base.loc[base["week"] == DELAY, "new_programme_cost"].to_numpy()
+            != delayed.loc[delayed["week"] == DELAY, "new_programme_cost"].to_numpy()).all()
+    late = base["week"] > DELAY + 13
+    assert (base.loc[late, "mean_bo"].to_numpy() != delayed.loc[late, "mean_bo"].to_numpy()).all()
+    # every optional programme costs nothing before its start week and something after it
+    for component in OPTIONAL_COSTS:
+        col = delayed[f"new_cost_{component}"]
+        assert (col[before] == 0).all(), component
+        assert col[after].sum() > 0, component
+
+
+def _running(p: Parameters) -> dict[str, bool]:
+    """Which optional programmes run under parameters ``p``.
+
+    Args:
+        p: parameters of an arm (all its start weeks are 0 unless the arm is ``delayed``).
+
+    Returns:
+        ``{cost component: running}`` for the components in :data:`OPTIONAL_COSTS`.
+    """
+    return {"leadership": p.leadership.training > 0, "wellness": p.wellness.uptake > 0,
+            "peer_support": p.peer_support.coverage > 0, "trauma_informed": p.trauma_informed.level > 0,
+            "mentoring": p.mentoring.coverage > 0, "ei_training": p.ei_training.uptake > 0,
+            "admin_support": p.work.admin_burden < _default("work.admin_burden"),
+            "float": p.staffing.float_fte_per_100_posts > 0}
+
+
+def test_costs_are_zero_for_programmes_not_running():
+    """Programmes that do not run cost nothing, and those that run cost something (costing of each lever)."""
+    for arm in ARMS:
+        if arm == "delayed":
+            continue  # covered by test_start_week_leaves_earlier_weeks_identical
+        for component, running in _running(_params(arm)).items():
+            cost = values(arm, f"cum_cost_{component}")
+            assert (cost > 0).all() if running else (cost == 0).all(), (arm, component, cost.tolist())
