@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -114,20 +114,45 @@ def dask_executor(address: str) -> Executor:
 
 
 class SerialExecutor(Executor):
-    """Runs each task at submission, in this process (for debugging and for tests of equivalence)."""
+    """Runs each task at submission, in this process (for debugging and for tests of equivalence).
+
+    Exceptions of the task are handed over through the future; an interrupt (KeyboardInterrupt, SystemExit)
+    propagates at once, as it would stop a real run.
+    """
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+        except Exception as exc:  # noqa: BLE001 - handed to the caller through the future
             future.set_exception(exc)
         return future
 
 
+def stream(executor: Executor, fn: Callable, items: Iterable, window: int = 64):
+    """Yield ``(item, fn(item))`` as results finish, keeping at most ``window`` tasks submitted at once.
+
+    Results are handed back as soon as they exist, so a caller that stores them loses nothing finished when the
+    run is interrupted, whatever the executor (a serial executor finishes each task at submission).
+    """
+    pending: dict[Future, object] = {}
+    for item in items:
+        fut = executor.submit(fn, item)
+        pending[fut] = item
+        while len(pending) >= window or (pending and fut.done()):
+            done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            for d in done:
+                yield pending.pop(d), d.result()
+            if not fut.done():
+                break
+    while pending:
+        done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+        for d in done:
+            yield pending.pop(d), d.result()
+
+
 def execute(tasks: Iterable[Task], executor: Executor,
-            on_result: Callable[[TaskResult], None]) -> None:
-    """Submit every task and call ``on_result`` in the calling process as each one finishes."""
-    futures = [executor.submit(run_task, t) for t in tasks]
-    for fut in as_completed(futures):
-        on_result(fut.result())
+            on_result: Callable[[TaskResult], None], window: int = 64) -> None:
+    """Run every task and call ``on_result`` in the calling process as each one finishes."""
+    for _task, result in stream(executor, run_task, tasks, window):
+        on_result(result)

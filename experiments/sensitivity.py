@@ -7,9 +7,11 @@
   2002; Saltelli et al. 2010), extended FAST (Saltelli, Tarantola & Chan 1999) and PAWN (Pianosi & Wagener
   2015, 2018). Confidence intervals are SALib's bootstrap intervals.
 * **Stochastic models**: every design point is run ``replicates`` times; indices are computed on the replicate
-  means, and the share of output variance that is replicate noise is reported. The seed of (point i,
-  replicate r) is derived from the root seed, i and r only, so results do not depend on chunking, executor or
-  the number of workers.
+  means, and the share of output variance that is replicate noise is reported. By default replicate r uses the
+  same seed at every design point (common random numbers: differences between points are then due to the
+  factors, not to the draws); with ``common_random_numbers=False`` each (point, replicate) gets its own seed.
+  Seeds depend on the root seed, the replicate (and the point) only, so results do not depend on chunking,
+  executor or the number of workers.
 * **Any callable**: ``f(inputs: dict) -> dict`` of outputs works (inputs also carry the key ``"seed"``);
   :class:`ModelFunction` wraps the workforce model, with time-resolved outputs ``"<outcome>@<week>"``.
 """
@@ -23,6 +25,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +36,7 @@ from tqdm import tqdm
 from model import DEFAULT_BURN_IN_WEEKS, ParameterError, Parameters, simulate
 from model.outcomes import BY_NAME
 
-from .runner import SerialExecutor, dask_executor, local_executor
+from .runner import SerialExecutor, dask_executor, local_executor, stream
 from .single import prepare_folder, versions
 from .store import StoreMismatchError, fingerprint, git_commit
 
@@ -176,9 +179,14 @@ def sample(problem: Mapping[str, Any], method: str, n: int, seed: int = 0, *, ca
 # --------------------------------------------------------------------------------------------------------------
 
 
-def point_seed(root: int, point: int, replicate: int) -> int:
-    """Seed of (point, replicate): ``SeedSequence(root, spawn_key=(point, replicate))``, as a 63-bit integer."""
-    state = np.random.SeedSequence(root, spawn_key=(point, replicate)).generate_state(1, np.uint64)[0]
+def point_seed(root: int, point: int, replicate: int, common: bool = True) -> int:
+    """Seed of (point, replicate) as a 63-bit integer.
+
+    ``SeedSequence(root, spawn_key=(replicate,))`` with common random numbers (the same at every point), else
+    ``SeedSequence(root, spawn_key=(point, replicate))``.
+    """
+    key = (replicate,) if common else (point, replicate)
+    state = np.random.SeedSequence(root, spawn_key=key).generate_state(1, np.uint64)[0]
     return int(state >> np.uint64(1))
 
 
@@ -233,7 +241,8 @@ def _evaluate_chunk(f: Callable, names: list[str], rows: list[tuple[int, int, in
 
 
 def evaluate(f: Callable, problem: Mapping[str, Any], X: np.ndarray, *, replicates: int = 1, seed: int = 0,
-             executor: Executor | None = None, chunk_size: int = 16, done: pd.DataFrame | None = None,
+             common_random_numbers: bool = True, executor: Executor | None = None, chunk_size: int = 16,
+             done: pd.DataFrame | None = None,
              on_chunk: Callable[[pd.DataFrame], None] | None = None, progress: bool = False) -> pd.DataFrame:
     """Evaluate ``f`` at every design point and replicate.
 
@@ -243,6 +252,7 @@ def evaluate(f: Callable, problem: Mapping[str, Any], X: np.ndarray, *, replicat
         X: design matrix.
         replicates: runs per point.
         seed: root seed for the per-(point, replicate) seeds.
+        common_random_numbers: the same seed for a replicate at every point (see :func:`point_seed`).
         executor: where to run (default: in this process).
         chunk_size: (point, replicate) pairs per task.
         done: evaluations already made (they are not repeated).
@@ -254,22 +264,19 @@ def evaluate(f: Callable, problem: Mapping[str, Any], X: np.ndarray, *, replicat
     """
     names = list(problem["names"])
     have = set() if done is None or done.empty else set(zip(done["point"], done["replicate"]))
-    todo = [(i, r, point_seed(seed, i, r), [float(v) for v in X[i]])
+    todo = [(i, r, point_seed(seed, i, r, common_random_numbers), [float(v) for v in X[i]])
             for i in range(X.shape[0]) for r in range(replicates) if (i, r) not in have]
     chunks = [todo[k:k + chunk_size] for k in range(0, len(todo), chunk_size)]
     ex = executor or SerialExecutor()
     frames = [] if done is None or done.empty else [done]
     total = X.shape[0] * replicates
     with tqdm(total=total, initial=total - len(todo), desc="evaluations", disable=not progress) as bar:
-        futures = {ex.submit(_evaluate_chunk, f, names, c): len(c) for c in chunks}
-        from concurrent.futures import as_completed
-
-        for fut in as_completed(futures):
-            df = pd.DataFrame(fut.result())
+        for chunk, rows in stream(ex, partial(_evaluate_chunk, f, names), chunks):
+            df = pd.DataFrame(rows)
             if on_chunk is not None:
                 on_chunk(df)
             frames.append(df)
-            bar.update(futures[fut])
+            bar.update(len(chunk))
     if not frames:
         return pd.DataFrame(columns=["point", "replicate", "seed"])
     return pd.concat(frames, ignore_index=True).sort_values(["point", "replicate"]).reset_index(drop=True)
@@ -392,7 +399,8 @@ class SensitivityResult:
 
 
 def run_sensitivity(f: Callable, problem: Mapping[str, Any], method: str, n: int, *, outputs: Sequence[str] | None = None,
-                    replicates: int = 1, seed: int = 0, calc_second_order: bool = False, num_levels: int = 4,
+                    replicates: int = 1, seed: int = 0, common_random_numbers: bool = True,
+                    calc_second_order: bool = False, num_levels: int = 4,
                     m: int = 4, executor: Executor | None = None, workers: int | None = None,
                     scheduler: str | None = None, out: str | Path | None = None, chunk_size: int = 16,
                     progress: bool | None = None, spec: Mapping[str, Any] | None = None) -> SensitivityResult:
@@ -406,6 +414,7 @@ def run_sensitivity(f: Callable, problem: Mapping[str, Any], method: str, n: int
         outputs: outputs to analyse (default: ``f.output_names()`` if defined, else every output returned).
         replicates: runs per design point (their mean is analysed).
         seed: root seed (sampler and per-point seeds).
+        common_random_numbers: replicate r uses the same seed at every point (default).
         calc_second_order, num_levels, m: method options (see :func:`sample`).
         executor / workers / scheduler: where to evaluate (default: local process pool; ``workers=1``: here).
         out: results folder for a resumable run (None: nothing stored).
@@ -426,8 +435,9 @@ def run_sensitivity(f: Callable, problem: Mapping[str, Any], method: str, n: int
     manifest: dict[str, Any] = {}
     if folder is not None:
         key = {"problem": problem, "method": method, "n": n, "replicates": replicates, "seed": seed,
+               "common_random_numbers": common_random_numbers,
                "calc_second_order": calc_second_order, "num_levels": num_levels, "m": m,
-               "function": repr(f), "outputs": outputs}
+               "function": _describe(f), "outputs": outputs}
         manifest = _open_store(folder, key, spec or {})
         parts = sorted((folder / "parts").glob("chunk-*.parquet"))
         done = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True) if parts else None
@@ -452,7 +462,8 @@ def run_sensitivity(f: Callable, problem: Mapping[str, Any], method: str, n: int
         ex = dask_executor(scheduler) if scheduler else (SerialExecutor() if workers == 1 else local_executor(workers))
     n_before = 0 if done is None else len(done)
     try:
-        evals = evaluate(f, problem, X, replicates=replicates, seed=seed, executor=ex, chunk_size=chunk_size,
+        evals = evaluate(f, problem, X, replicates=replicates, seed=seed,
+                         common_random_numbers=common_random_numbers, executor=ex, chunk_size=chunk_size,
                          done=done, on_chunk=store_chunk, progress=show)
     finally:
         if own:
@@ -478,6 +489,16 @@ def run_sensitivity(f: Callable, problem: Mapping[str, Any], method: str, n: int
         manifest["finished"] = pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds")
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
     return result
+
+
+def _describe(f: Callable) -> str:
+    """A stable description of the evaluated function (no memory addresses), part of the store's identity."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(f):
+        return repr(f)
+    name = getattr(f, "__qualname__", type(f).__qualname__)
+    return f"{getattr(f, '__module__', type(f).__module__)}.{name}"
 
 
 def _open_store(folder: Path, key: dict[str, Any], spec: Mapping[str, Any]) -> dict[str, Any]:

@@ -66,6 +66,7 @@ class SensitivityFile(BaseModel):
     num_levels: int = Field(4, ge=2, le=20)
     replicates: int = Field(1, ge=1, le=1000)
     seed: int = Field(0, ge=0)
+    common_random_numbers: bool = True
     scenario: str = "baseline"
     weeks: int = Field(156, ge=1, le=5200)
     burn_in_weeks: int = Field(52, ge=0, le=5200)
@@ -146,6 +147,7 @@ def run_file(path_or_name: str | Path, *, out: str | Path, workers: int | None =
                       base=tuple(sorted(base.items())), int_names=tuple(problem["int_names"]))
     try:
         result = run_sensitivity(f, problem, spec.method, spec.n, replicates=spec.replicates, seed=spec.seed,
+                                 common_random_numbers=spec.common_random_numbers,
                                  calc_second_order=spec.calc_second_order, num_levels=spec.num_levels,
                                  executor=executor, workers=workers, scheduler=scheduler, out=out,
                                  progress=progress, spec={"file": str(path), **spec.model_dump()})

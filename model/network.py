@@ -84,13 +84,16 @@ def peer_network(team: np.ndarray, cross: sp.csr_matrix) -> sp.csr_matrix:
     return adj
 
 
-def programme_ties(seed: int, members: np.ndarray, ties_per_member: float) -> sp.csr_matrix:
-    """Random ties among the members of a peer support programme (G(n, m) over members, networkx).
+def programme_ties(seed: int, members: np.ndarray, ties_per_member: float, team: np.ndarray) -> sp.csr_matrix:
+    """Random cross-team ties among the members of a peer support programme (G(n, m) over members, networkx).
+
+    Ties between members of the same team are dropped (they are colleagues already).
 
     Args:
         seed: networkx seed (drawn from the initialisation stream whether or not there are members).
         members: bool mask of posts in the programme.
-        ties_per_member: mean new ties per member.
+        ties_per_member: mean new ties per member (before dropping same-team pairs).
+        team: team index per post.
 
     Returns:
         symmetric CSR matrix (n, n) of float ones over all posts, no self-loops.
@@ -106,5 +109,13 @@ def programme_ties(seed: int, members: np.ndarray, ties_per_member: float) -> sp
     if m > 0:
         g = nx.gnm_random_graph(k, m, seed=seed)
         e = idx[np.array(g.edges(), dtype=np.int64).reshape(-1, 2)]
+        e = e[team[e[:, 0]] != team[e[:, 1]]]
         rows, cols = np.concatenate([e[:, 0], e[:, 1]]), np.concatenate([e[:, 1], e[:, 0]])
     return sp.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(n, n))
+
+
+def union(a: sp.csr_matrix, b: sp.csr_matrix) -> sp.csr_matrix:
+    """0/1 union of two tie matrices (a pair tied in both counts once)."""
+    out = (a + b).tocsr()
+    out.data[:] = 1.0
+    return out

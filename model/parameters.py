@@ -91,8 +91,8 @@ def start_week(what: str) -> Any:
     return param(
         0, unit="weeks after burn-in", range=(0, 52), bounds=(0, 5200), tag="lever",
         source="Scenario design: policies start at a chosen week; before it the group's levers keep their defaults.",
-        doc=f"Week (after the burn-in) from which the {what} levers of this group apply; before it, and during "
-            "the burn-in, they take their default values.",
+        doc=f"The {what} levers of this group apply in the weeks after this one (0: from the first recorded "
+            "week); until then, and during the burn-in, they take their default values.",
     )
 
 
@@ -997,15 +997,18 @@ class Parameters(BaseModel):
         return Parameters.validate_nested(nested, context=context)
 
     def start_weeks(self) -> list[int]:
-        """Distinct start weeks of the lever groups, ascending."""
+        """Distinct start weeks of the lever groups, ascending (levers switch at the start of the next week)."""
         return sorted({getattr(self, g).start_week for g in _STAGED_GROUPS})
 
     def at_week(self, week: int) -> Parameters:
-        """The parameters in force at ``week`` (weeks after the burn-in; negative during it).
+        """The parameters in force while simulating ``week`` (weeks after the burn-in; 0 or less during it).
 
-        In every lever group with a ``start_week`` later than ``week``, the levers (fields tagged ``lever``)
+        A lever group's levers apply in the weeks after its ``start_week`` (start week 0: from week 1, the first
+        recorded week). In every group with ``start_week >= week`` the staged levers (fields tagged ``lever``)
         take their default values; uncertainties and groups already started keep this object's values. So the
-        burn-in always runs under the default policies, and a scenario's policies begin at their start weeks.
+        burn-in runs under the default policies, and paired scenarios share it. Not staged: the ``service``
+        group (the structure of the service), ``measurement`` (not a policy) and the network-shaping levers in
+        ``STRUCTURAL``, which are built once at the start of the run.
 
         Returns:
             ``self`` when nothing is reset, otherwise a new object.
@@ -1013,7 +1016,7 @@ class Parameters(BaseModel):
         defaults = _DEFAULTS.model_dump()
         nested = None
         for group in _STAGED_GROUPS:
-            if getattr(self, group).start_week > week:
+            if getattr(self, group).start_week >= week:
                 nested = nested if nested is not None else self.model_dump()
                 for field in _STAGED_FIELDS[group]:
                     nested[group][field] = defaults[group][field]

@@ -44,21 +44,25 @@ def decay_factor(half_life_weeks: float) -> float:
 
 
 def booster_due(week: int, start_week: int, interval_weeks: int) -> bool:
-    """True in the weeks a booster is given: every ``interval_weeks`` after the start (never if 0).
+    """True in the weeks a booster is given: every ``interval_weeks`` after the course (never if 0).
+
+    The course is given in the first week of the programme, ``start_week + 1``.
 
     References:
         Refresher sessions sustain the effects of person-directed interventions (Awa et al. 2010).
     """
-    return interval_weeks > 0 and week > start_week and (week - start_week) % interval_weeks == 0
+    first = start_week + 1
+    return interval_weeks > 0 and week > first and (week - first) % interval_weeks == 0
 
 
 def training_ramp(week: int, start_week: int, weeks: float) -> float:
-    """Share of the full training effect reached: ``1 - exp(-(week - start) / weeks)`` after the start.
+    """Share of the full training effect reached in ``week``: ``1 - exp(-(week - start) / weeks)`` after the start
+    week, 0 until then.
 
     References:
         Leadership behaviour changes gradually after training (Kelloway & Barling 2010).
     """
-    if week < start_week:
+    if week <= start_week:
         return 0.0
     return 1.0 - math.exp(-(week - start_week) / weeks)
 
@@ -75,7 +79,7 @@ def mentees(present: np.ndarray, weeks_in_post: np.ndarray, early_career_weeks: 
     return present & (weeks_in_post < early_career_weeks) & (u_mentor < coverage)
 
 
-def weekly_costs(p, *, n_in_post: int, n_supervised: int, n_teams: int, n_peer_members: int, n_mentees: int,
+def weekly_costs(p, *, n_in_post: int, fte_in_post: float, n_supervised: int, n_teams: int, n_peer_members: int, n_mentees: int,
                  float_fte: float, departures: int, default_admin: float) -> dict[str, float]:
     """Running costs of one week and the cost of this week's departures (currency units).
 
@@ -85,6 +89,7 @@ def weekly_costs(p, *, n_in_post: int, n_supervised: int, n_teams: int, n_peer_m
     Args:
         p: the parameters in force.
         n_in_post: clinicians in post.
+        fte_in_post: their full-time equivalents (administrative support is bought per FTE).
         n_supervised: clinicians in post who receive supervision.
         n_teams: teams (one leader each).
         n_peer_members: clinicians in post enrolled in the peer support programme (0 if not running).
@@ -107,7 +112,7 @@ def weekly_costs(p, *, n_in_post: int, n_supervised: int, n_teams: int, n_peer_m
         "peer_support": n_peer_members * c.peer_support_per_participant_week,
         "trauma_informed": n_in_post * p.trauma_informed.level * c.trauma_informed_per_clinician_week,
         "mentoring": n_mentees * c.mentoring_per_mentee_week,
-        "admin_support": n_in_post * max(0.0, default_admin - p.work.admin_burden) * c.admin_support_per_fte_year
+        "admin_support": fte_in_post * max(0.0, default_admin - p.work.admin_burden) * c.admin_support_per_fte_year
         * week,
         "float": float_fte * c.salary_per_fte_year * (1.0 + c.float_premium) * week,
         "turnover": departures * c.replacement_share * c.salary_per_fte_year,

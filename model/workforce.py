@@ -72,7 +72,9 @@ class WorkforceModel(mesa.Model):
         workforce: the clinicians' state arrays (:class:`~model.state.Workforce`).
         cross_ties: cross-team peer ties (CSR); team ties are implied by ``workforce.team`` (teams are
             cliques). :meth:`peer_network` returns the whole network.
-        n_teams, team_posts, leader_support, psych_safety: team structure and team-level resources.
+        n_teams, team_posts: team structure.
+        leader_support, psych_safety: team-level resources in force (updated when levers change).
+        programme_ties: peer ties created by the peer support programme (CSR, cross-team, 0/1).
         waitlist: clients waiting by trauma level, shape (3,).
         metrics: this week's outcomes (see :mod:`model.outcomes`).
         last_survey: the latest :class:`~model.proqol.Survey`, or None.
@@ -99,7 +101,8 @@ class WorkforceModel(mesa.Model):
         self.streams = {name: np.random.default_rng(s) for name, s in zip(STREAMS, streams)}
         self.week = -int(burn_in_weeks)
         self.p = self.scenario.at_week(self.week)
-        self._switch_weeks = set(self.scenario.start_weeks())
+        # a group's levers switch on at the start of the week after its start week
+        self._switch_weeks = {s + 1 for s in self.scenario.start_weeks()}
         self._flows = dict.fromkeys((o.name for o in outcomes.OUTCOMES if o.kind == "flow"), 0)
         self._n_mentees = 0
         self._init_service()
@@ -107,10 +110,9 @@ class WorkforceModel(mesa.Model):
         self.last_survey: proqol.Survey | None = None
         for _ in range(burn_in_weeks):
             self._advance()
-        self.week = 0
-        self._flows = dict.fromkeys(self._flows, 0)
-        self._on_new_week()
-        self._flows = dict.fromkeys(self._flows, 0)  # week 0 is a state, not a week of flows
+        # week 0 is the state at the end of the burn-in; a scenario's vacancy rate is imposed on it
+        self._impose_vacancy_rate(self.scenario.service.initial_vacancy_rate)
+        self._flows = dict.fromkeys(self._flows, 0)  # a state, not a week of flows
         self.datacollector = OutcomeCollector([o.name for o in outcomes.OUTCOMES])
         self._measure(survey=True)
         self.datacollector.collect(self)
@@ -151,16 +153,16 @@ class WorkforceModel(mesa.Model):
     # ---------------------------------------------------------------------------------------------------------
     # 5. programmes and lever schedule (run at the start of each week)
     def _on_new_week(self) -> None:
+        ws = self.workforce
+        if self.p.wellness.uptake > 0:  # last week's course effects fade before anything new is given
+            ws.wellness_dose *= self._wellness_decay
         if self.week in self._switch_weeks:
             self._apply_levers()
-        if self.week == 0:
-            self._impose_vacancy_rate(self.scenario.service.initial_vacancy_rate)
-        p, ws = self.p, self.workforce
-        if p.wellness.uptake > 0:
-            ws.wellness_dose *= self._wellness_decay
-            if pg.booster_due(self.week, p.wellness.start_week, p.wellness.booster_interval_weeks):
-                self._give_wellness(np.flatnonzero(self._wellness_members()), p.costs.wellness_booster)
-        if p.leadership.training > 0 and self.week >= p.leadership.start_week:
+        p = self.p
+        if p.wellness.uptake > 0 and pg.booster_due(self.week, p.wellness.start_week,
+                                                    p.wellness.booster_interval_weeks):
+            self._give_wellness(np.flatnonzero(self._wellness_members()), p.costs.wellness_booster)
+        if p.leadership.training > 0:
             self._refresh_roster()  # leader support is still building up
 
     def _apply_levers(self) -> None:
@@ -170,9 +172,9 @@ class WorkforceModel(mesa.Model):
         self._refresh_roster()
         self._wellness_decay = pg.decay_factor(p.wellness.half_life_weeks)
         self._cross_active = self._cross_with_programme if p.peer_support.coverage > 0 else self.cross_ties
-        if p.wellness.uptake > 0 and p.wellness.start_week == self.week:
+        if p.wellness.uptake > 0 and p.wellness.start_week + 1 == self.week:
             self._give_wellness(np.flatnonzero(self._wellness_members()), p.costs.wellness_course)
-        if p.ei_training.uptake > 0 and p.ei_training.start_week == self.week:
+        if p.ei_training.uptake > 0 and p.ei_training.start_week + 1 == self.week:
             self._train_ei(np.flatnonzero((ws.status != VACANT) & (ws.u_ei < p.ei_training.uptake)))
 
     def _wellness_members(self) -> np.ndarray:
@@ -191,7 +193,7 @@ class WorkforceModel(mesa.Model):
         self._flows["new_cost_ei_training"] += slots.size * p.costs.ei_training_per_participant
 
     def _impose_vacancy_rate(self, rate: float) -> None:
-        """At week 0, vacate (or fill) posts at random so that ``rate`` of them are vacant.
+        """At week 0 (the end of the burn-in), vacate or fill posts at random so that ``rate`` of them are vacant.
 
         Vacated posts are not departures (no turnover cost): they stand for posts frozen or unfilled at the
         start of the period a scenario describes. Filled posts get new hires.
@@ -207,8 +209,8 @@ class WorkforceModel(mesa.Model):
             self._hire(np.sort(rng.choice(vacant, size=vacant.size - target, replace=False)))
 
     def peer_network(self):
-        """The whole peer network (team plus cross-team ties) as a symmetric CSR matrix over slots."""
-        return network.peer_network(self.workforce.team, self.cross_ties)
+        """The peer network in force: team, cross-team and (while it runs) peer-programme ties, 0/1 CSR."""
+        return network.peer_network(self.workforce.team, self._cross_active)
 
     # ---------------------------------------------------------------------------------------------------------
     # initialisation
@@ -232,8 +234,8 @@ class WorkforceModel(mesa.Model):
         ws.u_peer[:] = rng.random(ws.n)
         self.programme_ties = network.programme_ties(int(rng.integers(2**31 - 1)),
                                                      ws.u_peer < sc.peer_support.coverage,
-                                                     sc.peer_support.extra_ties)
-        self._cross_with_programme = (self.cross_ties + self.programme_ties).tocsr()
+                                                     sc.peer_support.extra_ties, team)
+        self._cross_with_programme = network.union(self.cross_ties, self.programme_ties)
         self._cross_active = self.cross_ties
         self._wellness_decay = pg.decay_factor(p.wellness.half_life_weeks)
         self.float_caseload = np.zeros(pr.N_LEVELS, dtype=np.int64)
@@ -279,6 +281,7 @@ class WorkforceModel(mesa.Model):
         leader_level = np.clip(p.leadership.leader_support + trained + self._leader_dev, 0.0, 1.0)
         ti = p.trauma_informed.safety_gain * p.trauma_informed.level
         safety = np.clip(p.peers.psych_safety + ti + self._safety_dev, 0.0, 1.0)
+        self.leader_support, self.psych_safety = leader_level, safety  # per team, as in force now
         leader = leader_level[ws.team]
         supervision = pr.supervision_intensity(ws.u_supervision < p.supervision.coverage,
                                                p.supervision.sessions_per_month,
@@ -485,16 +488,16 @@ class WorkforceModel(mesa.Model):
             self._agent_of_slot[slot] = Clinician(self, slot)
         self._refresh_roster(slots)
         # running programmes take in new hires: the wellness course and EI training on arrival
-        if p.wellness.uptake > 0 and self.week >= p.wellness.start_week:
+        if p.wellness.uptake > 0:  # p holds the levers in force: uptake > 0 only once the programme runs
             self._give_wellness(slots[ws.u_wellness[slots] < p.wellness.uptake], p.costs.wellness_course)
-        if p.ei_training.uptake > 0 and self.week >= p.ei_training.start_week:
+        if p.ei_training.uptake > 0:
             self._train_ei(slots[ws.u_ei[slots] < p.ei_training.uptake])
 
     def _costs(self) -> None:
         p, ws = self.p, self.workforce
         present = ws.status != VACANT
         costs = pg.weekly_costs(
-            p, n_in_post=int(present.sum()),
+            p, n_in_post=int(present.sum()), fte_in_post=float(ws.fte[present].sum()),
             n_supervised=int((present & (ws.u_supervision < p.supervision.coverage)).sum()),
             n_teams=self.n_teams, n_peer_members=int((present & self._roster["peer_member"]).sum()),
             n_mentees=self._n_mentees, float_fte=p.staffing.float_fte_per_100_posts * ws.n / 100.0,

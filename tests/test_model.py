@@ -191,7 +191,7 @@ def test_peer_network_whole_matrix():
     rows, cols = adj.nonzero()
     same = team[rows] == team[cols]
     assert same.sum() == sum(s * (s - 1) for s in m.team_posts)  # all team ties present
-    assert (~same).sum() == m.cross_ties.nnz
+    assert (~same).sum() == m.cross_ties.nnz  # no programme running: cross-team ties only
 
 
 def test_memory_is_arrays_not_objects():
