@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(VENV)/bin/resilience compare --all --replicates 10 --weeks 260 --clinicians 300 --out results/comparison
 
 test: $(STAMP)
-	$(PY) -m pytest -q -n 2
+	$(PY) -m pytest -q -n 2 tests --nbmake notebooks
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_model.py
