@@ -4,7 +4,8 @@ Posts are grouped into teams of ``team_size_min`` to ``team_size_max`` posts. Ev
 everyone else in it (team ties); on top, a random graph of cross-team ties is drawn with networkx
 (``gnm_random_graph``, ties inside a team dropped). Ties belong to posts: a new hire takes over the ties of
 the post they fill. The weekly update uses team membership for the team ties (a clique needs no matrix) and
-a CSR matrix for the cross-team ties; :func:`peer_network` builds the whole network as one matrix.
+a CSR matrix for the cross-team ties; :func:`peer_network` builds the whole network as one matrix. A peer
+support programme adds cross-team ties among its members (:func:`programme_ties`), joined with :func:`union`.
 """
 
 from __future__ import annotations

@@ -126,8 +126,8 @@ class Service(_Group):
     initial_vacancy_rate: float = param(
         0.08, unit="share of posts", range=(0.0, 0.25), bounds=(0.0, 0.9), tag="lever",
         source="Behavioural-health vacancy rates of 5-15% are commonly reported in workforce surveys.",
-        doc="Share of posts vacant at week 0 (posts are vacated at the end of the burn-in to reach it; the "
-            "burn-in itself starts from the default).",
+        doc="Share of posts vacant at week 0 (posts are vacated, or filled by new hires, at the end of the "
+            "burn-in to reach it; the burn-in itself starts from the default).",
     )
     prop_part_time: float = param(
         0.25, unit="share of clinicians", range=(0.0, 0.5), bounds=(0.0, 1.0), tag="uncertainty",

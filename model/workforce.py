@@ -68,12 +68,13 @@ class WorkforceModel(mesa.Model):
         p: the parameters in force this week (``scenario.at_week(week)``: levers whose group has not started yet
             keep their defaults).
         seed: the root seed (int).
-        week: weeks since the end of the burn-in (negative during the burn-in).
+        week: weeks since the end of the burn-in (0 or less during the burn-in, whose last week is week 0).
         workforce: the clinicians' state arrays (:class:`~model.state.Workforce`).
         cross_ties: cross-team peer ties (CSR); team ties are implied by ``workforce.team`` (teams are
             cliques). :meth:`peer_network` returns the whole network.
         n_teams, team_posts: team structure.
-        leader_support, psych_safety: team-level resources in force (updated when levers change).
+        leader_support, psych_safety: team-level resources in force (updated when levers change, and weekly
+            while leadership training builds up).
         programme_ties: peer ties created by the peer support programme (CSR, cross-team, 0/1).
         waitlist: clients waiting by trauma level, shape (3,).
         metrics: this week's outcomes (see :mod:`model.outcomes`).
@@ -129,7 +130,7 @@ class WorkforceModel(mesa.Model):
         3. Demands and resources (JD-R): demands, resources, strain.
         4. State updates: STS, burnout, reserves, compassion satisfaction, self-efficacy, growth, turnover
            intention, then weekly noise.
-        5. Programmes: levers whose start week has come take their scenario values at the start of the week
+        5. Programmes: at the start of the week after a group's start week its levers take their scenario values
            (courses and trainings are given then; effects build up or fade weekly); they act only through
            the inputs of steps 1-4 (none subtracts burnout directly).
         6. Absence and turnover: sick leave starts and ends; notices; departures free their posts and send their
@@ -204,7 +205,9 @@ class WorkforceModel(mesa.Model):
         vacant = np.flatnonzero(ws.status == VACANT)
         if vacant.size < target:
             occupied = np.flatnonzero(ws.status != VACANT)
-            self._vacate(rng.choice(occupied, size=target - vacant.size, replace=False))
+            # these posts are filled under the hiring delay in force from week 1, the scenario's
+            self._vacate(rng.choice(occupied, size=target - vacant.size, replace=False),
+                         mean_delay_weeks=self.scenario.at_week(1).hiring.mean_delay_weeks)
         elif vacant.size > target:
             self._hire(np.sort(rng.choice(vacant, size=vacant.size - target, replace=False)))
 
@@ -263,8 +266,8 @@ class WorkforceModel(mesa.Model):
     def _refresh_roster(self, slots: np.ndarray | None = None) -> None:
         """Per-slot quantities that change only with the roster (a hire) or the parameters.
 
-        Computed at the start (and whenever parameters change); after hires only the hired ``slots`` are
-        updated, so the weekly step does not redo them.
+        Computed at the start, whenever levers switch, and weekly while leadership training builds up; after
+        hires only the hired ``slots`` are updated, so the weekly step does not redo them.
         """
         p, ws = self.p, self.workforce
         if slots is not None:
@@ -300,8 +303,9 @@ class WorkforceModel(mesa.Model):
             "bo_half_max": p.absence.bo_half_max - p.trauma_informed.stigma_shift * p.trauma_informed.level,
         }
 
-    def _hiring_delays(self, k: int) -> np.ndarray:
-        return np.maximum(1, self.streams["hiring"].poisson(self.p.hiring.mean_delay_weeks, k))
+    def _hiring_delays(self, k: int, mean_weeks: float | None = None) -> np.ndarray:
+        mean = self.p.hiring.mean_delay_weeks if mean_weeks is None else mean_weeks
+        return np.maximum(1, self.streams["hiring"].poisson(mean, k))
 
     # ---------------------------------------------------------------------------------------------------------
     # 1. clients
@@ -464,7 +468,7 @@ class WorkforceModel(mesa.Model):
         self._flows["new_departures"] = int(slots.size)
         self._vacate(slots)
 
-    def _vacate(self, slots: np.ndarray) -> None:
+    def _vacate(self, slots: np.ndarray, mean_delay_weeks: float | None = None) -> None:
         ws = self.workforce
         if slots.size == 0:
             return
@@ -473,7 +477,7 @@ class WorkforceModel(mesa.Model):
         ws.caseload[:, slots] = 0
         ws.status[slots] = VACANT
         ws.notice_left[slots] = NO_NOTICE
-        ws.hire_week[slots] = self.week + self._hiring_delays(slots.size)
+        ws.hire_week[slots] = self.week + self._hiring_delays(slots.size, mean_delay_weeks)
         for slot in slots:
             self._agent_of_slot[slot].remove()
             self._agent_of_slot[slot] = None
