@@ -258,14 +258,15 @@ def supervision_intensity(supervised: np.ndarray, sessions_per_month: float,
 
 
 def resources(leader: np.ndarray, supervision: np.ndarray, peer: np.ndarray, autonomy: float,
-              se: np.ndarray, ei: np.ndarray) -> np.ndarray:
-    """Job and personal resources index (0-1): equal-weight mean of six resources.
+              recognition: np.ndarray, se: np.ndarray, ei: np.ndarray) -> np.ndarray:
+    """Job and personal resources index (0-1): equal-weight mean of seven resources.
 
     References:
-        JD-R job resources (leader support, supervision, peer support, autonomy) and personal resources
-        (self-efficacy, emotional intelligence) (Xanthopoulou et al. 2007; Bakker & Demerouti 2007).
+        JD-R job resources (leader support, supervision, peer support, autonomy, recognition) and personal
+        resources (self-efficacy, emotional intelligence) (Xanthopoulou et al. 2007; Bakker & Demerouti 2007);
+        reward and recognition as an area of worklife whose mismatch predicts burnout (Maslach & Leiter 2016).
     """
-    return (leader + supervision + peer + autonomy + se + ei) / 6.0
+    return (leader + supervision + peer + autonomy + recognition + se + ei) / 7.0
 
 
 def strain(demand: np.ndarray, resource: np.ndarray, buffer_strength: float) -> np.ndarray:

@@ -386,7 +386,8 @@ class WorkforceModel(mesa.Model):
         ws.demand = at_work * pr.demands(load, ws.exposure, p.work.admin_burden, self._cover,
                                          p.work.demand_weight_load, p.work.demand_weight_trauma,
                                          p.work.demand_weight_admin, p.work.demand_weight_cover)
-        ws.resource = pr.resources(leader, supervision, peer_support, p.work.schedule_autonomy, ws.se, ws.ei)
+        ws.resource = pr.resources(leader, supervision, peer_support, p.work.schedule_autonomy, r["recognition"],
+                                   ws.se, ws.ei)
         ws.strain = pr.strain(ws.demand, ws.resource, p.work.buffer_strength)
         self._load = load
         detachment = (0.5 + p.work.schedule_autonomy) * np.where(

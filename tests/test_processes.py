@@ -125,8 +125,9 @@ def test_team_absent_share_excludes_self():
 def test_demands_resources_strain_hand_values():
     d = pr.demands(np.array([1.0]), np.array([0.5]), 0.3, np.array([0.2]), 0.6, 0.5, 0.6, 0.6)
     assert d[0] == pytest.approx(0.6 + 0.25 + 0.18 + 0.12)
-    r = pr.resources(np.array([0.5]), np.array([0.2]), np.array([0.4]), 0.5, np.array([0.6]), np.array([0.5]))
-    assert r[0] == pytest.approx(2.7 / 6)
+    r = pr.resources(np.array([0.5]), np.array([0.2]), np.array([0.4]), 0.5, np.array([0.45]), np.array([0.6]),
+                     np.array([0.5]))
+    assert r[0] == pytest.approx(3.15 / 7)
     s = pr.strain(d, r, 0.6)
     assert s[0] == pytest.approx(1.15 * (1 - 0.6 * 0.45))
 
