@@ -145,11 +145,16 @@ class WorkforceModel(mesa.Model):
         self.week += 1
         self._flows = dict.fromkeys(self._flows, 0)
         self._on_new_week()
+        ws = self.workforce
+        # who is in post and at work stays fixed from here until step 6
+        self._present = ws.status != VACANT
+        self._at_work = ws.status == ACTIVE
         self._clients()
         direct, colleague = self._exposure()
         self._states(direct, colleague)
         self._absence_and_turnover()
-        self._costs()
+        if self.week > 0:  # costs are recorded only after the burn-in
+            self._costs()
 
     # ---------------------------------------------------------------------------------------------------------
     # 5. programmes and lever schedule (run at the start of each week)
@@ -256,6 +261,9 @@ class WorkforceModel(mesa.Model):
                p.clients.prop_trauma_high]
         ws.caseload[:, filled] = rng.multinomial(totals, mix).T
         self.waitlist = np.zeros(pr.N_LEVELS, dtype=np.int64)
+        self._gain = np.zeros_like(ws.latent)
+        self._loss = np.zeros_like(ws.latent)
+        self._stocks = np.zeros((4, ws.n))
         self._load = np.zeros(ws.n)
         self._cover = np.zeros(ws.n)
         self._agent_of_slot: list[Clinician | None] = [None] * ws.n
@@ -301,6 +309,8 @@ class WorkforceModel(mesa.Model):
             "peer_member": (ws.u_peer < p.peer_support.coverage) if p.peer_support.coverage > 0
             else np.zeros(ws.n, bool),
             "bo_half_max": p.absence.bo_half_max - p.trauma_informed.stigma_shift * p.trauma_informed.level,
+            "p_recovery_level": p.clients.p_recovery_week
+            * np.array([1.0, p.clients.rel_recovery_moderate, p.clients.rel_recovery_high]),
         }
 
     def _hiring_delays(self, k: int, mean_weeks: float | None = None) -> np.ndarray:
@@ -314,8 +324,8 @@ class WorkforceModel(mesa.Model):
         new = pr.referrals(self.streams["referrals"], p.clients.referrals_per_post_week * ws.n,
                            p.clients.prop_trauma_moderate, p.clients.prop_trauma_high)
         self._flows["new_referrals"] = int(new.sum())
-        at_work = ws.status == ACTIVE
-        absent = (ws.status != ACTIVE).astype(float)
+        at_work = self._at_work
+        absent = (~at_work).astype(float)
         float_fte = p.staffing.float_fte_per_100_posts * ws.n / 100.0
         uncovered = 1.0 - pg.float_cover(float_fte, int(absent.sum()))
         self._cover = pr.team_absent_share(absent, ws.team, self.team_posts) * uncovered
@@ -332,15 +342,15 @@ class WorkforceModel(mesa.Model):
             unplaced = unplaced - taken
         # episodes end; clients of clinicians on leave are paused (no recovery), drop-out continues
         quality = pr.care_quality(ws.se, ws.bo, p.clients.quality_se_effect, p.clients.quality_bo_effect)
-        rel_level = np.array([1.0, p.clients.rel_recovery_moderate, p.clients.rel_recovery_high])
-        p_rec = (p.clients.p_recovery_week * rel_level)[:, None] * (quality * at_work)
+        p_level = self._roster["p_recovery_level"]
+        p_rec = p_level[:, None] * (quality * at_work)
         p_drop = p.clients.p_dropout_week / quality
         ws.recoveries, ws.dropouts = pr.episode_endings(self.streams["episodes"], ws.caseload, p_rec, p_drop)
         ws.caseload -= ws.recoveries + ws.dropouts
         float_rec = float_drop = 0
         if self.float_caseload.any():  # float staff work at average quality
             rec, drop = pr.episode_endings(self.streams["episodes"], self.float_caseload[:, None],
-                                           (p.clients.p_recovery_week * rel_level)[:, None],
+                                           p_level[:, None],
                                            np.full(1, p.clients.p_dropout_week))
             self.float_caseload -= (rec + drop)[:, 0]
             float_rec, float_drop = int(rec.sum()), int(drop.sum())
@@ -354,7 +364,7 @@ class WorkforceModel(mesa.Model):
     # 2. exposure
     def _exposure(self):
         p, ws = self.p, self.workforce
-        at_work = ws.status == ACTIVE
+        at_work = self._at_work
         ws.exposure = pr.trauma_exposure(ws.caseload, p.exposure.trauma_weight_moderate,
                                          p.exposure.reference_trauma_clients, at_work)
         u = self.streams["incidents"].random(ws.n)
@@ -362,14 +372,13 @@ class WorkforceModel(mesa.Model):
                                                   p.exposure.p_incident_per_high_client_week, ws.team,
                                                   self.n_teams)
         self._flows["new_incidents"] = int(direct.sum())
-        return direct, colleague * (ws.status != VACANT)
+        return direct, colleague * self._present
 
     # ---------------------------------------------------------------------------------------------------------
     # 3-5. demands, resources and state updates
     def _states(self, direct: np.ndarray, colleague: np.ndarray) -> None:
         p, ws = self.p, self.workforce
-        present = ws.status != VACANT
-        at_work = ws.status == ACTIVE
+        present, at_work = self._present, self._at_work
         r = self._roster
         leader, supervision = r["leader"], r["supervision"]
         # mastery signals from this week's endings (step 1); only at work: paused caseloads of clinicians on
@@ -391,7 +400,7 @@ class WorkforceModel(mesa.Model):
         ws.strain = pr.strain(ws.demand, ws.resource, p.work.buffer_strength)
         self._load = load
         detachment = (0.5 + p.work.schedule_autonomy) * np.where(
-            ws.status == ON_LEAVE, p.absence.rel_recovery_on_leave, 1.0)
+            present & ~at_work, p.absence.rel_recovery_on_leave, 1.0)  # on leave: more detachment
         if p.wellness.uptake > 0:
             detachment = detachment * (1.0 + p.wellness.effect * ws.wellness_dose)
 
@@ -424,8 +433,9 @@ class WorkforceModel(mesa.Model):
                             rate_gain=p.growth.rate_gain, support_threshold=p.growth.support_threshold,
                             rate_decay=p.growth.rate_decay),
         )
-        gain = np.vstack([g for g, _ in rates])
-        loss = np.vstack([lo for _, lo in rates])
+        gain, loss = self._gain, self._loss  # preallocated (7, n) blocks, filled row by row
+        for k, (g, lo) in enumerate(rates):
+            gain[k], loss[k] = g, lo
         mentored = pg.mentees(present, ws.weeks_in_post, p.mentoring.early_career_weeks, ws.u_mentor,
                               p.mentoring.coverage)
         if p.mentoring.coverage > 0:  # mentoring: persuasion for self-efficacy, a reason to stay
@@ -536,7 +546,9 @@ class WorkforceModel(mesa.Model):
         m["n_waitlist"] = int(self.waitlist.sum())
         # every continuous stock in one vector: means over clinicians at work (one matrix-vector product),
         # means over clinicians in post (another), then the quantiles; converted to floats in one go
-        work_means = np.vstack([totals, self._load, ws.exposure, ws.strain]) @ at_work / max(n_work, 1)
+        stocks = self._stocks
+        stocks[0], stocks[1], stocks[2], stocks[3] = totals, self._load, ws.exposure, ws.strain
+        work_means = stocks @ at_work / max(n_work, 1)
         means = ws.latent @ present / n_in if n_in else np.full(ws.latent.shape[0], np.nan)
         qs = _quantiles(ws.latent[:4], present, n_in, _QUANTILES)
         m.update(zip(_STOCK_NAMES, np.concatenate([work_means, means, qs.ravel()]).tolist()))

@@ -136,7 +136,7 @@ def load(name_or_path: str | Path, folder: Path = LIBRARY) -> Scenario:
     path = resolve_path(name_or_path, folder)
     chain: list[tuple[Path, dict[str, Any]]] = []
     seen: list[str] = []
-    current, current_path = str(name_or_path), path
+    current_path = path
     while True:
         key = str(current_path.resolve())
         if key in seen:
@@ -152,7 +152,6 @@ def load(name_or_path: str | Path, folder: Path = LIBRARY) -> Scenario:
             current_path = _find_parent(parent, current_path, folder)
         except ScenarioError as exc:
             raise ScenarioError(f"{current_path}: extends = {parent!r}: {exc}") from None
-        current = parent
     chain.reverse()  # root first
     overrides: dict[str, Any] = {}
     for file_path, data in chain:

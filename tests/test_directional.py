@@ -25,13 +25,14 @@ session (``functools.cache``): 12 arms x 10 seeds, about 15 seconds in all on tw
 from __future__ import annotations
 
 import functools
-import math
 
 import numpy as np
 import pytest
 
 from model import Parameters, simulate
 from model.proqol import NORMS
+
+from .paired import _default, _hi, _lo, _off, paired_t
 
 pytestmark = pytest.mark.slow
 
@@ -47,52 +48,12 @@ T_MIN = 3.0
 MIN_LATENT = 0.01
 
 
-def _lo(name: str) -> float:
-    """Low end of a parameter's plausible range.
-
-    Args:
-        name: dotted parameter name.
-
-    Returns:
-        The lower limit of ``Parameters.spec(name).range``.
-    """
-    return Parameters.spec(name).range[0]
 
 
-def _hi(name: str) -> float:
-    """High end of a parameter's plausible range.
-
-    Args:
-        name: dotted parameter name.
-
-    Returns:
-        The upper limit of ``Parameters.spec(name).range``.
-    """
-    return Parameters.spec(name).range[1]
 
 
-def _off(name: str) -> float:
-    """Lowest accepted value of a parameter (used to switch a weight off).
-
-    Args:
-        name: dotted parameter name.
-
-    Returns:
-        The lower limit of ``Parameters.spec(name).bounds``.
-    """
-    return Parameters.spec(name).bounds[0]
 
 
-def _default(name: str) -> float:
-    """Default value of a parameter.
-
-    Args:
-        name: dotted parameter name.
-
-    Returns:
-        ``Parameters.spec(name).default``.
-    """
-    return Parameters.spec(name).default
 
 
 # Referrals at the top of their range: demand exceeds what the caps let clinicians hold, so caseloads are
@@ -168,22 +129,6 @@ def paired(low_arm: str, high_arm: str, key: str) -> np.ndarray:
         Array of paired differences, one per seed; positive means the expected direction.
     """
     return values(high_arm, key) - values(low_arm, key)
-
-
-def paired_t(diff: np.ndarray) -> float:
-    """One-sided paired t statistic of differences against zero.
-
-    Args:
-        diff: paired differences.
-
-    Returns:
-        ``mean / (sd / sqrt(n))`` with the sample SD; ``+inf`` or ``-inf`` when all differences are equal
-        and non-zero, ``0`` when they are all zero.
-    """
-    mean, sd = float(np.mean(diff)), float(np.std(diff, ddof=1))
-    if sd == 0.0:
-        return math.copysign(math.inf, mean) if mean else 0.0
-    return mean / (sd / math.sqrt(diff.size))
 
 
 def assert_increase(low_arm: str, high_arm: str, key: str, min_effect: float) -> None:

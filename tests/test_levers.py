@@ -40,7 +40,6 @@ raised above the sustainable caseload, and vacancies combined with slow hiring.
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Callable
 
 import numpy as np
@@ -51,6 +50,8 @@ from model import Parameters, RunResult, WorkforceModel, simulate
 from model.proqol import NORMS
 from model.state import ACTIVE, VACANT
 from scenarios import load
+
+from .paired import _default, _hi, _lo, paired_t
 
 pytestmark = pytest.mark.slow
 
@@ -77,40 +78,10 @@ DELAY = 26
 CONCENTRATION_WEEKS = 52
 
 
-def _lo(name: str) -> float:
-    """Low end of a parameter's plausible range.
-
-    Args:
-        name: dotted parameter name.
-
-    Returns:
-        The lower limit of ``Parameters.spec(name).range``.
-    """
-    return Parameters.spec(name).range[0]
 
 
-def _hi(name: str) -> float:
-    """High end of a parameter's plausible range.
-
-    Args:
-        name: dotted parameter name.
-
-    Returns:
-        The upper limit of ``Parameters.spec(name).range``.
-    """
-    return Parameters.spec(name).range[1]
 
 
-def _default(name: str) -> float:
-    """Default value of a parameter.
-
-    Args:
-        name: dotted parameter name.
-
-    Returns:
-        ``Parameters.spec(name).default``.
-    """
-    return Parameters.spec(name).default
 
 
 def _scenario(name: str) -> dict[str, float]:
@@ -241,22 +212,6 @@ def values(arm: str, key: Key, precise: bool = False) -> np.ndarray:
     get = (lambda r: r.summary[key]) if isinstance(key, str) else key
     n_posts, seeds = (PRECISE_POSTS, PRECISE_SEEDS) if precise else (N_POSTS, SEEDS)
     return np.array([get(_run(arm, seed, n_posts)) for seed in seeds], dtype=float)
-
-
-def paired_t(diff: np.ndarray) -> float:
-    """One-sided paired t statistic of differences against zero.
-
-    Args:
-        diff: paired differences.
-
-    Returns:
-        ``mean / (sd / sqrt(n))`` with the sample SD; ``+inf`` or ``-inf`` when all differences are equal
-        and non-zero, ``0`` when they are all zero.
-    """
-    mean, sd = float(np.mean(diff)), float(np.std(diff, ddof=1))
-    if sd == 0.0:
-        return math.copysign(math.inf, mean) if mean else 0.0
-    return mean / (sd / math.sqrt(diff.size))
 
 
 def assert_paired(diff: np.ndarray, direction: int, min_effect: float, what: str) -> None:

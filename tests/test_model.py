@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model import OUTCOMES, Clinician, Parameters, WorkforceModel, simulate
-from model.state import ACTIVE, LATENT_STATES, VACANT
+from model.state import LATENT_STATES, VACANT
 
 from .conftest import small
 
