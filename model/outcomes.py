@@ -10,6 +10,7 @@ labels and units of tables and plots. ``kind`` says how an outcome is summarised
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -121,20 +122,26 @@ def summarise(weekly: pd.DataFrame, eval_start_week: int = 0) -> dict[str, float
     Returns:
         flat dict of floats.
     """
-    win = weekly[weekly["week"] >= eval_start_week]
-    flows = weekly[weekly["week"] > eval_start_week]
+    weeks = weekly["week"].to_numpy()
+    in_window = weeks >= eval_start_week
     out: dict[str, float] = {}
-    for o in OUTCOMES:
-        col = win[o.name].to_numpy(dtype=float)
-        if o.kind == "flow":
-            out["cum_" + o.name.removeprefix("new_")] = float(flows[o.name].sum())
-        elif o.kind == "survey":
-            vals = col[~np.isnan(col)]
-            out[f"{o.name}_mean"] = float(vals.mean()) if vals.size else float("nan")
-            out[f"{o.name}_end"] = float(vals[-1]) if vals.size else float("nan")
-        else:
-            out[f"{o.name}_mean"] = float(col.mean())
-            out[f"{o.name}_end"] = float(col[-1])
+    # one array per kind of outcome, reduced column-wise in one call each
+    flows = weekly[list(_FLOW_NAMES)].to_numpy(dtype=float)[weeks > eval_start_week]
+    out.update(zip(_FLOW_KEYS, flows.sum(axis=0).tolist()))
+    stocks = weekly[list(_STOCK_NAMES)].to_numpy(dtype=float)[in_window]
+    out.update(zip((f"{n}_mean" for n in _STOCK_NAMES), stocks.mean(axis=0).tolist()))
+    out.update(zip((f"{n}_end" for n in _STOCK_NAMES), stocks[-1].tolist()))
+    surveys = weekly[list(_SURVEY_NAMES)].to_numpy(dtype=float)[in_window]
+    surveys = surveys[~np.isnan(surveys).all(axis=1)]  # survey weeks only
+    if len(surveys):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a survey with no respondents is NaN
+            means = np.nanmean(surveys, axis=0).tolist()
+        ends = surveys[-1].tolist()
+    else:
+        means = ends = [float("nan")] * len(_SURVEY_NAMES)
+    out.update(zip((f"{n}_mean" for n in _SURVEY_NAMES), means))
+    out.update(zip((f"{n}_end" for n in _SURVEY_NAMES), ends))
     years = max(len(flows), 1) / 52.0
     in_post = max(out["n_in_post_mean"], 1e-9)
     out["annual_turnover"] = out["cum_departures"] / in_post / years
@@ -142,3 +149,9 @@ def summarise(weekly: pd.DataFrame, eval_start_week: int = 0) -> dict[str, float
     ended = out["cum_recoveries"] + out["cum_dropouts"]
     out["prop_episodes_recovered"] = out["cum_recoveries"] / ended if ended else float("nan")
     return out
+
+
+_FLOW_NAMES = tuple(o.name for o in OUTCOMES if o.kind == "flow")
+_FLOW_KEYS = tuple("cum_" + n.removeprefix("new_") for n in _FLOW_NAMES)
+_STOCK_NAMES = tuple(o.name for o in OUTCOMES if o.kind == "stock")
+_SURVEY_NAMES = tuple(o.name for o in OUTCOMES if o.kind == "survey")
