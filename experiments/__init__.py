@@ -7,7 +7,7 @@ Public API:
     paired_differences, cost_effectiveness, rank: the comparison tables from a runs table.
 """
 
-from .compare import cost_effectiveness, paired_differences, rank
+from .comparison import cost_effectiveness, paired_differences, rank
 from .experiment import ComparisonResult, ExperimentError, analyse, compare, run_experiment
 
 __all__ = ["compare", "run_experiment", "analyse", "ComparisonResult", "ExperimentError", "paired_differences",

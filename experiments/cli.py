@@ -23,7 +23,7 @@ from model import DEFAULT_BURN_IN_WEEKS, ParameterError, Parameters
 from scenarios import ScenarioError, library_names, load
 from scenarios import schema as scenario_schema
 
-from .experiment import ExperimentError
+from .errors import ExperimentError
 from .sensitivity import SensitivityError
 from .single import OutputError, run_to_folder
 from .store import StoreMismatchError

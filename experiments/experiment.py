@@ -22,9 +22,10 @@ import pandas as pd
 from tqdm import tqdm
 
 from model import DEFAULT_BURN_IN_WEEKS, Parameters
-from scenarios import load
+from scenarios import Scenario, load
 
-from . import compare as cmp
+from . import comparison as cmp
+from .errors import ExperimentError
 from .runner import dask_executor, local_executor, make_tasks, replicate_seeds
 from .runner import execute as run_tasks
 from .store import ExperimentStore
@@ -32,8 +33,6 @@ from .store import ExperimentStore
 BASELINE = "baseline"
 
 
-class ExperimentError(ValueError):
-    """Bad experiment input (the message says which and what is allowed)."""
 
 
 @dataclass
@@ -43,7 +42,7 @@ class ComparisonResult:
     Attributes:
         store: the results store.
         runs: one row per run.
-        diffs: paired differences (see :func:`experiments.compare.paired_differences`).
+        diffs: paired differences (see :func:`experiments.comparison.paired_differences`).
         costs: cost-effectiveness per scenario.
         ranking: scenarios ranked by the stated criterion.
         ran: number of runs executed by this call (0 when everything was already stored).
@@ -57,12 +56,20 @@ class ComparisonResult:
     ran: int
 
 
-def resolve_scenarios(names: Sequence[str], clinicians: int | None) -> dict[str, Parameters]:
-    """Load scenarios (baseline first, added if missing), optionally resized to ``clinicians`` posts."""
-    if not names:
-        raise ExperimentError("no scenarios given")
+def resolve_scenarios(names: Sequence[str], clinicians: int | None) -> dict[str, tuple[Scenario, Parameters]]:
+    """Load scenarios (baseline first, added if missing), optionally resized to ``clinicians`` posts.
+
+    Returns:
+        ``{name: (scenario, parameters)}``.
+
+    Raises:
+        ExperimentError: no scenario besides the baseline, or a name given twice.
+    """
     ordered = [BASELINE] + [n for n in names if n != BASELINE]
-    out: dict[str, Parameters] = {}
+    if len(ordered) < 2:
+        raise ExperimentError("nothing to compare: name at least one scenario besides the baseline "
+                              "(see `resilience scenarios list`)")
+    out: dict[str, tuple[Scenario, Parameters]] = {}
     for name in ordered:
         sc = load(name)
         if sc.name in out:
@@ -70,7 +77,7 @@ def resolve_scenarios(names: Sequence[str], clinicians: int | None) -> dict[str,
         params = sc.params
         if clinicians is not None:
             params = params.with_overrides({"service.n_posts": clinicians}, context="--clinicians")
-        out[sc.name] = params
+        out[sc.name] = (sc, params)
     return out
 
 
@@ -105,15 +112,14 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
         raise ExperimentError(f"weeks must be a whole number of at least 1, got {weeks!r}")
     if workers is not None and workers < 1:
         raise ExperimentError(f"workers must be at least 1, got {workers}")
-    scenarios = resolve_scenarios(names, clinicians)
+    resolved = resolve_scenarios(names, clinicians)
+    scenarios = {name: params for name, (_, params) in resolved.items()}
     seeds = replicate_seeds(seed, replicates)
     spec = {"scenarios": list(scenarios), "replicates": replicates, "weeks": weeks, "burn_in_weeks": burn_in_weeks,
             "clinicians": clinicians, "root_seed": seed, "baseline": BASELINE}
-    described = {}
-    for name, params in scenarios.items():
-        sc = load(name)
-        described[name] = {"title": sc.title, "file": str(sc.path), "extends": list(sc.chain),
-                           "settings": sc.overrides, "parameters": params.model_dump()}
+    described = {name: {"title": sc.title, "file": str(sc.path), "extends": list(sc.chain),
+                        "settings": sc.overrides, "parameters": params.model_dump()}
+                 for name, (sc, params) in resolved.items()}
     store = ExperimentStore(Path(out))
     store.open(spec, described, seeds)
     done = store.done()
@@ -160,8 +166,16 @@ def _shutdown(executor: Executor) -> None:
 
 
 def analyse(store: ExperimentStore, rank_by: str = cmp.DEFAULT_RANK_BY) -> ComparisonResult:
-    """Comparison tables from a stored experiment."""
+    """Comparison tables from a stored experiment.
+
+    Raises:
+        ExperimentError: no finished run of the baseline and another scenario, or an unknown ranking metric.
+    """
+    cmp.check_rank_by(rank_by)
     runs = store.runs()
+    if runs.empty or "scenario" not in runs or runs["scenario"].nunique() < 2:
+        raise ExperimentError(f"'{store.folder}' has no finished runs of the baseline and another scenario "
+                              "to compare yet; run `resilience compare` with the same options to finish it")
     weeks = int(store.manifest["spec"]["weeks"])
     diffs = cmp.paired_differences(runs, baseline=BASELINE)
     return ComparisonResult(store=store, runs=runs, diffs=diffs,
@@ -179,6 +193,7 @@ def compare(names: Sequence[str], *, replicates: int = 10, weeks: int = 260, out
     See :func:`run_experiment` for the arguments; ``report`` writes ``report.html`` and ``report.md`` into the
     results folder; ``rank_by`` is the summary metric that orders the scenarios.
     """
+    cmp.check_rank_by(rank_by)
     store, ran = run_experiment(names, replicates=replicates, weeks=weeks, out=Path(out), clinicians=clinicians,
                                 seed=seed, burn_in_weeks=burn_in_weeks, workers=workers, scheduler=scheduler,
                                 executor=executor, progress=progress)

@@ -137,8 +137,14 @@ def effects_table(diffs: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _per_averted(value: float) -> str:
+    if value is None or not np.isfinite(value):
+        return "–"
+    return f"saves {_fmt(-value)} (dominant)" if value < 0 else _fmt(value)
+
+
 def cost_table(costs: pd.DataFrame, order: list[str]) -> pd.DataFrame:
-    """Incremental costs per year and cost per outcome averted, formatted."""
+    """Incremental costs per year and cost per outcome averted, formatted (negative: a saving, 'dominant')."""
     c = costs.set_index("scenario").loc[order].reset_index()
     return pd.DataFrame({
         "scenario": c["scenario"],
@@ -147,8 +153,8 @@ def cost_table(costs: pd.DataFrame, order: list[str]) -> pd.DataFrame:
         "total cost / year": c["total_cost_per_year"].map(_fmt),
         "high-burnout person-years averted / year": c["high_burnout_person_years_averted_per_year"].map(_fmt),
         "departures averted / year": c["departures_averted_per_year"].map(_fmt),
-        "cost per high-burnout person-year averted": c["cost_per_high_burnout_person_year_averted"].map(_fmt),
-        "cost per departure averted": c["cost_per_departure_averted"].map(_fmt),
+        "cost per high-burnout person-year averted": c["cost_per_high_burnout_person_year_averted"].map(_per_averted),
+        "cost per departure averted": c["cost_per_departure_averted"].map(_per_averted),
     })
 
 
@@ -209,8 +215,8 @@ def write_report(result, folder: Path | None = None) -> tuple[Path, Path]:
         ("Ranking", ranking.attrs.get("criterion", ""), rank_df, None),
         ("Effects against the baseline", "Paired mean difference [95% interval].", effects, "forest.png"),
         ("Costs", "Incremental to the baseline, per year, paired means over replicates. A high-burnout "
-                  "person-year is one clinician with ProQOL BO T ≥ 56 for a year; – means the scenario does not "
-                  "avert that outcome.", costs, None),
+                  "person-year is one clinician at work with ProQOL BO T ≥ 56 for a year; – means the scenario "
+                  "does not avert that outcome; 'dominant' means it averts it and saves money.", costs, None),
         ("Outcomes over time", "Median and 50% / 90% bands over replicates; dashed: baseline median.", None,
          fan_files),
         ("Scenarios, parameters and seeds",

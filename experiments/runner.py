@@ -139,12 +139,13 @@ def stream(executor: Executor, fn: Callable, items: Iterable, window: int = 64):
     for item in items:
         fut = executor.submit(fn, item)
         pending[fut] = item
-        while len(pending) >= window or (pending and fut.done()):
+        # hand back whatever has finished (without waiting), and wait only when the window is full
+        for d in [f for f in pending if f.done()]:
+            yield pending.pop(d), d.result()
+        while len(pending) >= window:
             done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
             for d in done:
                 yield pending.pop(d), d.result()
-            if not fut.done():
-                break
     while pending:
         done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
         for d in done:

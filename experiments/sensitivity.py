@@ -63,7 +63,7 @@ def problem_from_parameters(names: Sequence[str] = (), groups: Sequence[str] = (
         groups: parameter groups (every field of each group).
         tags: ``"levers"`` and/or ``"uncertainties"``.
         ranges: narrowed ranges ``{name: (low, high)}`` for some of the selected parameters; each must lie
-            within the parameter's accepted bounds and have low < high.
+            within the parameter's declared plausible range and have low < high.
         exclude: names to leave out of the selection.
 
     Returns:
@@ -92,7 +92,10 @@ def problem_from_parameters(names: Sequence[str] = (), groups: Sequence[str] = (
         chosen += [s.name for s in specs if s.tag == TAGS[t]]
     excluded = set(exclude)
     for name in excluded:
-        Parameters.spec(name)
+        try:
+            Parameters.spec(name)
+        except ParameterError as exc:
+            raise SensitivityError(f"exclude: {exc}") from None
     chosen = [n for n in dict.fromkeys(chosen) if n not in excluded]
     if not chosen:
         raise SensitivityError("no parameters selected: give names, groups or tags")
@@ -104,12 +107,12 @@ def problem_from_parameters(names: Sequence[str] = (), groups: Sequence[str] = (
     for name in chosen:
         spec = Parameters.spec(name)
         lo, hi = ranges.get(name, spec.range)
-        blo, bhi = spec.bounds
+        rlo, rhi = spec.range
         if not (lo < hi):
             raise SensitivityError(f"ranges.{name} = [{lo}, {hi}] is empty: the low end must be below the high end")
-        if lo < blo or hi > bhi:
-            raise SensitivityError(f"ranges.{name} = [{lo}, {hi}] is outside the accepted bounds "
-                                   f"[{blo:g}, {bhi:g}] ({spec.unit})")
+        if lo < rlo or hi > rhi:
+            raise SensitivityError(f"ranges.{name} = [{lo}, {hi}] is outside the declared range "
+                                   f"[{rlo:g}, {rhi:g}] ({spec.unit}); ranges may only be narrowed")
         bounds.append([float(lo), float(hi)])
     return {"num_vars": len(chosen), "names": chosen, "bounds": bounds,
             "int_names": [n for n in chosen if Parameters.spec(n).type is int]}
@@ -290,24 +293,34 @@ def replicate_means(evals: pd.DataFrame, outputs: Sequence[str], n_points: int) 
     """
     means = evals.groupby("point")[list(outputs)].mean().reindex(range(n_points))
     if means.isna().any().any():
-        missing = means.index[means.isna().any(axis=1)].tolist()[:5]
-        raise SensitivityError(f"points {missing} have no (finite) evaluation")
+        bad_points = means.index[means.isna().any(axis=1)].tolist()[:5]
+        bad_outputs = means.columns[means.isna().any(axis=0)].tolist()
+        raise SensitivityError(f"output(s) {bad_outputs} have no value at points {bad_points} (for survey "
+                               "outcomes: no survey fell in the run at those settings)")
     return means.to_numpy()
 
 
 def noise_share(evals: pd.DataFrame, outputs: Sequence[str]) -> pd.DataFrame:
-    """Share of each output's variance that is replicate noise (mean within-point over total variance).
+    """Share of each output's variation that is replicate noise (one-way ANOVA over design points).
+
+    ``noise_share = SS_within / SS_total``: the sum of squared deviations of the runs from their design point's
+    mean over the sum of squared deviations from the grand mean (between 0 and 1).
 
     Returns:
-        one row per output: ``total_var``, ``noise_var``, ``noise_share`` (NaN with one replicate).
+        one row per output: ``total_var`` (variance of all runs), ``noise_var`` (mean within-point variance),
+        ``noise_share`` (NaN with one replicate per point).
     """
     rows = []
     for o in outputs:
-        total = float(evals[o].var(ddof=1))
+        y = evals[o].astype(float)
+        point_mean = y.groupby(evals["point"]).transform("mean")
+        ss_total = float(((y - y.mean()) ** 2).sum())
+        ss_within = float(((y - point_mean) ** 2).sum())
+        replicated = evals.groupby("point")[o].size().max() > 1
         within = evals.groupby("point")[o].var(ddof=1)
-        noise = float(within.mean()) if within.notna().any() else float("nan")
-        rows.append({"output": o, "total_var": total, "noise_var": noise,
-                     "noise_share": noise / total if total > 0 else float("nan")})
+        rows.append({"output": o, "total_var": float(y.var(ddof=1)),
+                     "noise_var": float(within.mean()) if replicated else float("nan"),
+                     "noise_share": ss_within / ss_total if replicated and ss_total > 0 else float("nan")})
     return pd.DataFrame(rows)
 
 
@@ -335,7 +348,7 @@ def analyse(problem: Mapping[str, Any], method: str, X: np.ndarray, Y: np.ndarra
     rows = []
     for j, out in enumerate(outputs):
         y = np.asarray(Y[:, j], dtype=float)
-        if np.allclose(y, y[0]):  # a constant output: every index is 0
+        if np.ptp(y) == 0:  # a constant output: every index is 0
             for fac in names:
                 rows.append((out, fac, "constant", 0.0, float("nan")))
             continue
@@ -457,6 +470,14 @@ def run_sensitivity(f: Callable, problem: Mapping[str, Any], method: str, n: int
 
     show = sys.stderr.isatty() if progress is None else progress
     own = executor is None and workers != 1
+    if own or scheduler:
+        import pickle
+
+        try:  # worker processes receive the function by pickling
+            pickle.dumps(f)
+        except Exception as exc:  # noqa: BLE001 - any pickling failure means the same thing
+            raise SensitivityError(f"the function cannot be sent to worker processes ({exc}); define it at module "
+                                   "level (not a lambda or a notebook-local closure) or pass workers=1") from None
     ex = executor
     if ex is None:
         ex = dask_executor(scheduler) if scheduler else (SerialExecutor() if workers == 1 else local_executor(workers))
@@ -487,7 +508,7 @@ def run_sensitivity(f: Callable, problem: Mapping[str, Any], method: str, n: int
         indices.to_csv(folder / "indices.csv", index=False)
         noise.to_csv(folder / "noise.csv", index=False)
         manifest["finished"] = pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds")
-        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+        _write_json(folder / "manifest.json", manifest)
     return result
 
 
@@ -517,13 +538,20 @@ def _open_store(folder: Path, key: dict[str, Any], spec: Mapping[str, Any]) -> d
     manifest = {"fingerprint": fp, **{k: v for k, v in key.items() if k != "function"}, "function": key["function"],
                 "spec": dict(spec), "versions": versions(), "git_commit": git_commit(),
                 "started": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"), "finished": None}
-    path.write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+    _write_json(path, manifest)
     return manifest
+
+
+def _write_json(path: Path, data: Mapping[str, Any]) -> None:
+    """Write JSON atomically (temporary file, then rename), so a kill never leaves half a manifest."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, default=str) + "\n")
+    os.replace(tmp, path)
 
 
 def known_outputs() -> list[str]:
     """Summary metrics the model reports (valid ``outputs`` of a :class:`ModelFunction`)."""
-    from .compare import metric_catalogue
+    from .comparison import metric_catalogue
 
     return list(metric_catalogue().index)
 

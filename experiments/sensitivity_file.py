@@ -29,6 +29,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from model.outcomes import BY_NAME
 from scenarios import load as load_scenario
 
 from .sensitivity import (
@@ -141,7 +142,16 @@ def run_file(path_or_name: str | Path, *, out: str | Path, workers: int | None =
                                           spec.ranges, spec.parameters.exclude)
     except SensitivityError as exc:
         raise SensitivityError(f"{path}: {exc}") from None
-    base = load_scenario(spec.scenario).overrides | {"service.n_posts": spec.clinicians}
+    scenario = load_scenario(spec.scenario)
+    base = scenario.overrides | {"service.n_posts": spec.clinicians}
+    survey_every = scenario.params.measurement.survey_interval_weeks
+    surveyed = [o for o in spec.time_resolved if BY_NAME[o].kind == "survey"]
+    if spec.time_resolved and spec.every_weeks > spec.weeks:
+        raise SensitivityError(f"{path}: every_weeks = {spec.every_weeks} exceeds weeks = {spec.weeks}: no time "
+                               "point would be recorded")
+    if surveyed and spec.every_weeks % survey_every:
+        raise SensitivityError(f"{path}: time_resolved survey outcome(s) {surveyed} need every_weeks to be a "
+                               f"multiple of the survey interval ({survey_every} weeks), got {spec.every_weeks}")
     f = ModelFunction(outputs=tuple(spec.outputs), time_resolved=tuple(spec.time_resolved), weeks=spec.weeks,
                       burn_in_weeks=spec.burn_in_weeks, every_weeks=spec.every_weeks,
                       base=tuple(sorted(base.items())), int_names=tuple(problem["int_names"]))

@@ -75,7 +75,9 @@ class ExperimentStore:
         """
         prepare_folder(self.folder)
         path = self.folder / "manifest.json"
-        fp = fingerprint({"spec": spec, "scenarios": scenarios, "seeds": seeds})
+        # file locations are recorded but are not part of the experiment's identity (a moved checkout resumes)
+        identity = {n: {k: v for k, v in d.items() if k != "file"} for n, d in scenarios.items()}
+        fp = fingerprint({"spec": spec, "scenarios": identity, "seeds": seeds})
         if path.exists():
             old = json.loads(path.read_text(encoding="utf-8"))
             if old.get("fingerprint") != fp:

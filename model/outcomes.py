@@ -109,9 +109,10 @@ def get(name: str) -> Outcome:
 def summarise(weekly: pd.DataFrame, eval_start_week: int = 0) -> dict[str, float]:
     """Run summary from the weekly table.
 
-    Stocks: ``<name>_mean`` over weeks >= ``eval_start_week`` and ``<name>_end``. Flows:
-    ``cum_<name without new_>`` summed over weeks > ``eval_start_week`` (week 0 is the initial state).
-    Survey outcomes: ``<name>_mean`` over survey weeks in the window and ``<name>_end`` (the last survey).
+    The evaluation window is the weeks after ``eval_start_week`` (week 0 is the state at the end of the burn-in,
+    before any policy acts, so it is never in the window). Stocks: ``<name>_mean`` over the window and
+    ``<name>_end``. Flows: ``cum_<name without new_>`` summed over the window. Survey outcomes: ``<name>_mean``
+    over the surveys in the window (NaN if none) and ``<name>_end`` (the last of them).
     Derived: ``annual_turnover`` (departures per mean clinicians in post per year), ``annual_hires``,
     ``prop_episodes_recovered``.
 
@@ -123,10 +124,10 @@ def summarise(weekly: pd.DataFrame, eval_start_week: int = 0) -> dict[str, float
         flat dict of floats.
     """
     weeks = weekly["week"].to_numpy()
-    in_window = weeks >= eval_start_week
+    in_window = weeks > eval_start_week
     out: dict[str, float] = {}
     # one array per kind of outcome, reduced column-wise in one call each
-    flows = weekly[list(_FLOW_NAMES)].to_numpy(dtype=float)[weeks > eval_start_week]
+    flows = weekly[list(_FLOW_NAMES)].to_numpy(dtype=float)[in_window]
     out.update(zip(_FLOW_KEYS, flows.sum(axis=0).tolist()))
     stocks = weekly[list(_STOCK_NAMES)].to_numpy(dtype=float)[in_window]
     out.update(zip((f"{n}_mean" for n in _STOCK_NAMES), stocks.mean(axis=0).tolist()))

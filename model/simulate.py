@@ -42,7 +42,8 @@ def simulate(params: Parameters | Mapping[str, Any] | None = None, seed: int = 0
         seed: root seed.
         weeks: recorded weeks after the burn-in.
         burn_in_weeks: unrecorded weeks before week 0.
-        eval_start_week: first week of the summary's evaluation window.
+        eval_start_week: the summary's evaluation window is the weeks after this one (default 0: every
+            recorded week after the pre-policy state of week 0).
         on_week: called with the week number after every recorded week (for progress bars).
 
     Returns:
@@ -50,7 +51,7 @@ def simulate(params: Parameters | Mapping[str, Any] | None = None, seed: int = 0
     """
     if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
         raise ValueError(f"weeks must be a positive integer, got {weeks!r}")
-    if not (isinstance(eval_start_week, int) and 0 <= eval_start_week < weeks):
+    if not (isinstance(eval_start_week, int) and 0 <= eval_start_week < weeks):  # window: weeks after it
         raise ValueError(f"eval_start_week must be an integer from 0 to weeks - 1, got {eval_start_week!r}")
     if not isinstance(params, Parameters):
         params = Parameters().with_overrides(params or {})

@@ -19,6 +19,7 @@ the value and what is allowed, and a typo gets the closest valid key.
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from typing import Any
 from model import ParameterError, Parameters
 
 LIBRARY = Path(__file__).resolve().parent
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 TEXT_KEYS = ("name", "title", "description", "evidence", "extends")
 
 
@@ -154,20 +156,21 @@ def load(name_or_path: str | Path, folder: Path = LIBRARY) -> Scenario:
             raise ScenarioError(f"{current_path}: extends = {parent!r}: {exc}") from None
     chain.reverse()  # root first
     overrides: dict[str, Any] = {}
+    params = Parameters()
     for file_path, data in chain:
         flat = {f"{g}.{k}": v for g, table in data.items() if g not in TEXT_KEYS for k, v in table.items()}
-        try:
-            Parameters().with_overrides(flat)  # validate each file on its own, so errors point at it
+        overrides.update(flat)
+        try:  # the settings so far, so an error points at the file that made them invalid
+            params = Parameters().with_overrides(overrides)
         except ParameterError as exc:
             raise ScenarioError(_join(file_path, exc.problems)) from None
-        overrides.update(flat)
-    try:
-        params = Parameters().with_overrides(overrides)
-    except ParameterError as exc:  # a combination across files (e.g. team sizes) can still be invalid
-        raise ScenarioError(_join(path, exc.problems)) from None
     data = chain[-1][1]
+    name = data.get("name", path.stem)
+    if not _SAFE_NAME.fullmatch(name):
+        raise ScenarioError(f"{path}: name = {name!r} is not allowed: use letters, digits, '-', '_' and '.' "
+                            "(it names files in results folders)")
     return Scenario(
-        name=data.get("name", path.stem), title=data.get("title", path.stem),
+        name=name, title=data.get("title", path.stem),
         description=data.get("description", "").strip(), evidence=data.get("evidence", "").strip(),
         path=path, chain=tuple(p.stem for p, _ in chain), overrides=overrides, params=params,
     )

@@ -201,3 +201,51 @@ def test_cli_compare_and_report(tmp_path, capsys):
     blocker.write_text("x")
     assert main([*argv[:-2], str(blocker / "sub"), "--no-progress"]) == 2
     assert "cannot write results" in capsys.readouterr().err
+
+
+def test_compare_a_user_scenario_file(tmp_path):
+    plan = tmp_path / "my-plan.toml"
+    plan.write_text('extends = "baseline"\ntitle = "My plan"\n[supervision]\nsessions_per_month = 3.0\n')
+    res = compare([str(plan)], out=tmp_path / "c", executor=SerialExecutor(), report=False, **SMALL)
+    man = res.store.manifest
+    assert man["scenarios"]["my-plan"]["title"] == "My plan"
+    assert man["scenarios"]["my-plan"]["file"] == str(plan)
+    assert set(res.diffs["scenario"]) == {"my-plan"}
+
+
+def test_comparison_errors_are_explained_before_running(tmp_path, capsys):
+    from experiments.cli import main
+
+    assert main(["compare", "mentoring", "--rank-by", "prop_high_bo", "--workers", "1", "--out",
+                 str(tmp_path / "a")]) == 2
+    err = capsys.readouterr().err
+    assert "--rank-by 'prop_high_bo' is not a summary metric; did you mean 'prop_high_bo_mean'?" in err
+    assert not (tmp_path / "a").exists()
+    assert main(["compare", "baseline", "--workers", "1", "--out", str(tmp_path / "b")]) == 2
+    assert "nothing to compare" in capsys.readouterr().err
+
+
+def test_moved_results_folder_resumes(serial_runs, tmp_path):
+    import shutil
+
+    out, runs = serial_runs
+    moved = tmp_path / "moved"
+    shutil.copytree(out, moved)
+    store, ran = run_experiment(NAMES, out=moved, executor=SerialExecutor(), **SMALL)
+    assert ran == 0
+
+
+def test_cost_table_marks_dominant_scenarios():
+    from experiments.comparison import cost_effectiveness
+
+    runs = pd.DataFrame({
+        "scenario": ["baseline", "baseline", "x", "x"], "replicate": [0, 1, 0, 1],
+        "cum_programme_cost": [0.0, 0.0, 100.0, 100.0], "cum_turnover_cost": [1000.0, 1000.0, 500.0, 500.0],
+        "cum_total_cost": [1000.0, 1000.0, 600.0, 600.0], "cum_departures": [10.0, 10.0, 5.0, 5.0],
+        "prop_high_bo_mean": [0.2, 0.2, 0.1, 0.1], "n_in_post_mean": [100.0, 100.0, 100.0, 100.0],
+        "n_on_leave_mean": [0.0, 0.0, 0.0, 0.0]})
+    c = cost_effectiveness(runs, weeks=52).iloc[0]
+    assert c["total_cost_per_year"] == pytest.approx(-400.0)
+    assert c["high_burnout_person_years_averted_per_year"] == pytest.approx(10.0)
+    assert c["cost_per_high_burnout_person_year_averted"] == pytest.approx(-40.0)
+    assert c["dominant"]

@@ -103,3 +103,16 @@ def test_error_in_a_parent_names_the_parent(tmp_path):
     with pytest.raises(ScenarioError) as info:
         load(child)
     assert str(parent) in str(info.value) and "leadership.leader_support = 7" in str(info.value)
+
+
+def test_a_child_valid_only_with_its_parent_is_accepted(tmp_path):
+    _write(tmp_path, "parent", '[service]\nteam_size_min = 3\n')
+    child = _write(tmp_path, "child", 'extends = "parent"\n[service]\nteam_size_max = 5\n')
+    p = load(child).params
+    assert (p.service.team_size_min, p.service.team_size_max) == (3, 5)
+
+
+def test_scenario_names_must_be_safe_for_file_names(tmp_path):
+    path = _write(tmp_path, "odd", 'name = "a/b"\n')
+    with pytest.raises(ScenarioError, match="name = 'a/b' is not allowed"):
+        load(path)

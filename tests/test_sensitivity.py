@@ -95,7 +95,9 @@ def test_problem_uses_declared_ranges_never_retyped():
         (dict(tags=["knobs"]), "unknown tag 'knobs'; allowed: levers, uncertainties"),
         (dict(), "no parameters selected"),
         (dict(names=["burnout.rate_gain"], ranges={"burnout.rate_gain": (0.02, 0.02)}), "is empty"),
-        (dict(names=["burnout.rate_gain"], ranges={"burnout.rate_gain": (0.5, 2.0)}), "outside the accepted bounds"),
+        (dict(names=["burnout.rate_gain"], ranges={"burnout.rate_gain": (0.5, 2.0)}), "outside the declared range"),
+        (dict(names=["burnout.rate_gain"], ranges={"burnout.rate_gain": (0.0, 0.02)}), "may only be narrowed"),
+        (dict(names=["burnout.rate_gain"], exclude=["burnout.rate_gian"]), "exclude: unknown parameter"),
         (dict(names=["burnout.rate_gain"], ranges={"sts.rate_gain": (0.01, 0.02)}), "not among the selected"),
     ],
 )
@@ -118,7 +120,7 @@ def test_seeds_depend_only_on_root_replicate_and_point():
     assert point_seed(7, 3, 1, common=False) != point_seed(7, 9, 1, common=False)
 
 
-MODEL_F = ModelFunction(outputs=("proqol_bo_raw_mean", "mean_bo_mean"), time_resolved=("mean_bo",), weeks=26,
+MODEL_F = ModelFunction(outputs=("annual_turnover", "mean_bo_mean"), time_resolved=("mean_bo",), weeks=26,
                         burn_in_weeks=8, every_weeks=13, base=(("service.n_posts", 40),))
 MODEL_PROBLEM = problem_from_parameters(names=["supervision.sessions_per_month", "burnout.rate_gain",
                                                "measurement.survey_interval_weeks"])
@@ -148,8 +150,8 @@ def test_model_sensitivity_serial_equals_parallel_and_chunking(tmp_path):
 def test_noise_share_hand_values():
     ev = pd.DataFrame({"point": [0, 0, 1, 1], "replicate": [0, 1, 0, 1], "y": [1.0, 3.0, 5.0, 7.0]})
     ns = noise_share(ev, ["y"]).iloc[0]
-    # within-point variances 2 and 2; total variance of 1, 3, 5, 7 is 20/3
-    assert ns["noise_var"] == pytest.approx(2.0) and ns["noise_share"] == pytest.approx(2.0 / (20 / 3))
+    # point means 2 and 6: within sum of squares 4; around the grand mean 4: 9 + 1 + 1 + 9 = 20
+    assert ns["noise_var"] == pytest.approx(2.0) and ns["noise_share"] == pytest.approx(4 / 20)
 
 
 _CALLS = {"n": 0, "fail_at": None}
@@ -247,3 +249,27 @@ def test_cli_sensitivity_end_to_end(tmp_path, capsys):
     assert "nothing to run" in capsys.readouterr().out
     assert main(["sensitivity", str(tmp_path / "none.toml"), "--workers", "1"]) == 2
     assert "no such experiment file" in capsys.readouterr().err
+
+
+def test_unpicklable_function_gets_a_clear_message():
+    prob = {"num_vars": 2, "names": ["a", "b"], "bounds": [[0, 1]] * 2}
+    with pytest.raises(SensitivityError, match="cannot be sent to worker processes"):
+        run_sensitivity(lambda x: {"y": x["a"]}, prob, "morris", 4, workers=2, progress=False)
+    res = run_sensitivity(lambda x: {"y": x["a"]}, prob, "morris", 4, workers=1, progress=False)
+    assert len(res.evaluations) == 12
+
+
+def test_constant_output_is_reported_as_such():
+    prob = {"num_vars": 2, "names": ["a", "b"], "bounds": [[0, 1]] * 2}
+    res = run_sensitivity(lambda x: {"y": 1e7, "z": 1e7 + x["a"]}, prob, "morris", 4, workers=1, progress=False)
+    assert set(res.indices.loc[res.indices["output"] == "y", "index"]) == {"constant"}
+    assert "mu_star" in set(res.indices.loc[res.indices["output"] == "z", "index"])  # large but not constant
+
+
+def test_time_resolved_survey_outputs_need_survey_weeks(tmp_path):
+    path = tmp_path / "exp.toml"
+    path.write_text('method = "morris"\nn = 3\nweeks = 26\noutputs = ["mean_bo_mean"]\n'
+                    'time_resolved = ["proqol_bo_raw"]\nevery_weeks = 10\n'
+                    '[parameters]\nnames = ["burnout.rate_gain"]\n')
+    with pytest.raises(SensitivityError, match="multiple of the survey interval"):
+        run_file(path, out=tmp_path / "out", workers=1, progress=False)

@@ -18,6 +18,8 @@ from scipy import stats
 from model.outcomes import OUTCOMES
 from model.proqol import NORMS
 
+from .errors import ExperimentError
+
 #: default ranking criterion: the reduction in the share of clinicians with high burnout
 DEFAULT_RANK_BY = "prop_high_bo_mean"
 
@@ -35,6 +37,21 @@ def metric_catalogue() -> pd.DataFrame:
              ("annual_hires", "Annual hires", "share of clinicians in post per year", "info"),
              ("prop_episodes_recovered", "Episodes ending in recovery", "share of ended episodes", "higher")]
     return pd.DataFrame(rows, columns=["metric", "label", "unit", "direction"]).set_index("metric")
+
+
+def check_rank_by(metric: str) -> None:
+    """Raise :class:`ExperimentError` unless ``metric`` is a summary metric that can rank scenarios."""
+    cat = metric_catalogue()
+    if metric not in cat.index:
+        import difflib
+
+        close = difflib.get_close_matches(metric, list(cat.index), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise ExperimentError(f"--rank-by {metric!r} is not a summary metric{hint} (see differences.csv for the "
+                              "list)")
+    if cat.loc[metric, "direction"] == "info":
+        raise ExperimentError(f"--rank-by {metric!r} has no better direction; choose a metric where lower or "
+                              "higher is better")
 
 
 def _effect_sd_scale(metric: str) -> float:
@@ -67,7 +84,7 @@ def paired_differences(runs: pd.DataFrame, baseline: str = "baseline", metrics: 
         ValueError: the baseline is missing, or a scenario has no replicate in common with it.
     """
     if baseline not in set(runs["scenario"]):
-        raise ValueError(f"baseline scenario '{baseline}' is not among the runs "
+        raise ExperimentError(f"baseline scenario '{baseline}' is not among the runs "
                          f"({', '.join(sorted(set(runs['scenario'])))})")
     cat = metric_catalogue()
     metrics = [m for m in (metrics or cat.index) if m in runs.columns]
@@ -80,7 +97,7 @@ def paired_differences(runs: pd.DataFrame, baseline: str = "baseline", metrics: 
         other = runs[runs["scenario"] == scenario].set_index("replicate")
         common = base.index.intersection(other.index)
         if common.empty:
-            raise ValueError(f"scenario '{scenario}' shares no replicate with the baseline")
+            raise ExperimentError(f"scenario '{scenario}' shares no replicate with the baseline")
         n = len(common)
         tcrit = stats.t.ppf(0.5 + level / 2, n - 1) if n > 1 else float("nan")
         for m in metrics:
@@ -111,7 +128,9 @@ def paired_differences(runs: pd.DataFrame, baseline: str = "baseline", metrics: 
 def cost_effectiveness(runs: pd.DataFrame, weeks: int, baseline: str = "baseline") -> pd.DataFrame:
     """Costs and what they buy, per scenario against the baseline (paired means over replicates).
 
-    High-burnout person-years = share with high burnout (ProQOL BO T >= 56) x clinicians in post x years.
+    High-burnout person-years = share of survey respondents (clinicians at work) with high burnout (ProQOL BO
+    T >= 56) x clinicians at work x years. A scenario that averts an outcome *and* saves money is marked
+    ``dominant`` (its cost per outcome averted is negative: a saving).
 
     Returns:
         one row per scenario: incremental programme, turnover and total cost per year; high-burnout
@@ -120,7 +139,7 @@ def cost_effectiveness(runs: pd.DataFrame, weeks: int, baseline: str = "baseline
     """
     years = weeks / 52.0
     cols = ["cum_programme_cost", "cum_turnover_cost", "cum_total_cost", "cum_departures", "prop_high_bo_mean",
-            "n_in_post_mean"]
+            "n_in_post_mean", "n_on_leave_mean"]
     base = runs[runs["scenario"] == baseline].set_index("replicate")[cols]
     out = []
     for scenario in dict.fromkeys(runs["scenario"]):
@@ -129,8 +148,8 @@ def cost_effectiveness(runs: pd.DataFrame, weeks: int, baseline: str = "baseline
         other = runs[runs["scenario"] == scenario].set_index("replicate")[cols]
         common = base.index.intersection(other.index)
         b, s = base.loc[common], other.loc[common]
-        high_b = (b["prop_high_bo_mean"] * b["n_in_post_mean"]).mean()
-        high_s = (s["prop_high_bo_mean"] * s["n_in_post_mean"]).mean()
+        high_b = (b["prop_high_bo_mean"] * (b["n_in_post_mean"] - b["n_on_leave_mean"])).mean()
+        high_s = (s["prop_high_bo_mean"] * (s["n_in_post_mean"] - s["n_on_leave_mean"])).mean()
         d_total = (s["cum_total_cost"] - b["cum_total_cost"]).mean() / years
         averted_high = high_b - high_s  # clinicians with high burnout at any time = person-years per year
         averted_dep = (b["cum_departures"] - s["cum_departures"]).mean() / years
@@ -143,6 +162,7 @@ def cost_effectiveness(runs: pd.DataFrame, weeks: int, baseline: str = "baseline
             "departures_averted_per_year": averted_dep,
             "cost_per_high_burnout_person_year_averted": d_total / averted_high if averted_high > 0 else np.nan,
             "cost_per_departure_averted": d_total / averted_dep if averted_dep > 0 else np.nan,
+            "dominant": bool(d_total < 0 and (averted_high > 0 or averted_dep > 0)),
         })
     return pd.DataFrame(out)
 
@@ -156,7 +176,7 @@ def rank(diffs: pd.DataFrame, by: str = DEFAULT_RANK_BY) -> pd.DataFrame:
     """
     rows = diffs[diffs["metric"] == by].copy()
     if rows.empty:
-        raise ValueError(f"unknown ranking metric '{by}'")
+        raise ExperimentError(f"unknown ranking metric '{by}'")
     direction = rows["direction"].iloc[0]
     ascending = direction != "higher"
     rows = rows.sort_values("diff", ascending=ascending).reset_index(drop=True)
