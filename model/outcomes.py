@@ -106,6 +106,38 @@ def get(name: str) -> Outcome:
         raise KeyError(f"unknown outcome '{name}'; registered: {', '.join(BY_NAME)}") from None
 
 
+#: outcomes the run summary's derived figures need; always recorded
+REQUIRED = ("n_in_post", "new_departures", "new_hires", "new_recoveries", "new_dropouts")
+
+
+def recorded(names=None) -> list[str]:
+    """The outcomes a run records: ``names`` (validated) plus :data:`REQUIRED`, in registry order.
+
+    Raises:
+        KeyError: an unknown outcome name (the message lists the registered ones).
+    """
+    if names is None:
+        return [o.name for o in OUTCOMES]
+    wanted = set(REQUIRED)
+    for n in names:
+        wanted.add(get(n).name)
+    return [o.name for o in OUTCOMES if o.name in wanted]
+
+
+def outcome_of(summary_key: str) -> list[str]:
+    """The recorded outcomes a summary figure is computed from (e.g. ``cum_departures`` -> ``new_departures``)."""
+    derived = {"annual_turnover": ["n_in_post", "new_departures"], "annual_hires": ["n_in_post", "new_hires"],
+               "prop_episodes_recovered": ["new_recoveries", "new_dropouts"]}
+    if summary_key in derived:
+        return derived[summary_key]
+    if summary_key.startswith("cum_"):
+        return [get("new_" + summary_key.removeprefix("cum_")).name]
+    for suffix in ("_mean", "_end"):
+        if summary_key.endswith(suffix):
+            return [get(summary_key.removesuffix(suffix)).name]
+    return [get(summary_key).name]
+
+
 def summarise(weekly: pd.DataFrame, eval_start_week: int = 0) -> dict[str, float]:
     """Run summary from the weekly table.
 
@@ -127,22 +159,26 @@ def summarise(weekly: pd.DataFrame, eval_start_week: int = 0) -> dict[str, float
     in_window = weeks > eval_start_week
     out: dict[str, float] = {}
     # one array per kind of outcome, reduced column-wise in one call each
-    flows = weekly[list(_FLOW_NAMES)].to_numpy(dtype=float)[in_window]
-    out.update(zip(_FLOW_KEYS, flows.sum(axis=0).tolist()))
-    stocks = weekly[list(_STOCK_NAMES)].to_numpy(dtype=float)[in_window]
-    out.update(zip((f"{n}_mean" for n in _STOCK_NAMES), stocks.mean(axis=0).tolist()))
-    out.update(zip((f"{n}_end" for n in _STOCK_NAMES), stocks[-1].tolist()))
-    surveys = weekly[list(_SURVEY_NAMES)].to_numpy(dtype=float)[in_window]
+    present = set(weekly.columns)  # a run may record only some outcomes
+    flow_names = [n for n in _FLOW_NAMES if n in present]
+    flows = weekly[flow_names].to_numpy(dtype=float)[in_window]
+    out.update(zip(("cum_" + n.removeprefix("new_") for n in flow_names), flows.sum(axis=0).tolist()))
+    stock_names = [n for n in _STOCK_NAMES if n in present]
+    stocks = weekly[stock_names].to_numpy(dtype=float)[in_window]
+    out.update(zip((f"{n}_mean" for n in stock_names), stocks.mean(axis=0).tolist()))
+    out.update(zip((f"{n}_end" for n in stock_names), stocks[-1].tolist()))
+    survey_names = [n for n in _SURVEY_NAMES if n in present]
+    surveys = weekly[survey_names].to_numpy(dtype=float)[in_window]
     surveys = surveys[~np.isnan(surveys).all(axis=1)]  # survey weeks only
-    if len(surveys):
+    if len(surveys) and survey_names:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a survey with no respondents is NaN
             means = np.nanmean(surveys, axis=0).tolist()
         ends = surveys[-1].tolist()
     else:
-        means = ends = [float("nan")] * len(_SURVEY_NAMES)
-    out.update(zip((f"{n}_mean" for n in _SURVEY_NAMES), means))
-    out.update(zip((f"{n}_end" for n in _SURVEY_NAMES), ends))
+        means = ends = [float("nan")] * len(survey_names)
+    out.update(zip((f"{n}_mean" for n in survey_names), means))
+    out.update(zip((f"{n}_end" for n in survey_names), ends))
     years = max(len(flows), 1) / 52.0
     in_post = max(out["n_in_post_mean"], 1e-9)
     out["annual_turnover"] = out["cum_departures"] / in_post / years
@@ -153,6 +189,5 @@ def summarise(weekly: pd.DataFrame, eval_start_week: int = 0) -> dict[str, float
 
 
 _FLOW_NAMES = tuple(o.name for o in OUTCOMES if o.kind == "flow")
-_FLOW_KEYS = tuple("cum_" + n.removeprefix("new_") for n in _FLOW_NAMES)
 _STOCK_NAMES = tuple(o.name for o in OUTCOMES if o.kind == "stock")
 _SURVEY_NAMES = tuple(o.name for o in OUTCOMES if o.kind == "survey")

@@ -34,7 +34,7 @@ class RunResult:
 
 def simulate(params: Parameters | Mapping[str, Any] | None = None, seed: int = 0, weeks: int = 260, *,
              burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS, eval_start_week: int = 0,
-             on_week: Callable[[int], None] | None = None) -> RunResult:
+             on_week: Callable[[int], None] | None = None, record=None) -> RunResult:
     """Run the model for ``weeks`` recorded weeks after a burn-in and summarise it.
 
     Args:
@@ -45,6 +45,8 @@ def simulate(params: Parameters | Mapping[str, Any] | None = None, seed: int = 0
         eval_start_week: the summary's evaluation window is the weeks after this one (default 0: every
             recorded week after the pre-policy state of week 0).
         on_week: called with the week number after every recorded week (for progress bars).
+        record: outcomes to record (default all; see :class:`~model.workforce.WorkforceModel`); the summary
+            then holds only the figures of the recorded outcomes.
 
     Returns:
         :class:`RunResult`.
@@ -55,7 +57,7 @@ def simulate(params: Parameters | Mapping[str, Any] | None = None, seed: int = 0
         raise ValueError(f"eval_start_week must be an integer from 0 to weeks - 1, got {eval_start_week!r}")
     if not isinstance(params, Parameters):
         params = Parameters().with_overrides(params or {})
-    m = WorkforceModel(params, rng=seed, burn_in_weeks=burn_in_weeks)
+    m = WorkforceModel(params, rng=seed, burn_in_weeks=burn_in_weeks, record=record)
     for week in range(1, weeks + 1):
         m.step()
         if on_week is not None:

@@ -6,6 +6,7 @@ it and its arrays are redrawn. Mesa agents (:mod:`model.agents`) are views onto 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -123,11 +124,19 @@ class Workforce:
         return sum(a.nbytes for a in arrays if a.base is None)
 
 
-def _beta(rng: np.random.Generator, mean_sd: np.ndarray, size: int) -> np.ndarray:
-    """Beta draws, one row per (mean, sd) pair: shape (len(mean_sd), size)."""
-    mean, sd = mean_sd[:, 0:1], mean_sd[:, 1:2]
+@functools.lru_cache(maxsize=64)
+def _beta_shapes(mean_sd: tuple[tuple[float, float], ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Beta shape parameters (column vectors) matching each (mean, sd) pair."""
+    m = np.array(mean_sd)
+    mean, sd = m[:, 0:1], m[:, 1:2]
     k = mean * (1 - mean) / sd**2 - 1
-    return rng.beta(mean * k, (1 - mean) * k, (mean_sd.shape[0], size))
+    return mean * k, (1 - mean) * k
+
+
+def _beta(rng: np.random.Generator, mean_sd: tuple[tuple[float, float], ...], size: int) -> np.ndarray:
+    """Beta draws, one row per (mean, sd) pair: shape (len(mean_sd), size)."""
+    a, b = _beta_shapes(mean_sd)
+    return rng.beta(a, b, (len(mean_sd), size))
 
 
 def draw_clinicians(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.random.Generator, *,
@@ -164,7 +173,7 @@ def draw_clinicians(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.rando
         # near the model's own long-run distribution with default parameters (docs/ODD.md, calibration)
         mean_sd = [(0.5, 0.15), (0.56, 0.2), (0.67, 0.115), (0.31, 0.15), (0.16, 0.11), (0.28, 0.15),
                    (0.435, 0.065), (0.107, 0.085)]
-    draws = _beta(rng, np.array(mean_sd), k)
+    draws = _beta(rng, tuple(mean_sd), k)
     ws.ei[idx] = draws[0]
     ws.latent[:, idx] = draws[1:]  # rows in LATENT_STATES order
     ws.weeks_in_post[idx] = 0 if new_hire else rng.geometric(1.0 / 200.0, k)

@@ -59,6 +59,10 @@ class WorkforceModel(mesa.Model):
         burn_in_weeks: weeks simulated during construction, without recording, so the recorded run starts
             from a settled service. Lever start weeks count from the end of the burn-in.
         seed: alias of ``rng`` (Mesa convention).
+        record: names of the outcomes to record (default: every registered outcome). Recording fewer saves
+            time in large experiments: the state quantiles are only computed when one of them is recorded.
+            The outcomes the run summary derives from (headcount, departures, hires, recoveries, drop-outs)
+            are always recorded.
         **dotted_overrides: parameter overrides by dotted name, e.g.
             ``WorkforceModel(**{"supervision.sessions_per_month": 2})``; this is how ``mesa.batch_run``
             passes parameters.
@@ -83,7 +87,7 @@ class WorkforceModel(mesa.Model):
     """
 
     def __init__(self, params: Parameters | None = None, *, rng: Any = None, burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS,
-                 seed: Any = None, **dotted_overrides: Any):
+                 seed: Any = None, record: Any = None, **dotted_overrides: Any):
         root = rng if rng is not None else seed
         if root is None:
             root = int(np.random.SeedSequence().entropy % (2**63))
@@ -114,7 +118,9 @@ class WorkforceModel(mesa.Model):
         # week 0 is the state at the end of the burn-in; a scenario's vacancy rate is imposed on it
         self._impose_vacancy_rate(self.scenario.service.initial_vacancy_rate)
         self._flows = dict.fromkeys(self._flows, 0)  # a state, not a week of flows
-        self.datacollector = OutcomeCollector([o.name for o in outcomes.OUTCOMES])
+        names = outcomes.recorded(record)
+        self._want_quantiles = any(n.startswith(("p10_", "p50_", "p90_")) for n in names)
+        self.datacollector = OutcomeCollector(names)
         self._measure(survey=True)
         self.datacollector.collect(self)
 
@@ -550,8 +556,11 @@ class WorkforceModel(mesa.Model):
         stocks[0], stocks[1], stocks[2], stocks[3] = totals, self._load, ws.exposure, ws.strain
         work_means = stocks @ at_work / max(n_work, 1)
         means = ws.latent @ present / n_in if n_in else np.full(ws.latent.shape[0], np.nan)
-        qs = _quantiles(ws.latent[:4], present, n_in, _QUANTILES)
-        m.update(zip(_STOCK_NAMES, np.concatenate([work_means, means, qs.ravel()]).tolist()))
+        if getattr(self, "_want_quantiles", True):
+            qs = _quantiles(ws.latent[:4], present, n_in, _QUANTILES)
+            m.update(zip(_STOCK_NAMES, np.concatenate([work_means, means, qs.ravel()]).tolist()))
+        else:  # not recorded in this run
+            m.update(zip(_STOCK_NAMES, np.concatenate([work_means, means]).tolist()))
         if survey:
             latent = np.column_stack([ws.cs[at_work], ws.bo[at_work], ws.sts[at_work]])
             self.last_survey = proqol.survey(self.streams["survey"], latent, self.p.measurement.item_noise_sd)

@@ -217,3 +217,15 @@ def test_new_hires_start_with_lower_self_efficacy():
     old = present & (ws.weeks_in_post > 52)
     assert new.sum() > 10 and old.sum() > 50
     assert ws.se[new].mean() < ws.se[old].mean() - 0.08
+
+
+def test_recording_a_subset_gives_the_same_figures():
+    full = simulate(small(), seed=3, weeks=30, burn_in_weeks=8)
+    sub = simulate(small(), seed=3, weeks=30, burn_in_weeks=8, record=["mean_bo", "proqol_sts_raw"])
+    assert set(sub.weekly.columns) == {"week", "mean_bo", "proqol_sts_raw", "n_in_post", "new_departures",
+                                       "new_hires", "new_recoveries", "new_dropouts"}
+    for key, value in sub.summary.items():
+        assert value == pytest.approx(full.summary[key], nan_ok=True), key
+    assert "p10_bo_mean" not in sub.summary and "annual_turnover" in sub.summary
+    with pytest.raises(KeyError, match="unknown outcome 'mean_boo'"):
+        simulate(small(), seed=3, weeks=2, burn_in_weeks=0, record=["mean_boo"])
