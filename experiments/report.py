@@ -65,14 +65,20 @@ def fan_chart(ts: pd.DataFrame, column: str, title: str | None, path: Path, base
         ax.tick_params(labelsize=7)
     for ax in axes.ravel()[len(scenarios):]:
         ax.set_visible(False)
+    for col in range(ncols):  # the lowest panel of each column shows the week axis
+        last = max(r for r in range(nrows) if r * ncols + col < len(scenarios))
+        axes[last, col].xaxis.set_tick_params(labelbottom=True)
     axes[0, 0].legend(fontsize=6, loc="best")
     if column == "cum_total_cost":
         label, unit = title, "currency"
     else:
         o = get(column)
         label, unit = title or o.label, o.unit
-    fig.suptitle(f"{label} ({unit}) over weeks after the burn-in", fontsize=11)
-    fig.tight_layout()
+    fig.suptitle(f"{label} ({unit}) over weeks after the burn-in", fontsize=11, y=1 - 0.12 / (2.5 * nrows))
+    # fixed margins in inches: tight_layout over many panels costs more than drawing them
+    height = 2.5 * nrows
+    fig.subplots_adjust(left=0.55 / (3.4 * ncols), right=0.99, bottom=0.45 / height, top=1 - 0.6 / height,
+                        wspace=0.12, hspace=0.35)
     fig.savefig(path, dpi=90)
     plt.close(fig)
 
