@@ -556,11 +556,11 @@ class WorkforceModel(mesa.Model):
         stocks[0], stocks[1], stocks[2], stocks[3] = totals, self._load, ws.exposure, ws.strain
         work_means = stocks @ at_work / max(n_work, 1)
         means = ws.latent @ present / n_in if n_in else np.full(ws.latent.shape[0], np.nan)
-        if getattr(self, "_want_quantiles", True):
+        if self._want_quantiles:
             qs = _quantiles(ws.latent[:4], present, n_in, _QUANTILES)
-            m.update(zip(_STOCK_NAMES, np.concatenate([work_means, means, qs.ravel()]).tolist()))
+            m.update(zip(_MEASURED_STOCKS, np.concatenate([work_means, means, qs.ravel()]).tolist()))
         else:  # not recorded in this run
-            m.update(zip(_STOCK_NAMES, np.concatenate([work_means, means]).tolist()))
+            m.update(zip(_MEASURED_STOCKS, np.concatenate([work_means, means]).tolist()))
         if survey:
             latent = np.column_stack([ws.cs[at_work], ws.bo[at_work], ws.sts[at_work]])
             self.last_survey = proqol.survey(self.streams["survey"], latent, self.p.measurement.item_noise_sd)
@@ -573,7 +573,7 @@ class WorkforceModel(mesa.Model):
 _DEFAULT_ADMIN = Parameters.spec("work.admin_burden").default
 _QUANTILES = (0.1, 0.5, 0.9)
 #: names of the stock vector built in ``_measure``, in its order
-_STOCK_NAMES = (
+_MEASURED_STOCKS = (
     ("caseload_per_clinician", "mean_load", "mean_exposure", "mean_strain")
     + tuple(f"mean_{s}" for s in ("se", "cs", "bo", "sts", "intention", "reserves", "growth"))
     + tuple(f"{q}_{s}" for s in ("se", "cs", "bo", "sts") for q in ("p10", "p50", "p90"))
