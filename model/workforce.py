@@ -68,7 +68,7 @@ class WorkforceModel(mesa.Model):
             passes parameters.
 
     Attributes:
-        scenario: the resolved :class:`~model.parameters.Parameters` of the run.
+        params: the resolved :class:`~model.parameters.Parameters` of the run.
         p: the parameters in force this week (``scenario.at_week(week)``: levers whose group has not started yet
             keep their defaults).
         seed: the root seed (int).
@@ -101,13 +101,13 @@ class WorkforceModel(mesa.Model):
         super().__init__(rng=int(root))
         self.seed = int(root)
         base = params if params is not None else Parameters()
-        self.scenario = base.with_overrides(dotted_overrides) if dotted_overrides else base
+        self.params = base.with_overrides(dotted_overrides) if dotted_overrides else base
         streams = np.random.SeedSequence(self.seed).spawn(len(STREAMS))
         self.streams = {name: np.random.default_rng(s) for name, s in zip(STREAMS, streams)}
         self.week = -int(burn_in_weeks)
-        self.p = self.scenario.at_week(self.week)
+        self.p = self.params.at_week(self.week)
         # a group's levers switch on at the start of the week after its start week
-        self._switch_weeks = {s + 1 for s in self.scenario.start_weeks()}
+        self._switch_weeks = {s + 1 for s in self.params.start_weeks()}
         self._flows = dict.fromkeys((o.name for o in outcomes.OUTCOMES if o.kind == "flow"), 0)
         self._n_mentees = 0
         self._init_service()
@@ -116,7 +116,7 @@ class WorkforceModel(mesa.Model):
         for _ in range(burn_in_weeks):
             self._advance()
         # week 0 is the state at the end of the burn-in; a scenario's vacancy rate is imposed on it
-        self._impose_vacancy_rate(self.scenario.service.initial_vacancy_rate)
+        self._impose_vacancy_rate(self.params.service.initial_vacancy_rate)
         self._flows = dict.fromkeys(self._flows, 0)  # a state, not a week of flows
         names = outcomes.recorded(record)
         self._want_quantiles = any(n.startswith(("p10_", "p50_", "p90_")) for n in names)
@@ -179,7 +179,7 @@ class WorkforceModel(mesa.Model):
 
     def _apply_levers(self) -> None:
         """Switch to the parameters in force from this week and start programmes that begin now."""
-        self.p = p = self.scenario.at_week(self.week)
+        self.p = p = self.params.at_week(self.week)
         ws = self.workforce
         self._refresh_roster()
         self._wellness_decay = pg.decay_factor(p.wellness.half_life_weeks)
@@ -218,7 +218,7 @@ class WorkforceModel(mesa.Model):
             occupied = np.flatnonzero(ws.status != VACANT)
             # these posts are filled under the hiring delay in force from week 1, the scenario's
             self._vacate(rng.choice(occupied, size=target - vacant.size, replace=False),
-                         mean_delay_weeks=self.scenario.at_week(1).hiring.mean_delay_weeks)
+                         mean_delay_weeks=self.params.at_week(1).hiring.mean_delay_weeks)
         elif vacant.size > target:
             self._hire(np.sort(rng.choice(vacant, size=vacant.size - target, replace=False)))
 
@@ -230,7 +230,7 @@ class WorkforceModel(mesa.Model):
     # initialisation
     def _init_service(self) -> None:
         # structure (posts, teams, networks) comes from the scenario; levers from the parameters in force
-        p, sc, rng = self.p, self.scenario, self.streams["init"]
+        p, sc, rng = self.p, self.params, self.streams["init"]
         sizes = network.team_sizes(rng, p.service.n_posts, p.service.team_size_min, p.service.team_size_max)
         team = network.team_of_post(sizes)
         self.n_teams = sizes.size
