@@ -1,17 +1,26 @@
-"""Outcome registry: every weekly series the model reports, with label, unit and direction.
+"""Outcome registry: every weekly series the model reports, and every figure of the run summary.
 
-The registry drives the Mesa ``DataCollector`` (one model reporter per outcome), the run summary, and the
-labels and units of tables and plots. ``kind`` says how an outcome is summarised over a run:
+The registry drives the Mesa ``DataCollector`` (one model reporter per outcome), the run summary, the labels,
+units and directions of tables and plots, and the outcome table of ``docs/ODD.md``. ``kind`` says what an
+outcome is, and so how it is summarised over a run unless the outcome says otherwise (``reductions``):
 
-* ``stock`` – a level (mean over the evaluation window, and the end value),
-* ``flow`` – a count per week (cumulative total over the window),
-* ``survey`` – a ProQOL survey figure, NaN in weeks without a survey (mean over surveys, and the last one).
+* ``stock`` – a level: ``<name>_mean`` over the evaluation window and ``<name>_end``, its last value;
+* ``flow`` – a count per week: ``cum_<name without new_>``, the total over the window;
+* ``survey`` – a ProQOL survey figure, NaN in weeks without a survey: ``<name>_mean`` over the surveys and
+  ``<name>_end``, the last one.
+
+Every summary figure is a :class:`Summary` in :data:`SUMMARIES` (name -> summary): the ones reduced from one
+outcome, and the derived ones (:data:`DERIVED`: annual turnover and hires, share of episodes recovered)
+computed from other summaries. Code that needs a summary's label, unit, direction or source outcomes looks it
+up there rather than rebuilding names.
 """
 
 from __future__ import annotations
 
+import difflib
 import warnings
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -21,11 +30,47 @@ from .programmes import COST_COMPONENTS
 
 Direction = Literal["lower", "higher", "info"]
 Kind = Literal["stock", "flow", "survey"]
+#: how a summary reduces one outcome over the evaluation window; ``derived`` summaries combine other summaries
+Reduction = Literal["mean", "end", "cum", "derived"]
+
+#: the reductions of each kind unless an outcome overrides them
+KIND_REDUCTIONS: dict[str, tuple[str, ...]] = {"stock": ("mean", "end"), "flow": ("cum",),
+                                                "survey": ("mean", "end")}
+# survey weeks only for surveys: the other weeks are NaN by design, not missing data
+_HOW: dict[tuple[str, str], str] = {
+    ("stock", "mean"): "mean over the evaluation window",
+    ("stock", "end"): "value in the last week of the window",
+    ("flow", "cum"): "sum over the evaluation window",
+    ("flow", "mean"): "mean per week over the evaluation window",
+    ("flow", "end"): "value in the last week of the window",
+    ("survey", "mean"): "mean over the surveys in the window (NaN if none)",
+    ("survey", "end"): "the last survey in the window (NaN if none)",
+}
+_LABEL: dict[tuple[str, str], str] = {
+    ("stock", "mean"): "{}, mean over the run",
+    ("stock", "end"): "{}, at the end of the run",
+    ("flow", "cum"): "{}, total over the run",
+    ("flow", "mean"): "{}, mean per week over the run",
+    ("flow", "end"): "{}, in the last week of the run",
+    ("survey", "mean"): "{}, mean over the run's surveys",
+    ("survey", "end"): "{}, at the run's last survey",
+}
+
+
+def summary_name(outcome: str, reduction: str) -> str:
+    """The summary key of ``outcome`` reduced by ``reduction`` (the one place summary names are made).
+
+    ``cum`` drops the ``new_`` of a flow (``new_departures`` -> ``cum_departures``); ``mean`` and ``end`` are
+    suffixes (``n_in_post_mean``, ``n_in_post_end``).
+    """
+    if reduction == "cum":
+        return "cum_" + outcome.removeprefix("new_")
+    return f"{outcome}_{reduction}"
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """One registered outcome.
+    """One registered weekly outcome.
 
     Attributes:
         name: column name.
@@ -33,6 +78,8 @@ class Outcome:
         unit: unit of the value.
         direction: ``"lower"`` or ``"higher"`` is better, or ``"info"``.
         kind: ``"stock"``, ``"flow"`` or ``"survey"``.
+        reductions: how the run summary reduces it (``"mean"``, ``"end"``, ``"cum"``); None: the kind's
+            default (:data:`KIND_REDUCTIONS`).
     """
 
     name: str
@@ -40,6 +87,53 @@ class Outcome:
     unit: str
     direction: Direction
     kind: Kind
+    reductions: tuple[str, ...] | None = None
+
+    @property
+    def summarised_by(self) -> tuple[str, ...]:
+        """The reductions the run summary applies to this outcome."""
+        return KIND_REDUCTIONS[self.kind] if self.reductions is None else self.reductions
+
+    @property
+    def summaries(self) -> tuple[str, ...]:
+        """Names of this outcome's summary figures, in the order of :attr:`summarised_by`."""
+        return tuple(summary_name(self.name, r) for r in self.summarised_by)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One figure of the run summary.
+
+    Attributes:
+        name: key in the summary dict.
+        label: human-readable label for tables.
+        unit: unit of the value.
+        direction: ``"lower"`` or ``"higher"`` is better, or ``"info"``.
+        outcomes: the weekly outcomes it is computed from (what a run must record to report it).
+        how: the formula in words (shown in the ODD).
+        reduction: ``"mean"``, ``"end"`` or ``"cum"`` of its one outcome, or ``"derived"``.
+        inputs: summaries a derived figure is computed from (empty for reductions).
+        formula: a derived figure's computation, ``formula(summary, years)`` with the summary so far and the
+            window's length in years (None for reductions).
+    """
+
+    name: str
+    label: str
+    unit: str
+    direction: Direction
+    outcomes: tuple[str, ...]
+    how: str
+    reduction: Reduction = "derived"
+    inputs: tuple[str, ...] = ()
+    formula: Callable[[Mapping[str, float], float], float] | None = field(default=None, compare=False,
+                                                                            repr=False)
+
+    @property
+    def outcome(self) -> str:
+        """The one outcome a reduction summarises (ValueError for a derived figure of several)."""
+        if len(self.outcomes) != 1:
+            raise ValueError(f"summary '{self.name}' derives from {len(self.outcomes)} outcomes")
+        return self.outcomes[0]
 
 
 def _o(name, label, unit, direction, kind="stock"):
@@ -106,8 +200,63 @@ def get(name: str) -> Outcome:
         raise KeyError(f"unknown outcome '{name}'; registered: {', '.join(BY_NAME)}") from None
 
 
+def _reduced(o: Outcome, reduction: str) -> Summary:
+    if (o.kind, reduction) not in _HOW:
+        # a total of a level, say, has no meaning; catch it when the registry is built
+        raise ValueError(f"outcome '{o.name}': a {o.kind} cannot be summarised by '{reduction}'")
+    unit = o.unit.removesuffix("/week") if reduction == "cum" else o.unit
+    return Summary(summary_name(o.name, reduction), _LABEL[o.kind, reduction].format(o.label), unit, o.direction,
+                   (o.name,), _HOW[o.kind, reduction], reduction)
+
+
+_REDUCED: dict[str, Summary] = {s.name: s for o in OUTCOMES for s in (_reduced(o, r) for r in o.summarised_by)}
+
+
+def _derived(name: str, label: str, unit: str, direction: Direction, inputs: tuple[str, ...], how: str,
+             formula: Callable[[Mapping[str, float], float], float]) -> Summary:
+    outcomes = tuple(dict.fromkeys(o for i in inputs for o in _REDUCED[i].outcomes))
+    return Summary(name, label, unit, direction, outcomes, how, "derived", inputs, formula)
+
+
+def _recovered_share(s: Mapping[str, float], years: float) -> float:
+    ended = s["cum_recoveries"] + s["cum_dropouts"]
+    return s["cum_recoveries"] / ended if ended else float("nan")
+
+
+_YEARS = "years = max(weeks in the window, 1) / 52"
+DERIVED: tuple[Summary, ...] = (
+    _derived("annual_turnover", "Annual turnover", "share of clinicians in post per year", "lower",
+             ("n_in_post_mean", "cum_departures"), f"`cum_departures` / max(`n_in_post_mean`, 1e-9) / years; {_YEARS}",
+             lambda s, years: s["cum_departures"] / max(s["n_in_post_mean"], 1e-9) / years),
+    _derived("annual_hires", "Annual hires", "share of clinicians in post per year", "info",
+             ("n_in_post_mean", "cum_hires"), f"`cum_hires` / max(`n_in_post_mean`, 1e-9) / years; {_YEARS}",
+             lambda s, years: s["cum_hires"] / max(s["n_in_post_mean"], 1e-9) / years),
+    _derived("prop_episodes_recovered", "Episodes ending in recovery", "share of ended episodes", "higher",
+             ("cum_recoveries", "cum_dropouts"),
+             "`cum_recoveries` / (`cum_recoveries` + `cum_dropouts`); NaN if no episode ended", _recovered_share),
+)
+
+#: every summary figure by name: the reductions of each outcome (registry order), then the derived ones
+SUMMARIES: dict[str, Summary] = {**_REDUCED, **{s.name: s for s in DERIVED}}
+
 #: outcomes the run summary's derived figures need; always recorded
-REQUIRED = ("n_in_post", "new_departures", "new_hires", "new_recoveries", "new_dropouts")
+REQUIRED: tuple[str, ...] = tuple(dict.fromkeys(o for s in DERIVED for o in s.outcomes))
+
+
+def summary(name: str) -> Summary:
+    """Registered summary figure by name (KeyError suggests the nearest name, or an outcome's summaries)."""
+    try:
+        return SUMMARIES[name]
+    except KeyError:
+        raise KeyError(f"unknown summary '{name}'{_hint(name)}") from None
+
+
+def _hint(name: str) -> str:
+    """'; did you mean ...?' for a mistyped summary name, preferring the summaries of an outcome so named."""
+    if name in BY_NAME:
+        return f"; did you mean '{BY_NAME[name].summaries[0]}'?"
+    close = difflib.get_close_matches(name, list(SUMMARIES), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def recorded(names=None) -> list[str]:
@@ -125,28 +274,27 @@ def recorded(names=None) -> list[str]:
 
 
 def outcome_of(summary_key: str) -> list[str]:
-    """The recorded outcomes a summary figure is computed from (e.g. ``cum_departures`` -> ``new_departures``)."""
-    derived = {"annual_turnover": ["n_in_post", "new_departures"], "annual_hires": ["n_in_post", "new_hires"],
-               "prop_episodes_recovered": ["new_recoveries", "new_dropouts"]}
-    if summary_key in derived:
-        return derived[summary_key]
-    if summary_key.startswith("cum_"):
-        return [get("new_" + summary_key.removeprefix("cum_")).name]
-    for suffix in ("_mean", "_end"):
-        if summary_key.endswith(suffix):
-            return [get(summary_key.removesuffix(suffix)).name]
-    return [get(summary_key).name]
+    """The recorded outcomes a summary figure is computed from (e.g. ``cum_departures`` -> ``new_departures``).
+
+    An outcome's own name gives itself, so weekly and summary names can be mixed.
+
+    Raises:
+        KeyError: neither a summary nor an outcome.
+    """
+    if summary_key in SUMMARIES:
+        return list(SUMMARIES[summary_key].outcomes)
+    if summary_key in BY_NAME:
+        return [summary_key]
+    raise KeyError(f"unknown summary '{summary_key}'{_hint(summary_key)}")
 
 
 def summarise(weekly: pd.DataFrame, eval_start_week: int = 0) -> dict[str, float]:
-    """Run summary from the weekly table.
+    """Run summary from the weekly table: every :data:`SUMMARIES` figure of the recorded outcomes.
 
     The evaluation window is the weeks after ``eval_start_week`` (week 0 is the state at the end of the burn-in,
-    before any policy acts, so it is never in the window). Stocks: ``<name>_mean`` over the window and
-    ``<name>_end``. Flows: ``cum_<name without new_>`` summed over the window. Survey outcomes: ``<name>_mean``
-    over the surveys in the window (NaN if none) and ``<name>_end`` (the last of them).
-    Derived: ``annual_turnover`` (departures per mean clinicians in post per year), ``annual_hires``,
-    ``prop_episodes_recovered``.
+    before any policy acts, so it is never in the window). Each outcome is reduced as it declares
+    (:attr:`Outcome.summarised_by`): ``mean`` and ``end`` over the window's weeks, or its survey weeks for survey
+    outcomes (NaN if none), ``cum`` summed over the window. Then the :data:`DERIVED` figures.
 
     Args:
         weekly: the weekly table (column ``week`` plus one column per outcome).
@@ -155,39 +303,62 @@ def summarise(weekly: pd.DataFrame, eval_start_week: int = 0) -> dict[str, float
     Returns:
         flat dict of floats.
     """
-    weeks = weekly["week"].to_numpy()
-    in_window = weeks > eval_start_week
+    in_window = weekly["week"].to_numpy() > eval_start_week
     out: dict[str, float] = {}
-    # one array per kind of outcome, reduced column-wise in one call each
     present = set(weekly.columns)  # a run may record only some outcomes
-    flow_names = [n for n in _FLOW_NAMES if n in present]
-    flows = weekly[flow_names].to_numpy(dtype=float)[in_window]
-    out.update(zip(("cum_" + n.removeprefix("new_") for n in flow_names), flows.sum(axis=0).tolist()))
-    stock_names = [n for n in _STOCK_NAMES if n in present]
-    stocks = weekly[stock_names].to_numpy(dtype=float)[in_window]
-    out.update(zip((f"{n}_mean" for n in stock_names), stocks.mean(axis=0).tolist()))
-    out.update(zip((f"{n}_end" for n in stock_names), stocks[-1].tolist()))
-    survey_names = [n for n in _SURVEY_NAMES if n in present]
-    surveys = weekly[survey_names].to_numpy(dtype=float)[in_window]
-    surveys = surveys[~np.isnan(surveys).all(axis=1)]  # survey weeks only
-    if len(surveys) and survey_names:
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # a survey with no respondents is NaN
-            means = np.nanmean(surveys, axis=0).tolist()
-        ends = surveys[-1].tolist()
-    else:
-        means = ends = [float("nan")] * len(survey_names)
-    out.update(zip((f"{n}_mean" for n in survey_names), means))
-    out.update(zip((f"{n}_end" for n in survey_names), ends))
-    years = max(len(flows), 1) / 52.0
-    in_post = max(out["n_in_post_mean"], 1e-9)
-    out["annual_turnover"] = out["cum_departures"] / in_post / years
-    out["annual_hires"] = out["cum_hires"] / in_post / years
-    ended = out["cum_recoveries"] + out["cum_dropouts"]
-    out["prop_episodes_recovered"] = out["cum_recoveries"] / ended if ended else float("nan")
+    for kind in ("flow", "stock", "survey"):  # the summary's key order since before the registry said how
+        names = [n for n in _NAMES_OF_KIND[kind] if n in present]
+        values = weekly[names].to_numpy(dtype=float)[in_window]
+        if kind == "survey":
+            values = values[~np.isnan(values).all(axis=1)]  # survey weeks only
+        for reduction in ("cum", "mean", "end"):
+            wanted = [n for n in names if reduction in BY_NAME[n].summarised_by]
+            if not wanted:
+                continue
+            # reduce the whole block in one call, then pick the columns that want it
+            reduced = dict(zip(names, _reduce(values, reduction, kind, len(names))))
+            out.update((summary_name(n, reduction), reduced[n]) for n in wanted)
+    years = max(int(in_window.sum()), 1) / 52.0
+    for s in DERIVED:
+        out[s.name] = s.formula(out, years)
     return out
 
 
-_FLOW_NAMES = tuple(o.name for o in OUTCOMES if o.kind == "flow")
-_STOCK_NAMES = tuple(o.name for o in OUTCOMES if o.kind == "stock")
-_SURVEY_NAMES = tuple(o.name for o in OUTCOMES if o.kind == "survey")
+def _reduce(values: np.ndarray, reduction: str, kind: str, n: int) -> list[float]:
+    if reduction == "cum":
+        return values.sum(axis=0).tolist()
+    if kind == "survey":
+        if not len(values):
+            return [float("nan")] * n
+        if reduction == "end":
+            return values[-1].tolist()
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a survey with no respondents is NaN
+            return np.nanmean(values, axis=0).tolist()
+    return (values[-1] if reduction == "end" else values.mean(axis=0)).tolist()
+
+
+_NAMES_OF_KIND = {k: tuple(o.name for o in OUTCOMES if o.kind == k) for k in KIND_REDUCTIONS}
+
+
+def markdown_table() -> str:
+    """The outcome and summary tables of ``docs/ODD.md`` section 10 (generated by this; see docs/build_tables.py).
+
+    Three tables: how each kind is reduced, every weekly outcome with its summary figures, and the derived
+    figures with their formulas.
+    """
+    # one row per (kind, reduction) in use, with its first outcome as the example of the name it makes
+    used = dict.fromkeys(((o.kind, r), o.name) for o in OUTCOMES for r in o.summarised_by)
+    examples: dict[tuple[str, str], str] = {}
+    for key, name in used:
+        examples.setdefault(key, name)
+    lines = ["| kind | reduction | how | example |", "|---|---|---|---|"]
+    lines += [f"| {k} | {r} | {_HOW[k, r]} | `{n}` → `{summary_name(n, r)}` |" for (k, r), n in examples.items()]
+    lines += ["", "| name | label | unit | direction | kind | summaries |", "|---|---|---|---|---|---|"]
+    lines += [f"| `{o.name}` | {o.label} | {o.unit} | {o.direction} | {o.kind} | "
+              + ", ".join(f"`{s}`" for s in o.summaries) + " |" for o in OUTCOMES]
+    lines += ["", "| derived summary | label | unit | direction | from outcomes | formula |",
+              "|---|---|---|---|---|---|"]
+    lines += [f"| `{s.name}` | {s.label} | {s.unit} | {s.direction} | "
+              + ", ".join(f"`{o}`" for o in s.outcomes) + f" | {s.how} |" for s in DERIVED]
+    return "\n".join(lines) + "\n"
