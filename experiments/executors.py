@@ -1,0 +1,148 @@
+"""Executors: the one place that creates them, and the streaming loop that hands results back as they finish.
+
+Every command (comparisons, sensitivity analyses) chooses where to run through :func:`make_executor` (or
+:func:`executor_for`, which also shuts down what it made). Local pools use the ``spawn`` start method: Mesa 3.3
+switches multiprocessing to spawn anyway, and spawned workers keep runners from relying on state inherited by
+fork. Any other ``concurrent.futures.Executor`` works too; tasks carry their seed, so results do not depend on
+the executor.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+__all__ = ["SerialExecutor", "default_workers", "local_executor", "dask_executor", "make_executor",
+           "executor_for", "shutdown", "stream"]
+
+
+def default_workers() -> int:
+    """Worker processes for the local pool: the CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class SerialExecutor(Executor):
+    """Runs each task at submission, in this process (for debugging and for tests of equivalence).
+
+    Exceptions of the task are handed over through the future; an interrupt (KeyboardInterrupt, SystemExit)
+    propagates at once, as it would stop a real run.
+    """
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # noqa: BLE001 - handed to the caller through the future
+            future.set_exception(exc)
+        return future
+
+
+def local_executor(workers: int | None = None) -> Executor:
+    """A process pool of spawned workers (nothing relies on fork).
+
+    Args:
+        workers: worker processes (default, or 0: :func:`default_workers`).
+    """
+    return ProcessPoolExecutor(max_workers=workers or default_workers(),
+                               mp_context=multiprocessing.get_context("spawn"))
+
+
+def dask_executor(address: str) -> Executor:
+    """An executor on a ``dask.distributed`` cluster (install the ``distributed`` extra).
+
+    Args:
+        address: scheduler address, e.g. ``tcp://10.0.0.5:8786``.
+
+    Raises:
+        RuntimeError: ``distributed`` is not installed.
+    """
+    try:
+        from dask.distributed import Client
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise RuntimeError("the dask scheduler needs the 'distributed' extra: pip install "
+                           "'workforce-resilience[distributed]'") from exc
+    # pure=False: every task is a distinct run even when its arguments hash alike
+    return Client(address).get_executor(pure=False)
+
+
+def make_executor(workers: int | None = None, scheduler: str | None = None) -> Executor:
+    """The executor a command's ``workers``/``scheduler`` options ask for.
+
+    Args:
+        workers: local worker processes (default: the machine's CPUs; 1 runs in this process).
+        scheduler: address of a dask.distributed scheduler; takes precedence over ``workers``.
+
+    Returns:
+        a dask executor, a :class:`SerialExecutor` (``workers=1``) or a local process pool.
+    """
+    if scheduler:
+        return dask_executor(scheduler)
+    if workers == 1:
+        return SerialExecutor()
+    return local_executor(workers)
+
+
+def shutdown(executor: Executor) -> None:
+    """Shut down an executor (and the dask client behind one), cancelling what has not started."""
+    try:
+        executor.shutdown(wait=True, cancel_futures=True)
+    except TypeError:  # dask's ClientExecutor has no cancel_futures
+        executor.shutdown(wait=True)
+    client = getattr(executor, "_client", None)
+    if client is not None:
+        client.close()
+
+
+@contextmanager
+def executor_for(executor: Executor | None = None, *, workers: int | None = None,
+                 scheduler: str | None = None) -> Iterator[Executor]:
+    """Use ``executor`` if given, else one from :func:`make_executor`, shut down on exit.
+
+    A caller's own executor is left running: whoever made an executor shuts it down.
+    """
+    if executor is not None:
+        yield executor
+        return
+    made = make_executor(workers, scheduler)
+    try:
+        yield made
+    finally:
+        shutdown(made)
+
+
+def stream(executor: Executor, fn: Callable[[T], Any], items: Iterable[T], window: int = 64) -> Iterator[tuple[T, Any]]:
+    """Yield ``(item, fn(item))`` as results finish, keeping at most ``window`` tasks submitted at once.
+
+    Results are handed back as soon as they exist, so a caller that stores them loses nothing finished when the
+    run is interrupted, whatever the executor (a serial executor finishes each task at submission). The window
+    bounds memory on long task lists without leaving workers idle.
+
+    Raises:
+        ValueError: ``window`` is below 1.
+    """
+    if window < 1:
+        raise ValueError(f"window must be at least 1, got {window}")
+    pending: dict[Future, T] = {}
+    for item in items:
+        fut = executor.submit(fn, item)
+        pending[fut] = item
+        # hand back whatever has finished (without waiting), and wait only when the window is full
+        for d in [f for f in pending if f.done()]:
+            yield pending.pop(d), d.result()
+        while len(pending) >= window:
+            done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            for d in done:
+                yield pending.pop(d), d.result()
+    while pending:
+        done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+        for d in done:
+            yield pending.pop(d), d.result()

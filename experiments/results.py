@@ -1,0 +1,387 @@
+"""Results folders: one protocol for comparisons and sensitivity analyses, written as work finishes.
+
+A results folder holds a ``manifest.json`` (the fingerprint of the experiment's identity, its description,
+versions, git commit, start and end times), a ``parts/`` folder of finished pieces, and the tables consolidated
+from them. Every file is written atomically (a uniquely named temporary file in the same folder, then
+``os.replace``), so a killed run loses only unfinished work and concurrent writers never share a temporary file.
+Opening a folder again checks the fingerprint: the same experiment resumes (only what is missing runs), another
+one is refused with what differs, and a non-empty folder that is not a results folder is refused.
+
+Layouts built on :class:`ResultsFolder`:
+
+Comparisons (:class:`ExperimentStore`)::
+
+    manifest.json        experiment spec, resolved parameters of every scenario, seeds, versions, git commit,
+                         start and end times
+    parts/               one runs-*.parquet (one row) and one weekly-*.parquet per finished run
+    runs.parquet         one row per run: scenario, replicate, seed, summary outcomes   (built from parts/)
+    timeseries.parquet   one row per run and week                                          (built from parts/)
+
+Sensitivity analyses (:class:`SensitivityStore`)::
+
+    manifest.json        problem, method and options, evaluated function, outputs, versions, git commit, times
+    design.parquet       the design matrix (one row per point)
+    parts/               chunk-<pid>-<k>.parquet: finished (point, replicate) evaluations
+    evaluations.parquet  one row per (point, replicate)                                    (built from parts/)
+    indices.parquet/.csv tidy sensitivity indices
+    noise.csv            replicate-noise share per output
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+
+import pandas as pd
+
+from .single import OutputError, prepare_folder, versions
+
+if TYPE_CHECKING:  # only for annotations: the runner imports nothing from here
+    from .runner import TaskResult
+
+MANIFEST = "manifest.json"
+
+
+class StoreMismatchError(ValueError):
+    """The folder holds results of a different experiment."""
+
+
+def fingerprint(spec: Mapping[str, Any]) -> str:
+    """Stable hash of an experiment's identity (what must match for results to be resumed)."""
+    return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def git_commit() -> str:
+    """The current git commit of the project, or ``"unknown"``."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                             cwd=Path(__file__).resolve().parent)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def now() -> str:
+    """The current UTC time, ISO 8601 to the second (the manifest's ``started``/``finished``)."""
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# atomic writes
+# --------------------------------------------------------------------------------------------------------------
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Write ``path`` through ``write(tmp)`` into a unique temporary file of the same folder, then rename.
+
+    The temporary name is unique (``tempfile``), so two writers of the same target, in threads or processes,
+    never write into one file; the rename is atomic because it stays within one folder. A failed write
+    leaves no temporary file behind.
+    """
+    path = Path(path)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_table(df: pd.DataFrame, path: Path) -> None:
+    """Write a table atomically, as CSV if the name ends in ``.csv``, else as Parquet (no index either way)."""
+    if Path(path).suffix == ".csv":
+        atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
+    else:
+        atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False))
+
+
+def write_json(path: Path, data: Mapping[str, Any]) -> None:
+    """Write JSON atomically (indented, with a final newline), so a kill never leaves half a file."""
+    text = json.dumps(data, indent=2, default=str) + "\n"
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def differences(old: Mapping[str, Any], identity: Mapping[str, Any], limit: int = 80) -> str:
+    """What differs between a stored manifest and an identity whose fields are stored at its top level.
+
+    Values are compared as JSON (a tuple equals the list it was stored as); long values are shortened.
+    """
+    def plain(v: Any) -> Any:
+        return json.loads(json.dumps(v, default=str))
+
+    def short(v: Any) -> str:
+        text = repr(v)
+        return text if len(text) <= limit else text[:limit - 3] + "..."
+
+    diffs = [f"{k}: stored {short(old.get(k))}, now {short(plain(v))}" for k, v in identity.items()
+             if plain(old.get(k)) != plain(v)]
+    return "; ".join(diffs) or "different settings"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# the protocol
+# --------------------------------------------------------------------------------------------------------------
+
+
+class ResultsFolder:
+    """A results folder: manifest with identity check, atomic parts, consolidated tables.
+
+    Subclasses give the layout of one kind of experiment; ``kind`` names it in messages.
+
+    Args:
+        folder: the results folder (created when opened).
+
+    Attributes:
+        folder: the folder.
+        parts: the folder of finished parts.
+        manifest: the manifest (empty until :meth:`open_manifest` or :meth:`load`).
+    """
+
+    kind = "experiment"
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.parts = self.folder / "parts"
+        self.manifest: dict[str, Any] = {}
+
+    def open_manifest(self, identity: Mapping[str, Any], record: Mapping[str, Any], *,
+             explain: Callable[[dict[str, Any]], str] | None = None, hint: str = "folder") -> dict[str, Any]:
+        """Create the folder and manifest, or check that an existing one holds the same experiment.
+
+        Args:
+            identity: what makes two experiments the same (fingerprinted).
+            record: what the manifest describes, after the fingerprint and before versions and times.
+            explain: ``explain(stored_manifest) -> text`` of what differs (default: :func:`differences`
+                over the identity's fields, for layouts that store them at the manifest's top level).
+            hint: what the user should choose another of, e.g. ``"--out folder"``.
+
+        Returns:
+            the manifest (the stored one when resuming).
+
+        Raises:
+            OutputError: the folder cannot be written.
+            StoreMismatchError: the folder holds another experiment or unrelated files.
+        """
+        prepare_folder(self.folder)
+        path = self.folder / MANIFEST
+        fp = fingerprint(identity)
+        if path.exists():
+            old = json.loads(path.read_text(encoding="utf-8"))
+            if old.get("fingerprint") != fp:
+                why = explain(old) if explain is not None else differences(old, identity)
+                raise StoreMismatchError(f"'{self.folder}' holds results of a different {self.kind} ({why}); "
+                                         f"choose another {hint} or delete it")
+            self.manifest = old
+            return self.manifest
+        if any(p.name != ".write-test" for p in self.folder.iterdir()):
+            raise StoreMismatchError(f"'{self.folder}' is not empty and is not {_article(self.kind)} results "
+                                     f"folder; choose another {hint}")
+        self.parts.mkdir(exist_ok=True)
+        self.manifest = {"fingerprint": fp, **record, "versions": versions(), "git_commit": git_commit(),
+                         "started": now(), "finished": None}
+        self.write_manifest()
+        return self.manifest
+
+    @classmethod
+    def load(cls, folder: Path) -> Self:
+        """Open an existing results folder for reading.
+
+        Raises:
+            OutputError: no manifest in the folder.
+        """
+        store = cls(folder)
+        path = store.folder / MANIFEST
+        if not path.is_file():
+            raise OutputError(f"'{store.folder}' is not {_article(cls.kind)} results folder (no {MANIFEST})")
+        store.manifest = json.loads(path.read_text(encoding="utf-8"))
+        return store
+
+    def write_manifest(self) -> None:
+        """Write the manifest atomically."""
+        write_json(self.folder / MANIFEST, self.manifest)
+
+    def write_part(self, df: pd.DataFrame, name: str) -> None:
+        """Store one finished part (``parts/<name>``) atomically."""
+        write_table(df, self.parts / name)
+
+    def part_files(self, pattern: str) -> list[Path]:
+        """Finished parts whose names match ``pattern``, sorted by name (temporary files never match)."""
+        return sorted(self.parts.glob(pattern))
+
+    def concat_parts(self, names: Iterable[str]) -> pd.DataFrame:
+        """The parts of ``names`` (in that order) as one table; empty without names."""
+        frames = [pd.read_parquet(self.parts / n) for n in names]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def write_table(self, df: pd.DataFrame, name: str) -> None:
+        """Write a table of the folder (``<folder>/<name>``) atomically."""
+        write_table(df, self.folder / name)
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """A consolidated table if the experiment finished and wrote it (else None: read the parts)."""
+        path = self.folder / name
+        return pd.read_parquet(path) if path.exists() and self.manifest.get("finished") else None
+
+    def consolidate(self, tables: Mapping[str, pd.DataFrame]) -> None:
+        """Write the consolidated tables, then stamp the end time in the manifest.
+
+        The stamp comes last, so a folder marked finished always has its tables.
+        """
+        for name, df in tables.items():
+            self.write_table(df, name)
+        self.manifest["finished"] = now()
+        self.write_manifest()
+
+
+def _article(kind: str) -> str:
+    return ("an " if kind[:1] in "aeiou" else "a ") + kind
+
+
+# --------------------------------------------------------------------------------------------------------------
+# comparisons
+# --------------------------------------------------------------------------------------------------------------
+
+
+class ExperimentStore(ResultsFolder):
+    """The results folder of a replicated comparison: one pair of parts per (scenario, replicate).
+
+    Args:
+        folder: the results folder (created if missing).
+    """
+
+    kind = "experiment"
+
+    def open(self, spec: dict[str, Any], scenarios: dict[str, Any], seeds: list[int]) -> dict[str, Any]:
+        """Create the folder and manifest, or check that an existing one holds the same experiment.
+
+        Raises:
+            OutputError: the folder cannot be written.
+            StoreMismatchError: the folder holds another experiment or unrelated files.
+        """
+        # file locations are recorded but are not part of the experiment's identity (a moved checkout resumes)
+        identity = {n: {k: v for k, v in d.items() if k != "file"} for n, d in scenarios.items()}
+        return self.open_manifest({"spec": spec, "scenarios": identity, "seeds": seeds},
+                            {"spec": spec, "scenarios": scenarios, "seeds": seeds},
+                            explain=lambda old: _describe_difference(old, spec, scenarios), hint="--out folder")
+
+    def done(self) -> set[tuple[str, int]]:
+        """Keys (scenario, replicate) of the runs already stored."""
+        out = set()
+        for p in self.part_files("runs-*.parquet"):
+            scenario, _, rep = p.stem.removeprefix("runs-").rpartition("__r")
+            out.add((scenario, int(rep)))
+        return out
+
+    def add(self, result: TaskResult) -> None:
+        """Store one finished run (weekly rows first, so a stored summary always has its weekly rows)."""
+        scenario, rep = result.key
+        stem = f"{scenario}__r{rep}"
+        weekly = result.weekly.copy()
+        weekly.insert(0, "replicate", rep)
+        weekly.insert(0, "scenario", scenario)
+        self.write_part(weekly, f"weekly-{stem}.parquet")
+        row = {"scenario": scenario, "replicate": rep, **result.summary, "seed": result.seed}
+        self.write_part(pd.DataFrame([row]), f"runs-{stem}.parquet")
+
+    def finish(self) -> None:
+        """Consolidate the parts into runs.parquet and timeseries.parquet and stamp the end time."""
+        runs, weekly = self.read_parts()
+        self.consolidate({"runs.parquet": runs, "timeseries.parquet": weekly})
+
+    def read_parts(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(runs, weekly) from the parts, ordered by scenario (manifest order), replicate and week."""
+        order = {name: i for i, name in enumerate(self.manifest.get("spec", {}).get("scenarios", []))}
+        keys = sorted(self.done(), key=lambda k: (order.get(k[0], len(order)), k[0], k[1]))
+        return (self.concat_parts(f"runs-{s}__r{r}.parquet" for s, r in keys),
+                self.concat_parts(f"weekly-{s}__r{r}.parquet" for s, r in keys))
+
+    def runs(self) -> pd.DataFrame:
+        """The runs table (consolidated file if present, else the parts)."""
+        table = self.table("runs.parquet")
+        return table if table is not None else self.read_parts()[0]
+
+    def timeseries(self) -> pd.DataFrame:
+        """The weekly table of every run."""
+        table = self.table("timeseries.parquet")
+        return table if table is not None else self.read_parts()[1]
+
+
+def _describe_difference(old: dict[str, Any], spec: dict[str, Any], scenarios: dict[str, Any]) -> str:
+    old_spec = old.get("spec", {})
+    diffs = [f"{k}: stored {old_spec.get(k)!r}, now {spec.get(k)!r}" for k in sorted(set(old_spec) | set(spec))
+             if old_spec.get(k) != spec.get(k)]
+    if not diffs and old.get("scenarios") != scenarios:
+        changed = [n for n in scenarios if old.get("scenarios", {}).get(n) != scenarios[n]]
+        diffs.append(f"settings of scenario(s) {', '.join(changed) or '?'} changed")
+    return "; ".join(diffs) or "different seeds"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# sensitivity analyses
+# --------------------------------------------------------------------------------------------------------------
+
+
+class SensitivityStore(ResultsFolder):
+    """The results folder of a sensitivity analysis: evaluations stored chunk by chunk.
+
+    Args:
+        folder: the results folder (created if missing).
+    """
+
+    kind = "sensitivity analysis"
+
+    def __init__(self, folder: Path):
+        super().__init__(folder)
+        self._next = 0
+
+    def open(self, key: Mapping[str, Any], spec: Mapping[str, Any]) -> dict[str, Any]:
+        """Create the folder and manifest, or check that an existing one holds the same analysis.
+
+        Args:
+            key: the analysis' identity (problem, method, options, ``function``, outputs), stored at the top
+                level of the manifest.
+            spec: extra description stored under ``spec``.
+
+        Raises:
+            OutputError: the folder cannot be written.
+            StoreMismatchError: the folder holds another analysis or unrelated files.
+        """
+        record = {**{k: v for k, v in key.items() if k != "function"}, "function": key["function"],
+                  "spec": dict(spec)}
+        manifest = self.open_manifest(key, record)
+        # chunk names carry the writer's pid and a counter that starts past every stored chunk, so a resumed
+        # run never overwrites a chunk (not even one of an earlier process that had the same pid)
+        self._next = len(self.part_files("chunk-*.parquet"))
+        return manifest
+
+    def done(self) -> pd.DataFrame | None:
+        """Evaluations already stored (one row per (point, replicate)), or None when there are none."""
+        parts = self.part_files("chunk-*.parquet")
+        if not parts:
+            return None
+        return self.concat_parts(p.name for p in parts).drop_duplicates(["point", "replicate"])
+
+    def add_chunk(self, df: pd.DataFrame) -> None:
+        """Store one finished chunk of evaluations."""
+        name = f"chunk-{os.getpid()}-{self._next:06d}.parquet"
+        self._next += 1
+        self.write_part(df, name)
+
+    def write_design(self, design: pd.DataFrame) -> None:
+        """Write the design matrix (``design.parquet``)."""
+        self.write_table(design, "design.parquet")
+
+    def finish(self, evaluations: pd.DataFrame, indices: pd.DataFrame, noise: pd.DataFrame) -> None:
+        """Write evaluations, indices and noise shares, then stamp the end time."""
+        self.consolidate({"evaluations.parquet": evaluations, "indices.parquet": indices, "indices.csv": indices,
+                          "noise.csv": noise})
