@@ -26,7 +26,7 @@ from scenarios import schema as scenario_schema
 from .errors import ExperimentError
 from .sensitivity import SensitivityError
 from .single import OutputError, run_to_folder
-from .store import StoreMismatchError
+from .results import StoreMismatchError
 
 
 def _parse_assignment(text: str) -> tuple[str, object]:
@@ -182,7 +182,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from .experiment import analyse
     from .report import write_report
-    from .store import ExperimentStore
+    from .results import ExperimentStore
 
     res = analyse(ExperimentStore.load(args.folder), args.rank_by)
     write_report(res)

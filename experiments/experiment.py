@@ -26,13 +26,12 @@ from scenarios import Scenario, load
 
 from . import comparison as cmp
 from .errors import ExperimentError
-from .runner import dask_executor, local_executor, make_tasks, replicate_seeds
+from .executors import executor_for
+from .results import ExperimentStore
 from .runner import execute as run_tasks
-from .store import ExperimentStore
+from .runner import make_tasks, replicate_seeds
 
 BASELINE = "baseline"
-
-
 
 
 @dataclass
@@ -129,40 +128,16 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
             store.finish()
         return store, 0
     show = sys.stderr.isatty() if progress is None else progress
-    own = executor is None and not (workers == 1 and scheduler is None)
-    if executor is None:
-        if scheduler is not None:
-            executor = dask_executor(scheduler)
-        elif workers == 1:
-            from .runner import SerialExecutor
-
-            executor = SerialExecutor()
-        else:
-            executor = local_executor(workers)
     total = replicates * len(scenarios)
-    with tqdm(total=total, initial=total - len(tasks), desc="runs", unit="run", disable=not show) as bar:
+    with tqdm(total=total, initial=total - len(tasks), desc="runs", unit="run", disable=not show) as bar, \
+            executor_for(executor, workers=workers, scheduler=scheduler) as ex:
         def on_result(result):
             store.add(result)
             bar.update()
 
-        try:
-            run_tasks(tasks, executor, on_result)
-        finally:
-            if own:
-                _shutdown(executor)
+        run_tasks(tasks, ex, on_result)
     store.finish()
     return store, len(tasks)
-
-
-def _shutdown(executor: Executor) -> None:
-    """Shut down an executor this module created (and the dask client behind one)."""
-    try:
-        executor.shutdown(wait=True, cancel_futures=True)
-    except TypeError:  # dask's ClientExecutor has no cancel_futures
-        executor.shutdown(wait=True)
-    client = getattr(executor, "_client", None)
-    if client is not None:
-        client.close()
 
 
 def analyse(store: ExperimentStore, rank_by: str = cmp.DEFAULT_RANK_BY) -> ComparisonResult:

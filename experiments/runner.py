@@ -2,20 +2,23 @@
 
 Replicate seeds come from one root seed (``SeedSequence(root).spawn(n)``); replicate ``r`` uses the same seed in
 every scenario, so differences between scenarios are paired (common random numbers). Each task carries its seed
-and its resolved parameters, so results do not depend on the executor or the number of workers.
+and its resolved parameters, so results do not depend on the executor or the number of workers (executors
+are made in :mod:`experiments.executors`).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from model import DEFAULT_BURN_IN_WEEKS, Parameters, simulate
+
+# executors live in .executors; these names stay importable from here for existing callers
+from .executors import SerialExecutor, dask_executor, default_workers, local_executor, stream  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -81,75 +84,6 @@ def run_task(task: Task) -> TaskResult:
     """Run one task (top-level and picklable, for process pools and dask)."""
     result = simulate(task.params, seed=task.seed, weeks=task.weeks, burn_in_weeks=task.burn_in_weeks)
     return TaskResult(task.key, task.seed, result.summary, result.weekly)
-
-
-def default_workers() -> int:
-    """Worker processes for the local pool: the CPUs this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def local_executor(workers: int | None = None) -> Executor:
-    """A process pool sized to the machine (spawned workers: nothing relies on fork)."""
-    import multiprocessing
-
-    return ProcessPoolExecutor(max_workers=workers or default_workers(),
-                               mp_context=multiprocessing.get_context("spawn"))
-
-
-def dask_executor(address: str) -> Executor:
-    """An executor on a ``dask.distributed`` cluster (install the ``distributed`` extra).
-
-    Args:
-        address: scheduler address, e.g. ``tcp://10.0.0.5:8786``.
-    """
-    try:
-        from dask.distributed import Client
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise RuntimeError("the dask scheduler needs the 'distributed' extra: pip install "
-                           "'workforce-resilience[distributed]'") from exc
-    return Client(address).get_executor(pure=False)
-
-
-class SerialExecutor(Executor):
-    """Runs each task at submission, in this process (for debugging and for tests of equivalence).
-
-    Exceptions of the task are handed over through the future; an interrupt (KeyboardInterrupt, SystemExit)
-    propagates at once, as it would stop a real run.
-    """
-
-    def submit(self, fn, /, *args, **kwargs) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except Exception as exc:  # noqa: BLE001 - handed to the caller through the future
-            future.set_exception(exc)
-        return future
-
-
-def stream(executor: Executor, fn: Callable, items: Iterable, window: int = 64):
-    """Yield ``(item, fn(item))`` as results finish, keeping at most ``window`` tasks submitted at once.
-
-    Results are handed back as soon as they exist, so a caller that stores them loses nothing finished when the
-    run is interrupted, whatever the executor (a serial executor finishes each task at submission).
-    """
-    pending: dict[Future, object] = {}
-    for item in items:
-        fut = executor.submit(fn, item)
-        pending[fut] = item
-        # hand back whatever has finished (without waiting), and wait only when the window is full
-        for d in [f for f in pending if f.done()]:
-            yield pending.pop(d), d.result()
-        while len(pending) >= window:
-            done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-            for d in done:
-                yield pending.pop(d), d.result()
-    while pending:
-        done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-        for d in done:
-            yield pending.pop(d), d.result()
 
 
 def execute(tasks: Iterable[Task], executor: Executor,

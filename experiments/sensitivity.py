@@ -18,9 +18,7 @@
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
@@ -36,9 +34,8 @@ from tqdm import tqdm
 from model import DEFAULT_BURN_IN_WEEKS, ParameterError, Parameters, simulate
 from model.outcomes import BY_NAME, outcome_of
 
-from .runner import SerialExecutor, dask_executor, local_executor, stream
-from .single import prepare_folder, versions
-from .store import StoreMismatchError, fingerprint, git_commit
+from .executors import SerialExecutor, executor_for, stream
+from .results import SensitivityStore
 
 METHODS = ("morris", "sobol", "fast", "pawn")
 TAGS = {"levers": "lever", "uncertainties": "uncertainty", "lever": "lever", "uncertainty": "uncertainty"}
@@ -446,34 +443,20 @@ def run_sensitivity(f: Callable, problem: Mapping[str, Any], method: str, n: int
         raise SensitivityError(f"replicates = {replicates!r} must be a whole number of at least 1")
     X = sample(problem, method, n, seed, calc_second_order=calc_second_order, num_levels=num_levels, m=m)
     outputs = list(outputs or (f.output_names() if hasattr(f, "output_names") else []))
-    folder = Path(out) if out is not None else None
+    store = SensitivityStore(Path(out)) if out is not None else None
     done = None
     manifest: dict[str, Any] = {}
-    if folder is not None:
+    if store is not None:
         key = {"problem": problem, "method": method, "n": n, "replicates": replicates, "seed": seed,
                "common_random_numbers": common_random_numbers,
                "calc_second_order": calc_second_order, "num_levels": num_levels, "m": m,
                "function": _describe(f), "outputs": outputs}
-        manifest = _open_store(folder, key, spec or {})
-        parts = sorted((folder / "parts").glob("chunk-*.parquet"))
-        done = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True) if parts else None
-        if done is not None:
-            done = done.drop_duplicates(["point", "replicate"])
-        pd.DataFrame(X, columns=problem["names"]).to_parquet(folder / "design.parquet", index=False)
-    counter = {"k": len(list((folder / "parts").glob("chunk-*.parquet"))) if folder else 0}
-
-    def store_chunk(df: pd.DataFrame) -> None:
-        if folder is None:
-            return
-        path = folder / "parts" / f"chunk-{os.getpid()}-{counter['k']:06d}.parquet"
-        counter["k"] += 1
-        tmp = path.with_name(path.name + ".tmp")
-        df.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
+        manifest = store.open(key, spec or {})
+        done = store.done()
+        store.write_design(pd.DataFrame(X, columns=problem["names"]))
 
     show = sys.stderr.isatty() if progress is None else progress
-    own = executor is None and workers != 1
-    if own or scheduler:
+    if executor is None and (workers != 1 or scheduler):
         import pickle
 
         try:  # worker processes receive the function by pickling
@@ -481,19 +464,11 @@ def run_sensitivity(f: Callable, problem: Mapping[str, Any], method: str, n: int
         except Exception as exc:  # noqa: BLE001 - any pickling failure means the same thing
             raise SensitivityError(f"the function cannot be sent to worker processes ({exc}); define it at module "
                                    "level (not a lambda or a notebook-local closure) or pass workers=1") from None
-    ex = executor
-    if ex is None:
-        ex = dask_executor(scheduler) if scheduler else (SerialExecutor() if workers == 1 else local_executor(workers))
     n_before = 0 if done is None else len(done)
-    try:
+    with executor_for(executor, workers=workers, scheduler=scheduler) as ex:
         evals = evaluate(f, problem, X, replicates=replicates, seed=seed,
                          common_random_numbers=common_random_numbers, executor=ex, chunk_size=chunk_size,
-                         done=done, on_chunk=store_chunk, progress=show)
-    finally:
-        if own:
-            from .experiment import _shutdown
-
-            _shutdown(ex)
+                         done=done, on_chunk=store.add_chunk if store is not None else None, progress=show)
     if not outputs:
         outputs = [c for c in evals.columns if c not in ("point", "replicate", "seed")]
     missing = [o for o in outputs if o not in evals.columns]
@@ -504,14 +479,10 @@ def run_sensitivity(f: Callable, problem: Mapping[str, Any], method: str, n: int
                       m=m, seed=seed)
     noise = noise_share(evals, outputs)
     result = SensitivityResult(problem=problem, X=X, evaluations=evals, indices=indices, noise=noise,
-                               folder=folder, ran=len(evals) - n_before, meta={"method": method, **manifest})
-    if folder is not None:
-        evals.to_parquet(folder / "evaluations.parquet", index=False)
-        indices.to_parquet(folder / "indices.parquet", index=False)
-        indices.to_csv(folder / "indices.csv", index=False)
-        noise.to_csv(folder / "noise.csv", index=False)
-        manifest["finished"] = pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds")
-        _write_json(folder / "manifest.json", manifest)
+                               folder=store.folder if store is not None else None, ran=len(evals) - n_before,
+                               meta={"method": method, **manifest})
+    if store is not None:
+        store.finish(evals, indices, noise)
     return result
 
 
@@ -523,33 +494,6 @@ def _describe(f: Callable) -> str:
         return repr(f)
     name = getattr(f, "__qualname__", type(f).__qualname__)
     return f"{getattr(f, '__module__', type(f).__module__)}.{name}"
-
-
-def _open_store(folder: Path, key: dict[str, Any], spec: Mapping[str, Any]) -> dict[str, Any]:
-    prepare_folder(folder)
-    path = folder / "manifest.json"
-    fp = fingerprint(key)
-    if path.exists():
-        old = json.loads(path.read_text())
-        if old.get("fingerprint") != fp:
-            raise StoreMismatchError(f"'{folder}' holds a different sensitivity analysis; choose another folder "
-                                     "or delete it")
-        return old
-    if any(p.name != ".write-test" for p in folder.iterdir()):
-        raise StoreMismatchError(f"'{folder}' is not empty and is not a sensitivity results folder")
-    (folder / "parts").mkdir()
-    manifest = {"fingerprint": fp, **{k: v for k, v in key.items() if k != "function"}, "function": key["function"],
-                "spec": dict(spec), "versions": versions(), "git_commit": git_commit(),
-                "started": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"), "finished": None}
-    _write_json(path, manifest)
-    return manifest
-
-
-def _write_json(path: Path, data: Mapping[str, Any]) -> None:
-    """Write JSON atomically (temporary file, then rename), so a kill never leaves half a manifest."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, default=str) + "\n")
-    os.replace(tmp, path)
 
 
 def known_outputs() -> list[str]:
