@@ -15,50 +15,49 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from model.outcomes import OUTCOMES
+from model import outcomes
 from model.proqol import NORMS
 
 from .errors import ExperimentError
 
 #: default ranking criterion: the reduction in the share of clinicians with high burnout
 DEFAULT_RANK_BY = "prop_high_bo_mean"
+#: the summary figures :func:`cost_effectiveness` reads (registered names; a test keeps them so)
+COST_INPUTS = ("cum_programme_cost", "cum_turnover_cost", "cum_total_cost", "cum_departures", "prop_high_bo_mean",
+               "n_in_post_mean", "n_on_leave_mean")
 
 
 def metric_catalogue() -> pd.DataFrame:
-    """Every summary metric a comparison reports, with label, unit and direction (from the outcome registry)."""
-    rows = []
-    for o in OUTCOMES:
-        if o.kind == "flow":
-            rows.append((f"cum_{o.name.removeprefix('new_')}", f"{o.label}, total over the run",
-                         o.unit.replace("/week", ""), o.direction))
-        else:
-            rows.append((f"{o.name}_mean", f"{o.label}, mean over the run", o.unit, o.direction))
-    rows += [("annual_turnover", "Annual turnover", "share of clinicians in post per year", "lower"),
-             ("annual_hires", "Annual hires", "share of clinicians in post per year", "info"),
-             ("prop_episodes_recovered", "Episodes ending in recovery", "share of ended episodes", "higher")]
-    return pd.DataFrame(rows, columns=["metric", "label", "unit", "direction"]).set_index("metric")
+    """Every summary metric a comparison reports: :data:`model.outcomes.SUMMARIES` as a table.
+
+    Returns:
+        one row per metric (index ``metric``) with ``label``, ``unit``, ``direction`` and ``how``.
+    """
+    rows = [(s.name, s.label, s.unit, s.direction, s.how) for s in outcomes.SUMMARIES.values()]
+    return pd.DataFrame(rows, columns=["metric", "label", "unit", "direction", "how"]).set_index("metric")
 
 
 def check_rank_by(metric: str) -> None:
     """Raise :class:`ExperimentError` unless ``metric`` is a summary metric that can rank scenarios."""
-    cat = metric_catalogue()
-    if metric not in cat.index:
-        import difflib
-
-        close = difflib.get_close_matches(metric, list(cat.index), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+    if metric not in outcomes.SUMMARIES:
+        close = outcomes.suggest_summary(metric)
+        hint = f"; did you mean '{close}'?" if close else ""
         raise ExperimentError(f"--rank-by {metric!r} is not a summary metric{hint} (see differences.csv for the "
                               "list)")
-    if cat.loc[metric, "direction"] == "info":
+    if outcomes.SUMMARIES[metric].direction == "info":
         raise ExperimentError(f"--rank-by {metric!r} has no better direction; choose a metric where lower or "
                               "higher is better")
 
 
-def _effect_sd_scale(metric: str) -> float:
+def norm_sd(metric: str) -> float:
+    """Norm SD of a ProQOL score summary (raw: Stamm's SD; T: 10 by construction), NaN for anything else."""
+    s = outcomes.SUMMARIES.get(metric)
+    if s is None or s.reduction not in ("mean", "end"):
+        return float("nan")  # a total or a derived figure is not on the score's scale
     for scale, (_, sd) in NORMS.items():
-        if metric == f"proqol_{scale}_raw_mean":
+        if s.outcome == f"proqol_{scale}_raw":
             return sd
-        if metric == f"proqol_{scale}_t_mean":
+        if s.outcome == f"proqol_{scale}_t":
             return 10.0
     return float("nan")
 
@@ -86,8 +85,8 @@ def paired_differences(runs: pd.DataFrame, baseline: str = "baseline", metrics: 
     if baseline not in set(runs["scenario"]):
         raise ExperimentError(f"baseline scenario '{baseline}' is not among the runs "
                          f"({', '.join(sorted(set(runs['scenario'])))})")
-    cat = metric_catalogue()
-    metrics = [m for m in (metrics or cat.index) if m in runs.columns]
+    known = outcomes.SUMMARIES
+    metrics = [m for m in (metrics or known) if m in runs.columns]
     base = runs[runs["scenario"] == baseline].set_index("replicate")
     order = list(dict.fromkeys(runs["scenario"]))
     rows = []
@@ -107,7 +106,8 @@ def paired_differences(runs: pd.DataFrame, baseline: str = "baseline", metrics: 
             mean = float(np.mean(d))
             sd = float(np.std(d, ddof=1)) if n > 1 else float("nan")
             half = tcrit * sd / np.sqrt(n) if n > 1 else float("nan")
-            direction = cat.loc[m, "direction"] if m in cat.index else "info"
+            meta = known.get(m)  # a metric outside the registry (a custom column) has no better side
+            direction = meta.direction if meta else "info"
             lo, hi = mean - half, mean + half
             better = float("nan")
             if direction != "info" and n > 1 and (lo > 0 or hi < 0):
@@ -116,10 +116,10 @@ def paired_differences(runs: pd.DataFrame, baseline: str = "baseline", metrics: 
             rows.append({
                 "scenario": scenario, "metric": m, "n": n, "baseline": b_mean, "scenario_mean": float(np.mean(s)),
                 "diff": mean, "sd_diff": sd, "ci_low": lo, "ci_high": hi,
-                "effect_sd": mean / _effect_sd_scale(m),
+                "effect_sd": mean / norm_sd(m),
                 "rel_change": mean / b_mean if b_mean else float("nan"),
-                "label": cat.loc[m, "label"] if m in cat.index else m,
-                "unit": cat.loc[m, "unit"] if m in cat.index else "",
+                "label": meta.label if meta else m,
+                "unit": meta.unit if meta else "",
                 "direction": direction, "better": better,
             })
     return pd.DataFrame(rows)
@@ -138,8 +138,7 @@ def cost_effectiveness(runs: pd.DataFrame, weeks: int, baseline: str = "baseline
         departure averted (NaN when nothing is averted: the scenario does not buy that outcome).
     """
     years = weeks / 52.0
-    cols = ["cum_programme_cost", "cum_turnover_cost", "cum_total_cost", "cum_departures", "prop_high_bo_mean",
-            "n_in_post_mean", "n_on_leave_mean"]
+    cols = list(COST_INPUTS)
     base = runs[runs["scenario"] == baseline].set_index("replicate")[cols]
     out = []
     for scenario in dict.fromkeys(runs["scenario"]):

@@ -19,9 +19,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from model.outcomes import get  # noqa: E402
+from model.outcomes import SUMMARIES, get  # noqa: E402
 
-#: outcomes shown as fan charts: (column, label override or None, transform)
+from .comparison import norm_sd  # noqa: E402
+
+#: shown as fan charts: (weekly outcome, or a flow's "cum" summary drawn as its running total; title or None)
 FAN_OUTCOMES = (("mean_bo", None), ("mean_sts", None), ("mean_cs", None), ("prop_high_bo", None),
                 ("n_waitlist", None), ("n_in_post", None), ("cum_total_cost", "Cumulative total cost"))
 EFFECT_ROWS = (  # metric, column title, scale, unit shown
@@ -34,10 +36,17 @@ EFFECT_ROWS = (  # metric, column title, scale, unit shown
 )
 
 
+def _running_total_of(column: str) -> str | None:
+    """The flow whose running total a ``cum`` summary name stands for in a fan chart, else None."""
+    s = SUMMARIES.get(column)
+    return s.outcome if s is not None and s.reduction == "cum" else None
+
+
 def _fan_data(ts: pd.DataFrame, column: str) -> pd.DataFrame:
     df = ts[["scenario", "replicate", "week"]].copy()
-    if column == "cum_total_cost":
-        df["value"] = ts.groupby(["scenario", "replicate"])["new_total_cost"].cumsum()
+    flow = _running_total_of(column)
+    if flow is not None:
+        df["value"] = ts.groupby(["scenario", "replicate"])[flow].cumsum()
     else:
         df["value"] = ts[column]
     df = df.dropna(subset=["value"])
@@ -69,11 +78,8 @@ def fan_chart(ts: pd.DataFrame, column: str, title: str | None, path: Path, base
         last = max(r for r in range(nrows) if r * ncols + col < len(scenarios))
         axes[last, col].xaxis.set_tick_params(labelbottom=True)
     axes[0, 0].legend(fontsize=6, loc="best")
-    if column == "cum_total_cost":
-        label, unit = title, "currency"
-    else:
-        o = get(column)
-        label, unit = title or o.label, o.unit
+    meta = SUMMARIES[column] if _running_total_of(column) else get(column)
+    label, unit = title or meta.label, meta.unit
     fig.suptitle(f"{label} ({unit}) over weeks after the burn-in", fontsize=11, y=1 - 0.12 / (2.5 * nrows))
     # fixed margins in inches: tight_layout over many panels costs more than drawing them
     height = 2.5 * nrows
@@ -111,9 +117,7 @@ def forest_plot(diffs: pd.DataFrame, order: list[str], path: Path) -> None:
 
 def _scale(metric: str, scale: str) -> float:
     if scale == "sd":
-        from model.proqol import NORMS
-
-        return 1.0 / NORMS[metric.split("_")[1]][1]
+        return 1.0 / norm_sd(metric)
     if scale == "pp":
         return 100.0
     return 1.0

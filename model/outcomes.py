@@ -251,12 +251,18 @@ def summary(name: str) -> Summary:
         raise KeyError(f"unknown summary '{name}'{_hint(name)}") from None
 
 
-def _hint(name: str) -> str:
-    """'; did you mean ...?' for a mistyped summary name, preferring the summaries of an outcome so named."""
+def suggest_summary(name: str) -> str | None:
+    """The summary a mistyped ``name`` most likely meant: an outcome's first summary, else the closest name."""
     if name in BY_NAME:
-        return f"; did you mean '{BY_NAME[name].summaries[0]}'?"
+        # an outcome's name is nearer its "_end" than its "_mean" by spelling, but the mean is what people want
+        return BY_NAME[name].summaries[0]
     close = difflib.get_close_matches(name, list(SUMMARIES), n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return close[0] if close else None
+
+
+def _hint(name: str) -> str:
+    close = suggest_summary(name)
+    return f"; did you mean '{close}'?" if close else ""
 
 
 def recorded(names=None) -> list[str]:
