@@ -1,6 +1,6 @@
-"""Regenerate the parameter table in docs/ODD.md from model.Parameters.
+"""Regenerate the parameter table in docs/ODD.md from model.Parameters (kept for its command and markers).
 
-Run:  python docs/build_parameter_table.py
+Run:  python docs/build_parameter_table.py   (or docs/build_tables.py, which also regenerates the outcomes)
 The table sits between the markers ``<!-- PARAMETERS:BEGIN -->`` and ``<!-- PARAMETERS:END -->``; a test
 fails when it is out of date.
 """
@@ -10,30 +10,21 @@ from __future__ import annotations
 import pathlib
 import sys
 
-from model.parameters import markdown_table
+sys.path.insert(0, str(pathlib.Path(__file__).parent))  # build_tables sits beside this script, not on a path
 
-BEGIN, END = "<!-- PARAMETERS:BEGIN -->", "<!-- PARAMETERS:END -->"
-ODD = pathlib.Path(__file__).with_name("ODD.md")
+import build_tables  # noqa: E402
+
+BEGIN, END = build_tables.markers("PARAMETERS")
+ODD = build_tables.ODD
 
 
 def render(text: str) -> str:
     """Return ``text`` with the block between the markers replaced by the current table."""
-    head, sep, rest = text.partition(BEGIN)
-    if not sep or END not in rest:
-        raise SystemExit(f"{ODD}: markers {BEGIN} / {END} not found")
-    _, _, tail = rest.partition(END)
-    return f"{head}{BEGIN}\n{markdown_table()}{END}{tail}"
+    return build_tables.render(text, ["PARAMETERS"])
 
 
 def main() -> int:
-    text = ODD.read_text(encoding="utf-8")
-    new = render(text)
-    if new != text:
-        ODD.write_text(new, encoding="utf-8")
-        print(f"updated {ODD}")
-    else:
-        print(f"{ODD} is up to date")
-    return 0
+    return build_tables.main()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,61 @@
+"""Regenerate the generated tables in docs/ODD.md: parameters (section 8) and outcomes (section 10).
+
+Run:  python docs/build_tables.py
+Each table sits between a pair of markers, ``<!-- <NAME>:BEGIN -->`` and ``<!-- <NAME>:END -->``; tests fail
+when one is out of date (tests/test_layout.py for the parameters, tests/test_outcomes.py for the outcomes).
+"""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+from collections.abc import Callable
+
+from model import outcomes, parameters
+
+ODD = pathlib.Path(__file__).with_name("ODD.md")
+
+#: block name -> generator of its Markdown
+BLOCKS: dict[str, Callable[[], str]] = {
+    "PARAMETERS": parameters.markdown_table,
+    "OUTCOMES": outcomes.markdown_table,
+}
+
+
+def markers(block: str) -> tuple[str, str]:
+    """The begin and end markers of a generated block."""
+    return f"<!-- {block}:BEGIN -->", f"<!-- {block}:END -->"
+
+
+def current(text: str, block: str) -> str:
+    """The content of ``block`` in ``text`` as it stands (what a sync test compares with the generator)."""
+    begin, end = markers(block)
+    head, sep, rest = text.partition(begin)
+    if not sep or end not in rest:
+        raise SystemExit(f"{ODD}: markers {begin} / {end} not found")
+    return rest.partition(end)[0]
+
+
+def render(text: str, blocks: list[str] | None = None) -> str:
+    """Return ``text`` with each block (default: all of :data:`BLOCKS`) replaced by its generated content."""
+    for block in blocks or list(BLOCKS):
+        begin, end = markers(block)
+        old = current(text, block)
+        # the content starts on the line after the marker, as a Markdown table must
+        text = text.replace(f"{begin}{old}{end}", f"{begin}\n{BLOCKS[block]()}{end}", 1)
+    return text
+
+
+def main() -> int:
+    text = ODD.read_text(encoding="utf-8")
+    new = render(text)
+    if new != text:
+        ODD.write_text(new, encoding="utf-8")
+        print(f"updated {ODD}")
+    else:
+        print(f"{ODD} is up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
