@@ -1,0 +1,200 @@
+"""The outcome registry: summaries declared once, named in one place, and read from there downstream."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import pathlib
+import sys
+
+import pandas as pd
+import pytest
+
+from model import outcomes, simulate
+from model.outcomes import BY_NAME, DERIVED, OUTCOMES, REQUIRED, SUMMARIES, Outcome, outcome_of, summary_name
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def run():
+    return simulate(weeks=30, burn_in_weeks=10)
+
+
+def test_every_outcome_summary_is_in_a_real_run(run):
+    keys = set(run.summary) - {"seed", "weeks"}
+    for o in OUTCOMES:
+        assert set(o.summaries) <= keys, o.name
+    assert keys == set(SUMMARIES)  # and nothing the registry does not know
+
+
+def test_summaries_follow_the_kind_unless_overridden():
+    expected = {"stock": ("{}_mean", "{}_end"), "survey": ("{}_mean", "{}_end")}
+    for o in OUTCOMES:
+        if o.kind == "flow":
+            assert o.summaries == ("cum_" + o.name.removeprefix("new_"),)
+        else:
+            assert o.summaries == tuple(p.format(o.name) for p in expected[o.kind])
+    custom = Outcome("new_things", "Things", "things/week", "info", "flow", reductions=("cum", "mean"))
+    assert custom.summaries == ("cum_things", "new_things_mean")
+
+
+def test_summary_names_are_unique():
+    names = [s for o in OUTCOMES for s in o.summaries] + [s.name for s in DERIVED]
+    assert len(names) == len(set(names)) == len(SUMMARIES)
+
+
+def test_outcome_of_inverts_the_summary_names():
+    for o in OUTCOMES:
+        for reduction in o.summarised_by:
+            name = summary_name(o.name, reduction)
+            assert outcome_of(name) == [o.name]
+            s = SUMMARIES[name]
+            assert (s.reduction, s.outcome, s.direction) == (reduction, o.name, o.direction)
+        assert outcome_of(o.name) == [o.name]  # weekly names pass through
+    for s in SUMMARIES.values():
+        assert outcome_of(s.name) == list(s.outcomes)
+    for s in DERIVED:
+        assert list(s.outcomes) == list(dict.fromkeys(n for i in s.inputs for n in outcome_of(i)))
+    with pytest.raises(KeyError, match="did you mean 'prop_high_bo_mean'"):
+        outcome_of("prop_high_bo_meen")
+
+
+def test_required_outcomes_are_what_the_derived_figures_need():
+    assert set(REQUIRED) == {n for s in DERIVED for n in s.outcomes}
+    assert set(REQUIRED) == {"n_in_post", "new_departures", "new_hires", "new_recoveries", "new_dropouts"}
+
+
+def test_a_subset_run_reports_the_summaries_of_what_it_recorded():
+    r = simulate({"service.n_posts": 60}, seed=1, weeks=6, burn_in_weeks=2, record=["mean_bo", "proqol_bo_raw"])
+    wanted = {s for n in outcomes.recorded(["mean_bo", "proqol_bo_raw"]) for s in BY_NAME[n].summaries}
+    assert set(r.summary) - {"seed", "weeks"} == wanted | {s.name for s in DERIVED}
+
+
+def test_summarise_follows_an_outcome_override(run, monkeypatch):
+    flow = dataclasses.replace(BY_NAME["new_hires"], reductions=("cum", "mean"))
+    monkeypatch.setitem(outcomes.BY_NAME, "new_hires", flow)
+    s = outcomes.summarise(run.weekly)
+    window = run.weekly.loc[run.weekly["week"] > 0, "new_hires"]
+    assert s["new_hires_mean"] == pytest.approx(window.mean())
+    assert s["cum_hires"] == run.summary["cum_hires"]
+
+
+def test_derived_formulas_match_their_description(run):
+    s = run.summary
+    years = 30 / 52
+    assert s["annual_turnover"] == pytest.approx(s["cum_departures"] / s["n_in_post_mean"] / years)
+    assert s["annual_hires"] == pytest.approx(s["cum_hires"] / s["n_in_post_mean"] / years)
+    ended = s["cum_recoveries"] + s["cum_dropouts"]
+    assert s["prop_episodes_recovered"] == pytest.approx(s["cum_recoveries"] / ended)
+
+
+def test_flow_totals_drop_the_per_week_unit():
+    assert SUMMARIES["cum_total_cost"].unit == "currency"
+    assert SUMMARIES["cum_departures"].unit == "clinicians"
+    assert SUMMARIES["n_waitlist_mean"].unit == BY_NAME["n_waitlist"].unit
+
+
+# --- downstream code reads the registry -----------------------------------------------------------------------
+
+def test_metric_catalogue_is_the_registry():
+    from experiments.comparison import metric_catalogue
+    from experiments.sensitivity import known_outputs
+
+    cat = metric_catalogue()
+    assert list(cat.index) == list(SUMMARIES)
+    for name, row in cat.iterrows():
+        s = SUMMARIES[name]
+        assert (row["label"], row["unit"], row["direction"]) == (s.label, s.unit, s.direction)
+    assert set(known_outputs()) <= set(SUMMARIES)
+
+
+def test_summaries_named_downstream_are_registered():
+    from experiments import comparison, report
+
+    named = [comparison.DEFAULT_RANK_BY, *comparison.COST_INPUTS, *(r[0] for r in report.EFFECT_ROWS)]
+    assert [n for n in named if n not in SUMMARIES] == []
+    fans = [c for c, _ in report.FAN_OUTCOMES]
+    assert [c for c in fans if c not in BY_NAME and SUMMARIES.get(c) is None] == []
+
+
+def _runs(metric: str) -> pd.DataFrame:
+    # scenario "a" is lower than the baseline in every replicate: better if lower is better
+    return pd.DataFrame({"scenario": ["baseline"] * 4 + ["a"] * 4 + ["b"] * 4, "replicate": list(range(4)) * 3,
+                         metric: [0.30, 0.28, 0.31, 0.29, 0.20, 0.19, 0.22, 0.21, 0.35, 0.34, 0.36, 0.33]})
+
+
+@pytest.mark.parametrize("metric", ["prop_high_bo_mean", "annual_turnover"])
+def test_effects_use_the_registered_direction(metric, monkeypatch):
+    from experiments.comparison import paired_differences, rank
+
+    runs = _runs(metric)
+    d = paired_differences(runs, metrics=[metric]).set_index("scenario")
+    assert SUMMARIES[metric].direction == "lower"
+    assert d.loc["a", "better"] == True and d.loc["b", "better"] == False  # noqa: E712 - numpy bool
+    assert list(rank(d.reset_index(), by=metric)["scenario"]) == ["a", "b"]
+
+    flipped = {**SUMMARIES, metric: dataclasses.replace(SUMMARIES[metric], direction="higher")}
+    monkeypatch.setattr(outcomes, "SUMMARIES", flipped)
+    d = paired_differences(runs, metrics=[metric]).set_index("scenario")
+    assert d.loc["a", "direction"] == "higher"
+    assert d.loc["a", "better"] == False and d.loc["b", "better"] == True  # noqa: E712
+    assert list(rank(d.reset_index(), by=metric)["scenario"]) == ["b", "a"]
+
+    monkeypatch.setattr(outcomes, "SUMMARIES", {**SUMMARIES, metric: dataclasses.replace(SUMMARIES[metric],
+                                                                                          direction="info")})
+    d = paired_differences(runs, metrics=[metric])
+    assert d["better"].isna().all()
+
+
+def test_norm_sd_comes_from_the_summarised_outcome():
+    from experiments.comparison import norm_sd
+
+    assert norm_sd("proqol_bo_raw_mean") == norm_sd("proqol_bo_raw_end") == pytest.approx(5.4)
+    assert norm_sd("proqol_cs_t_mean") == 10.0
+    assert math.isnan(norm_sd("prop_high_bo_mean")) and math.isnan(norm_sd("annual_turnover"))
+
+
+def test_rank_by_an_outcome_name_suggests_its_summary():
+    from experiments.comparison import check_rank_by
+    from experiments.errors import ExperimentError
+
+    with pytest.raises(ExperimentError, match="did you mean 'n_waitlist_mean'"):
+        check_rank_by("n_waitlist")
+    with pytest.raises(ExperimentError, match="no better direction"):
+        check_rank_by("cum_referrals")
+    check_rank_by("n_waitlist_end")
+
+
+# --- the ODD's outcome table is generated -----------------------------------------------------------------------
+
+def _build_tables():
+    sys.path.insert(0, str(ROOT / "docs"))
+    try:
+        import build_tables
+    finally:
+        sys.path.pop(0)
+    return build_tables
+
+
+def test_odd_outcome_table_is_current():
+    build_tables = _build_tables()
+    text = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+    assert build_tables.current(text, "OUTCOMES").strip() == outcomes.markdown_table().strip(), (
+        "run: python docs/build_tables.py")
+
+
+def test_outcome_table_lists_every_outcome_and_summary():
+    table = outcomes.markdown_table()
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    assert [r.split("`")[1] for r in rows] == [o.name for o in OUTCOMES] + [s.name for s in DERIVED]
+    for name in SUMMARIES:
+        assert f"`{name}`" in table
+
+
+def test_the_generator_rewrites_only_its_blocks():
+    build_tables = _build_tables()
+    text = "intro\n<!-- OUTCOMES:BEGIN -->\nstale\n<!-- OUTCOMES:END -->\noutro\n"
+    new = build_tables.render(text, ["OUTCOMES"])
+    assert new.startswith("intro\n<!-- OUTCOMES:BEGIN -->\n| kind |") and new.endswith("<!-- OUTCOMES:END -->\noutro\n")
+    assert build_tables.render(new, ["OUTCOMES"]) == new
