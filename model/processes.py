@@ -1,14 +1,22 @@
 """Submodels: small pure functions over NumPy arrays, one per mechanism.
 
-Each function takes arrays (one element per post/slot) and plain numbers, returns new arrays, and names its
-theory and source. None of them reads the model object; :mod:`model.workforce` wires them together in the
-order written in :meth:`model.workforce.WorkforceModel.step`. Randomness enters only through the
-``numpy.random.Generator`` passed in.
+Each function takes arrays (one element per post/slot) and either plain numbers or the parameter group it
+reads (a :func:`model.jit.struct` of the group), returns new arrays, and names its theory and source. None of
+them reads the model object; the weekly kernels (:mod:`model.kernels`) and the model (:mod:`model.workforce`)
+wire them together in the order written in :meth:`model.workforce.WorkforceModel.step`. Randomness enters only
+through the ``numpy.random.Generator`` passed in.
+
+The functions of the weekly hot path are compiled with :data:`model.jit.njit`: the same function is called from
+Python (for example by the tests) and from inside the compiled kernels, so each equation exists once. The
+functions that draw from a multivariate hypergeometric or a Poisson distribution, and the exponentials and
+powers (whose compiled and NumPy results can differ in the last bit), stay in NumPy.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from .jit import njit
 
 N_LEVELS = 3  # trauma levels of clients: 0 low, 1 moderate, 2 high
 SE_REF = 0.5  # self-efficacy at which neither care quality nor burnout vulnerability is adjusted
@@ -43,6 +51,7 @@ def referrals(rng: np.random.Generator, mean_total: float, prop_moderate: float,
     return rng.poisson(mean_total * mix)
 
 
+@njit
 def capacity(caseload_total: np.ndarray, cap: np.ndarray, accepting: np.ndarray) -> np.ndarray:
     """Free places per clinician: cap minus open cases, zero for those not accepting.
 
@@ -59,30 +68,30 @@ def capacity(caseload_total: np.ndarray, cap: np.ndarray, accepting: np.ndarray)
 
 
 def allocate(rng: np.random.Generator, free: np.ndarray, waiting: np.ndarray, new: np.ndarray,
-             preferred: np.ndarray | None = None, n_preferred: int = 0) -> tuple[np.ndarray, np.ndarray]:
+             routes: tuple = ()) -> tuple[np.ndarray, np.ndarray]:
     """Allocate clients to free places, every free place equally likely to receive each client.
 
     Waiting-list clients are placed before new referrals; when clients outnumber places, which clients of a
     group are placed is random. Placement is exact and vectorised: for each trauma level in turn, the
     clinicians receiving that level's clients are a multivariate hypergeometric draw over the places still
-    free, which is the same as assigning clients to distinct places uniformly at random. Optionally the first
-    ``n_preferred`` high-trauma clients are first offered only the places of ``preferred`` clinicians (trauma
-    specialists); those not placed there join the general allocation.
+    free, which is the same as assigning clients to distinct places uniformly at random. High-trauma clients
+    can first be routed to pools of clinicians: for each ``(pool, n)`` of ``routes`` in turn, the first ``n``
+    high-trauma clients (waiting ones first) are offered only the free places of the ``pool``; those not placed
+    there join the general allocation.
 
     Args:
         rng: the allocation stream.
         free: free places per slot (int).
         waiting: clients on the waiting list by trauma level, shape (3,).
         new: new referrals by trauma level, shape (3,).
-        preferred: bool mask of preferred clinicians for high-trauma clients, or None.
-        n_preferred: number of high-trauma clients routed to the preferred pool first.
+        routes: ``(pool, n)`` pairs: a bool mask of clinicians and a number of high-trauma clients.
 
     Returns:
         (assigned, unplaced): assigned clients, shape (3, n_slots); unplaced clients by level, shape (3,).
 
     References:
-        Random allocation to available capacity; the concentration option follows the specialist-versus-
-        rotation question in trauma work (Sprang, Clark & Whitt-Woosley 2007).
+        Random allocation to available capacity; routing follows the specialist-versus-rotation question in
+        trauma work (Sprang, Clark & Whitt-Woosley 2007; Bride 2007).
     """
     n = free.shape[0]
     free = np.asarray(free, dtype=np.int64)
@@ -90,13 +99,16 @@ def allocate(rng: np.random.Generator, free: np.ndarray, waiting: np.ndarray, ne
     new = np.asarray(new, dtype=np.int64)
     assigned = np.zeros((N_LEVELS, n), dtype=np.int64)
     clients = waiting + new
-    if preferred is not None and n_preferred > 0:
-        pool = np.where(preferred, free, 0)
-        k = min(int(n_preferred), int(pool.sum()), int(clients[2]))
+    for pool_mask, n_routed in routes:
+        if n_routed <= 0:
+            continue
+        pool = np.where(pool_mask, free, 0)
+        k = min(int(n_routed), int(pool.sum()), int(clients[2]))
         if k > 0:
-            assigned[2] = rng.multivariate_hypergeometric(pool, k, method="count")
-            free = free - assigned[2]
-            # specialists' places are taken by waiting high-trauma clients first
+            got = rng.multivariate_hypergeometric(pool, k, method="count")
+            assigned[2] += got
+            free = free - got
+            # the pool's places are taken by waiting high-trauma clients first
             from_waiting = min(k, int(waiting[2]))
             waiting = waiting - np.array([0, 0, from_waiting])
             new = new - np.array([0, 0, k - from_waiting])
@@ -132,6 +144,7 @@ def _draw_without_replacement(rng: np.random.Generator, counts: np.ndarray, k: i
     return rng.multivariate_hypergeometric(counts, k, method="count")
 
 
+@njit
 def care_quality(se: np.ndarray, bo: np.ndarray, se_effect: float, bo_effect: float) -> np.ndarray:
     """Relative care quality of each clinician (1 = average clinician).
 
@@ -179,6 +192,7 @@ def episode_endings(rng: np.random.Generator, caseload: np.ndarray, p_recovery: 
 # ------------------------------------------------------------------------------------------------------------
 
 
+@njit
 def trauma_exposure(caseload: np.ndarray, weight_moderate: float, reference_clients: float,
                     at_work: np.ndarray) -> np.ndarray:
     """Weekly trauma exposure: trauma-weighted caseload over a reference load, zero when not at work.
@@ -214,7 +228,7 @@ def critical_incidents(u: np.ndarray, high_clients: np.ndarray, p_per_client: fl
     """
     p = 1.0 - (1.0 - p_per_client) ** high_clients
     direct = u < p
-    per_team = np.bincount(team, weights=direct, minlength=n_teams)
+    per_team = team_sums(team, n_teams, direct.astype(np.float64))
     return direct, per_team[team] - direct
 
 
@@ -223,14 +237,25 @@ def critical_incidents(u: np.ndarray, high_clients: np.ndarray, p_per_client: fl
 # ------------------------------------------------------------------------------------------------------------
 
 
+@njit
+def team_sums(team: np.ndarray, n_teams: int, values: np.ndarray) -> np.ndarray:
+    """Sum of ``values`` over the members of each team (slot order: ``np.bincount`` with weights)."""
+    out = np.zeros(n_teams)
+    for i in range(team.shape[0]):
+        out[team[i]] += values[i]
+    return out
+
+
+@njit
 def team_absent_share(absent: np.ndarray, team: np.ndarray, team_posts: np.ndarray) -> np.ndarray:
     """Share of a clinician's team colleagues' posts that are vacant or on leave (self excluded)."""
     n_teams = team_posts.shape[0]
-    absent_by_team = np.bincount(team, weights=absent, minlength=n_teams)
+    absent_by_team = team_sums(team, n_teams, absent)
     others = np.maximum(team_posts[team] - 1, 1)
     return (absent_by_team[team] - absent) / others
 
 
+@njit
 def demands(load: np.ndarray, exposure: np.ndarray, admin: float, cover: np.ndarray,
             w_load: float, w_trauma: float, w_admin: float, w_cover: float) -> np.ndarray:
     """Job demands index: weighted sum of caseload load, trauma exposure, admin burden and cover duty.
@@ -257,6 +282,7 @@ def supervision_intensity(supervised: np.ndarray, sessions_per_month: float,
     return supervised * (dose * (0.3 + 0.7 * reflective_quality))
 
 
+@njit
 def resources(leader: np.ndarray, supervision: np.ndarray, peer: np.ndarray, autonomy: float,
               recognition: np.ndarray, se: np.ndarray, ei: np.ndarray) -> np.ndarray:
     """Job and personal resources index (0-1): equal-weight mean of seven resources.
@@ -269,6 +295,7 @@ def resources(leader: np.ndarray, supervision: np.ndarray, peer: np.ndarray, aut
     return (leader + supervision + peer + autonomy + recognition + se + ei) / 7.0
 
 
+@njit
 def strain(demand: np.ndarray, resource: np.ndarray, buffer_strength: float) -> np.ndarray:
     """Unbuffered demands: ``demand * (1 - buffer * resources)`` (an interaction, not an addition).
 
@@ -278,29 +305,48 @@ def strain(demand: np.ndarray, resource: np.ndarray, buffer_strength: float) -> 
     return demand * (1.0 - buffer_strength * resource)
 
 
-def peer_means(team: np.ndarray, n_teams: int, cross, values: np.ndarray, present: np.ndarray) -> np.ndarray:
+@njit
+def peer_means(team: np.ndarray, n_teams: int, cross_indptr: np.ndarray, cross_indices: np.ndarray,
+               values: np.ndarray, present: np.ndarray) -> np.ndarray:
     """Mean of ``values`` (rows) over each clinician's present peers; own value where none is present.
 
-    Peers are every other member of the own team (team ties) plus the cross-team ties. Team sums come from
-    one ``bincount`` per row (a team is a clique, so a member's peer sum is the team sum minus their own
-    value); cross-team sums from one sparse product.
+    Peers are every other member of the own team (team ties) plus the cross-team ties. A team is a clique, so
+    a member's team-peer sum is the team sum minus their own value; cross-team sums run over the rows of the
+    tie matrix in CSR form (0/1 ties: the indices of each row are the peers).
 
     Args:
         team: team index per slot.
         n_teams: number of teams.
-        cross: sparse (n, n) 0/1 matrix of cross-team ties.
+        cross_indptr, cross_indices: the CSR row pointers and column indices of the (n, n) 0/1 matrix of
+            cross-team ties.
         values: shape (k, n).
         present: bool, clinician in post.
 
     Returns:
         shape (k, n).
     """
-    w = present.astype(float)
-    rows = np.vstack([values * w, w])
-    own = np.vstack([np.bincount(team, weights=r, minlength=n_teams) for r in rows])[:, team] - rows
-    sums = own + (cross @ rows.T).T
-    counts = sums[-1]
-    return np.where(counts > 0, sums[:-1] / np.maximum(counts, 1.0), values)
+    k, n = values.shape
+    w = present.astype(np.float64)
+    rows = np.empty((k + 1, n))
+    rows[:k] = values * w
+    rows[k] = w
+    out = np.empty((k, n))
+    for r in range(k + 1):
+        sums = team_sums(team, n_teams, rows[r])[team] - rows[r]
+        for i in range(n):
+            cross = 0.0
+            for jj in range(cross_indptr[i], cross_indptr[i + 1]):
+                cross += rows[r, cross_indices[jj]]
+            sums[i] += cross
+        rows_sum = sums
+        if r < k:
+            out[r] = rows_sum
+        else:
+            counts = rows_sum
+    for r in range(k):
+        for i in range(n):
+            out[r, i] = out[r, i] / max(counts[i], 1.0) if counts[i] > 0 else values[r, i]
+    return out
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -312,13 +358,14 @@ def peer_means(team: np.ndarray, n_teams: int, cross, values: np.ndarray, presen
 # ------------------------------------------------------------------------------------------------------------
 
 
+@njit
 def balance_update(x: np.ndarray, gain: np.ndarray, loss: np.ndarray) -> np.ndarray:
     """``x + gain (1 - x) - loss x``, clipped to [0, 1] (works on a block of states at once)."""
     return np.clip(x + gain * (1.0 - x) - loss * x, 0.0, 1.0)
 
 
-def burnout_rates(strain_, vulnerability, se, reserves, detachment, peer_bo, *, rate_gain, rate_recovery,
-                  se_vulnerability, cor_spiral, reserve_threshold, contagion_rate):
+@njit
+def burnout_rates(strain_, vulnerability, se, reserves, detachment, peer_bo, b, contagion_rate):
     """Burnout: JD-R health impairment with a COR loss spiral, efficacy vulnerability and crossover.
 
     ``gain = rate_gain * strain * vulnerability * (1 + se_vuln * max(0, 0.5 - SE))
@@ -326,117 +373,153 @@ def burnout_rates(strain_, vulnerability, se, reserves, detachment, peer_bo, *, 
     ``loss = rate_recovery * detachment + contagion * (1 - peer BO)``.
     The contagion terms add ``contagion * (peer BO - BO)``: crossover towards the peers' mean.
 
+    Args:
+        strain_, vulnerability, se, reserves, detachment, peer_bo: arrays, one element per slot.
+        b: the ``burnout`` group (``rate_gain``, ``rate_recovery``, ``se_vulnerability``, ``cor_spiral``,
+            ``reserve_threshold``).
+        contagion_rate: ``peers.contagion_rate``.
+
     References:
         Bakker & Demerouti 2007 (JD-R); Hobfoll 1989 and Hobfoll et al. 2018 (COR loss spirals);
         Shoji et al. 2016 (self-efficacy and burnout); Bakker, Le Blanc & Schaufeli 2005 (crossover);
         Sonnentag & Fritz 2007 (recovery through detachment).
     """
-    rel_se = 1.0 + se_vulnerability * np.maximum(0.0, SE_REF - se)
-    rel_cor = 1.0 + (cor_spiral / reserve_threshold) * np.maximum(0.0, reserve_threshold - reserves)
-    gain = rate_gain * strain_ * vulnerability * rel_se * rel_cor + contagion_rate * peer_bo
-    loss = rate_recovery * detachment + contagion_rate * (1.0 - peer_bo)
+    rel_se = 1.0 + b.se_vulnerability * np.maximum(0.0, SE_REF - se)
+    rel_cor = 1.0 + (b.cor_spiral / b.reserve_threshold) * np.maximum(0.0, b.reserve_threshold - reserves)
+    gain = b.rate_gain * strain_ * vulnerability * rel_se * rel_cor + contagion_rate * peer_bo
+    loss = b.rate_recovery * detachment + contagion_rate * (1.0 - peer_bo)
     return gain, loss
 
 
-def sts_rates(exposure, vulnerability, trauma_history, supervision, ei, cs, detachment, direct, colleague, *,
-              rate_gain, rate_recovery, rel_trauma_history, sts_protection, ei_protection, direct_shock,
-              team_shock):
+@njit
+def sts_rates(exposure, vulnerability, trauma_history, supervision, ei, cs, detachment, direct, colleague, s,
+              sts_protection, ex):
     """Secondary traumatic stress along Figley's compassion-stress pathway, plus critical-incident shocks.
 
     ``gain = rate_gain * exposure * vulnerability * rel_history * (1 - protection * supervision)
     * (1 - ei_protection (EI - 0.5)) + min(1, direct_shock * direct + team_shock * colleague incidents)``;
     ``loss = rate_recovery * detachment * (0.5 + CS)``.
 
+    Args:
+        exposure, vulnerability, trauma_history, supervision, ei, cs, detachment, direct, colleague: arrays.
+        s: the ``sts`` group (``rate_gain``, ``rate_recovery``, ``rel_trauma_history``, ``ei_protection``).
+        sts_protection: ``supervision.sts_protection``.
+        ex: the ``exposure`` group (``incident_sts_shock``, ``incident_team_shock``).
+
     References:
         Figley 1995 (compassion fatigue: exposure and empathic engagement produce compassion stress, relieved
         by disengagement and satisfaction); Hensel et al. 2015 (own trauma history); Knight 2013 (supervision);
         Zeidner et al. 2013 (emotional intelligence); Chemtob et al. 1988 (client suicide).
     """
-    rel_hist = np.where(trauma_history, rel_trauma_history, 1.0)
-    gain = (rate_gain * exposure * vulnerability * rel_hist * (1.0 - sts_protection * supervision)
-            * (1.0 - ei_protection * (ei - 0.5)))
-    gain += np.minimum(direct * direct_shock + colleague * team_shock, 1.0)
-    loss = rate_recovery * detachment * (0.5 + cs)
+    rel_hist = np.where(trauma_history, s.rel_trauma_history, 1.0)
+    gain = (s.rate_gain * exposure * vulnerability * rel_hist * (1.0 - sts_protection * supervision)
+            * (1.0 - s.ei_protection * (ei - 0.5)))
+    gain += np.minimum(direct * ex.incident_sts_shock + colleague * ex.incident_team_shock, 1.0)
+    loss = s.rate_recovery * detachment * (0.5 + cs)
     return gain, loss
 
 
-def satisfaction_rates(mastery, recognition, vicarious_resilience, growth, bo, sts, *, rate, w_meaning,
-                       w_mastery, w_recognition, w_vicarious_resilience, w_growth, loss_base, w_bo_erosion,
-                       w_sts_erosion):
+@njit
+def satisfaction_rates(mastery, recognition, vicarious_resilience, growth, bo, sts, s):
     """Compassion satisfaction from meaning, successes, recognition, vicarious resilience and growth.
 
     ``gain = rate (w_meaning + w_mastery mastery + w_recognition recognition + w_vr VR + w_growth growth)``;
     ``loss = rate (loss_base + w_bo BO + w_sts STS)``.
 
+    Args:
+        mastery, recognition, vicarious_resilience, growth, bo, sts: arrays.
+        s: the ``satisfaction`` group.
+
     References:
         Stamm 2010 (ProQOL: CS as pleasure from doing the work well); Hernandez, Gangsei & Engstrom 2007
         (vicarious resilience); Maslach & Leiter 2016 (recognition); Arnold et al. 2005 (vicarious growth).
     """
-    gain = rate * (w_meaning + w_mastery * mastery + w_recognition * recognition
-                   + w_vicarious_resilience * vicarious_resilience + w_growth * growth)
-    loss = rate * (loss_base + w_bo_erosion * bo + w_sts_erosion * sts)
+    gain = s.rate * (s.w_meaning + s.w_mastery * mastery + s.w_recognition * recognition
+                     + s.w_vicarious_resilience * vicarious_resilience + s.w_growth * growth)
+    loss = s.rate * (s.loss_base + s.w_bo_erosion * bo + s.w_sts_erosion * sts)
     return gain, loss
 
 
-def self_efficacy_rates(mastery, peer_mastery, persuasion, growth, bo, sts, *, rate, w_mastery, w_vicarious,
-                        w_persuasion, w_growth, w_failure, w_affective, loss_base):
+@njit
+def self_efficacy_rates(mastery, peer_mastery, persuasion, growth, bo, sts, e):
     """Self-efficacy from Bandura's four sources.
 
     ``gain = rate (w_m mastery + w_v peer mastery + w_p persuasion + w_g growth)``;
     ``loss = rate (loss_base + w_f (1 - mastery) + w_a (BO + STS) / 2)``.
 
+    Args:
+        mastery, peer_mastery, persuasion, growth, bo, sts: arrays.
+        e: the ``self_efficacy`` group.
+
     References:
         Bandura 1977, 1997: mastery experience, vicarious experience, verbal persuasion, physiological and
         affective states; Tedeschi & Calhoun 2004 (growth).
     """
-    gain = rate * (w_mastery * mastery + w_vicarious * peer_mastery + w_persuasion * persuasion
-                   + w_growth * growth)
-    loss = rate * (loss_base + w_failure * (1.0 - mastery) + (0.5 * w_affective) * (bo + sts))
+    gain = e.rate * (e.w_mastery * mastery + e.w_vicarious * peer_mastery + e.w_persuasion * persuasion
+                     + e.w_growth * growth)
+    loss = e.rate * (e.loss_base + e.w_failure * (1.0 - mastery) + (0.5 * e.w_affective) * (bo + sts))
     return gain, loss
 
 
-def reserves_rates(resource, strain_, bo, *, rate):
+@njit
+def reserves_rates(resource, strain_, bo, b):
     """Personal resource reserves (COR): replenished by resources, drained by strain and burnout.
 
     ``gain = rate * resources``; ``loss = rate * (strain + BO) / 2``. Burnout draining reserves, and low
     reserves raising burnout (:func:`burnout_rates`), is the loss spiral.
 
+    Args:
+        resource, strain_, bo: arrays.
+        b: the ``burnout`` group (``rate_reserves``).
+
     References:
         Hobfoll 1989, 2001 (Conservation of Resources; resource caravans and loss spirals).
     """
-    return rate * resource, (0.5 * rate) * (strain_ + bo)
+    return b.rate_reserves * resource, (0.5 * b.rate_reserves) * (strain_ + bo)
 
 
-def growth_rates(exposure, support, *, rate_gain, support_threshold, rate_decay):
+@njit
+def growth_rates(exposure, support, g):
     """Vicarious post-traumatic growth: exposure processed with enough support.
 
     ``gain = rate_gain * exposure * max(0, support - thr) / (1 - thr)``; ``loss = rate_decay``.
+
+    Args:
+        exposure, support: arrays.
+        g: the ``growth`` group (``rate_gain``, ``support_threshold``, ``rate_decay``).
 
     References:
         Tedeschi & Calhoun 2004 (PTG); Arnold et al. 2005 and Manning-Jones et al. 2015 (vicarious PTG in
         therapists, dependent on support and processing).
     """
-    gain = (rate_gain / (1.0 - support_threshold)) * exposure * np.maximum(0.0, support - support_threshold)
-    return gain, np.full_like(gain, rate_decay)
+    gain = (g.rate_gain / (1.0 - g.support_threshold)) * exposure * np.maximum(0.0, support - g.support_threshold)
+    return gain, np.full_like(gain, g.rate_decay)
 
 
-def intention_rates(bo, sts, cs, leader, *, rate, w_bo, w_sts, w_cs, w_leader):
+@njit
+def intention_rates(bo, sts, cs, leader, t):
     """Turnover intention: pushed by burnout and STS, held back by CS and leader support.
 
     ``gain = rate (w_bo BO + w_sts STS)``; ``loss = rate (w_cs CS + w_leader leader)``.
+
+    Args:
+        bo, sts, cs, leader: arrays.
+        t: the ``turnover`` group (``rate_intention``, ``w_bo``, ``w_sts``, ``w_cs``, ``w_leader``).
 
     References:
         Mobley 1977 (withdrawal cognitions); Scanlan & Still 2019 and Bride & Kintzle 2011 (burnout, STS,
         CS and intention to leave among mental-health workers).
     """
-    return rate * (w_bo * bo + w_sts * sts), rate * (w_cs * cs + w_leader * leader)
+    return t.rate_intention * (t.w_bo * bo + t.w_sts * sts), t.rate_intention * (t.w_cs * cs + t.w_leader * leader)
 
 
+@njit
 def ewma(previous: np.ndarray, current: np.ndarray, observed: np.ndarray, weight: float = EWMA_WEIGHT):
     """Exponentially weighted moving average that only moves where something was observed."""
     return np.where(observed, (1.0 - weight) * previous + weight * current, previous)
 
 
+@njit
 def jacobi_noise(x: np.ndarray, u: np.ndarray, sd: float) -> np.ndarray:
     """Weekly idiosyncratic shock: add ``sd * sqrt(x (1 - x)) * z`` and clip to [0, 1].
 

@@ -47,6 +47,7 @@ import pandas as pd
 import pytest
 
 from model import Parameters, RunResult, WorkforceModel, simulate
+from model.programmes import PROGRAMMES
 from model.proqol import NORMS
 from model.state import ACTIVE, VACANT
 from scenarios import load
@@ -132,7 +133,7 @@ ARMS: dict[str, Callable[[], dict[str, float]]] = {
     # every staged lever group changed at once, all starting at week DELAY
     "delayed": lambda: {
         **_scenario("organisational-bundle"), **_scenario("wellness-programme"), **_scenario("ei-training"),
-        **_scenario("float-staff"), **_scenario("faster-hiring"),
+        **_scenario("float-staff"), **_scenario("faster-hiring"), **_scenario("clinical-rotation"),
         "caseload.cap_per_fte": _lo("caseload.cap_per_fte"),
         "caseload.trauma_concentration": _hi("caseload.trauma_concentration"),
         "peers.psych_safety": _hi("peers.psych_safety"),
@@ -584,9 +585,8 @@ def test_organisational_bundle_beats_person_directed_programmes(person_directed)
 # start weeks and costs of programmes that are not running
 
 DELAY_SEEDS = SEEDS[:3]
-#: cost components of programmes that do not run under the defaults (supervision and recognition do)
-OPTIONAL_COSTS = ("leadership", "wellness", "peer_support", "trauma_informed", "mentoring", "ei_training",
-                  "admin_support", "float")
+#: cost components of the registered programmes that do not run under the defaults
+OPTIONAL_COSTS = tuple(c for prog in PROGRAMMES if not prog.running(Parameters()) for c in prog.cost_components)
 
 
 @pytest.mark.parametrize("seed", DELAY_SEEDS)
@@ -613,7 +613,7 @@ def test_start_week_leaves_earlier_weeks_identical(seed):
 
 
 def _running(p: Parameters) -> dict[str, bool]:
-    """Which optional programmes run under parameters ``p``.
+    """Which optional programmes run under parameters ``p``, from the registry.
 
     Args:
         p: parameters of an arm (all its start weeks are 0 unless the arm is ``delayed``).
@@ -621,11 +621,13 @@ def _running(p: Parameters) -> dict[str, bool]:
     Returns:
         ``{cost component: running}`` for the components in :data:`OPTIONAL_COSTS`.
     """
-    return {"leadership": p.leadership.training > 0, "wellness": p.wellness.uptake > 0,
-            "peer_support": p.peer_support.coverage > 0, "trauma_informed": p.trauma_informed.level > 0,
-            "mentoring": p.mentoring.coverage > 0, "ei_training": p.ei_training.uptake > 0,
-            "admin_support": p.work.admin_burden < _default("work.admin_burden"),
-            "float": p.staffing.float_fte_per_100_posts > 0}
+    return {c: prog.running(p) for prog in PROGRAMMES for c in prog.cost_components if c in OPTIONAL_COSTS}
+
+
+def test_optional_programmes_include_every_programme_off_by_default():
+    """The registry says which programmes are off by default; those are the ones the cost tests check."""
+    assert {"leadership", "wellness", "peer_support", "trauma_informed", "mentoring", "ei_training",
+            "admin_support", "float", "rotation"} == set(OPTIONAL_COSTS)
 
 
 def test_costs_are_zero_for_programmes_not_running():

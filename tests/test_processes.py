@@ -7,11 +7,18 @@ import pytest
 import scipy.sparse as sp
 from scipy import stats
 
+from model import Parameters
 from model import processes as pr
+from model.jit import struct
 
 
 def rng(seed=0):
     return np.random.default_rng(seed)
+
+
+def grp(name, **values):
+    """The parameter group ``name`` with some values set, as the struct the compiled submodels read."""
+    return struct(getattr(Parameters().with_overrides({f"{name}.{k}": v for k, v in values.items()}), name))
 
 
 # ---- 1. clients -------------------------------------------------------------------------------------------
@@ -58,11 +65,21 @@ def test_allocation_is_uniform_over_places():
 def test_concentration_routes_high_trauma_to_specialists():
     free = np.array([5, 5, 5, 5])
     specialist = np.array([True, False, False, False])
-    assigned, _ = pr.allocate(rng(), free, np.zeros(3, int), np.array([0, 0, 4]), specialist, n_preferred=4)
+    assigned, _ = pr.allocate(rng(), free, np.zeros(3, int), np.array([0, 0, 4]), [(specialist, 4)])
     np.testing.assert_array_equal(assigned[2], [4, 0, 0, 0])
     # when specialists are full the rest spill over to everyone
-    assigned, unplaced = pr.allocate(rng(), free, np.zeros(3, int), np.array([0, 0, 8]), specialist, 8)
+    assigned, unplaced = pr.allocate(rng(), free, np.zeros(3, int), np.array([0, 0, 8]), [(specialist, 8)])
     assert assigned[2, 0] == 5 and assigned[2].sum() == 8 and unplaced.sum() == 0
+
+
+def test_routes_apply_in_turn_and_only_to_high_trauma_clients():
+    free = np.array([2, 2, 2, 2])
+    first, second = np.array([True, False, False, False]), np.array([False, True, False, False])
+    assigned, unplaced = pr.allocate(rng(), free, np.zeros(3, int), np.array([0, 0, 4]), [(first, 2), (second, 2)])
+    np.testing.assert_array_equal(assigned[2], [2, 2, 0, 0])
+    # a route never takes low- or moderate-trauma clients
+    assigned, _ = pr.allocate(rng(), free, np.zeros(3, int), np.array([3, 3, 0]), [(first, 4)])
+    assert assigned.sum() == 6 and assigned[2].sum() == 0
 
 
 def test_care_quality_hand_values():
@@ -156,7 +173,7 @@ def test_peer_means_match_the_full_adjacency():
     adj = network.peer_network(team, cross).toarray()
     values = g.random((2, team.size))
     present = g.random(team.size) < 0.7
-    got = pr.peer_means(team, 5, cross, values, present)
+    got = pr.peer_means(team, 5, cross.indptr.astype(np.int64), cross.indices.astype(np.int64), values, present)
     for i in range(team.size):
         peers = (adj[i] > 0) & present
         expected = values[:, peers].mean(axis=1) if peers.any() else values[:, i]
@@ -177,8 +194,9 @@ def test_balance_update_fixed_point_and_bounds():
 
 def test_burnout_rates_hand_values():
     g, lo = pr.burnout_rates(np.array([1.0]), np.array([1.0]), np.array([0.3]), np.array([0.1]),
-                             np.array([1.0]), np.array([0.4]), rate_gain=0.02, rate_recovery=0.03,
-                             se_vulnerability=1.0, cor_spiral=1.0, reserve_threshold=0.4, contagion_rate=0.02)
+                             np.array([1.0]), np.array([0.4]),
+                             grp("burnout", rate_gain=0.02, rate_recovery=0.03, se_vulnerability=1.0, cor_spiral=1.0,
+                                 reserve_threshold=0.4), 0.02)
     # rel_se = 1 + 0.2; rel_cor = 1 + (0.4 - 0.1) / 0.4 = 1.75
     assert g[0] == pytest.approx(0.02 * 1.2 * 1.75 + 0.02 * 0.4)
     assert lo[0] == pytest.approx(0.03 + 0.02 * 0.6)
@@ -186,55 +204,56 @@ def test_burnout_rates_hand_values():
 
 def test_contagion_is_crossover_towards_peers():
     bo, peer = np.array([0.2]), np.array([0.6])
-    g, lo = pr.burnout_rates(np.zeros(1), np.ones(1), np.ones(1), np.ones(1), np.zeros(1), peer, rate_gain=0.0,
-                             rate_recovery=0.0, se_vulnerability=0.0, cor_spiral=0.0, reserve_threshold=0.3,
-                             contagion_rate=0.05)
+    g, lo = pr.burnout_rates(np.zeros(1), np.ones(1), np.ones(1), np.ones(1), np.zeros(1), peer,
+                             grp("burnout", rate_gain=0.0, rate_recovery=0.0, se_vulnerability=0.0, cor_spiral=0.0,
+                                 reserve_threshold=0.3), 0.05)
     assert pr.balance_update(bo, g, lo)[0] == pytest.approx(0.2 + 0.05 * (0.6 - 0.2))
 
 
 def test_low_self_efficacy_and_low_reserves_raise_burnout_gain():
-    kw = dict(rate_gain=0.02, rate_recovery=0.03, se_vulnerability=1.0, cor_spiral=1.0, reserve_threshold=0.35,
-              contagion_rate=0.0)
+    b = grp("burnout", rate_gain=0.02, rate_recovery=0.03, se_vulnerability=1.0, cor_spiral=1.0,
+            reserve_threshold=0.35)
     one = np.ones(1)
-    base, _ = pr.burnout_rates(one, one, np.array([0.7]), np.array([0.6]), one, one * 0.3, **kw)
-    low_se, _ = pr.burnout_rates(one, one, np.array([0.2]), np.array([0.6]), one, one * 0.3, **kw)
-    low_res, _ = pr.burnout_rates(one, one, np.array([0.7]), np.array([0.1]), one, one * 0.3, **kw)
+    base, _ = pr.burnout_rates(one, one, np.array([0.7]), np.array([0.6]), one, one * 0.3, b, 0.0)
+    low_se, _ = pr.burnout_rates(one, one, np.array([0.2]), np.array([0.6]), one, one * 0.3, b, 0.0)
+    low_res, _ = pr.burnout_rates(one, one, np.array([0.7]), np.array([0.1]), one, one * 0.3, b, 0.0)
     assert low_se[0] > base[0] and low_res[0] > base[0]
 
 
 def test_sts_rates_hand_values():
     g, lo = pr.sts_rates(np.array([1.0]), np.array([1.0]), np.array([True]), np.array([0.5]), np.array([0.7]),
-                         np.array([0.6]), np.array([1.0]), np.array([True]), np.array([2.0]), rate_gain=0.01,
-                         rate_recovery=0.05, rel_trauma_history=1.3, sts_protection=0.4, ei_protection=0.3,
-                         direct_shock=0.15, team_shock=0.04)
+                         np.array([0.6]), np.array([1.0]), np.array([True]), np.array([2.0]),
+                         grp("sts", rate_gain=0.01, rate_recovery=0.05, rel_trauma_history=1.3, ei_protection=0.3),
+                         0.4, grp("exposure", incident_sts_shock=0.15, incident_team_shock=0.04))
     assert g[0] == pytest.approx(0.01 * 1.3 * 0.8 * (1 - 0.3 * 0.2) + 0.15 + 0.08)
     assert lo[0] == pytest.approx(0.05 * 1.1)
 
 
 def test_satisfaction_and_self_efficacy_rates_hand_values():
     g, lo = pr.satisfaction_rates(np.array([0.7]), np.array([0.4]), np.array([0.3]), np.array([0.1]),
-                                  np.array([0.3]), np.array([0.2]), rate=0.03, w_meaning=1.0, w_mastery=0.5,
-                                  w_recognition=0.4, w_vicarious_resilience=0.3, w_growth=0.4, loss_base=0.3,
-                                  w_bo_erosion=1.8, w_sts_erosion=0.4)
+                                  np.array([0.3]), np.array([0.2]),
+                                  grp("satisfaction", rate=0.03, w_meaning=1.0, w_mastery=0.5, w_recognition=0.4,
+                                      w_vicarious_resilience=0.3, w_growth=0.4, loss_base=0.3, w_bo_erosion=1.8,
+                                      w_sts_erosion=0.4))
     assert g[0] == pytest.approx(0.03 * (1.0 + 0.35 + 0.16 + 0.09 + 0.04))
     assert lo[0] == pytest.approx(0.03 * (0.3 + 0.54 + 0.08))
     g, lo = pr.self_efficacy_rates(np.array([0.7]), np.array([0.6]), np.array([0.4]), np.array([0.1]),
-                                   np.array([0.3]), np.array([0.1]), rate=0.02, w_mastery=0.6, w_vicarious=0.25,
-                                   w_persuasion=0.4, w_growth=0.3, w_failure=0.6, w_affective=0.8,
-                                   loss_base=0.1)
+                                   np.array([0.3]), np.array([0.1]),
+                                   grp("self_efficacy", rate=0.02, w_mastery=0.6, w_vicarious=0.25, w_persuasion=0.4,
+                                       w_growth=0.3, w_failure=0.6, w_affective=0.8, loss_base=0.1))
     assert g[0] == pytest.approx(0.02 * (0.42 + 0.15 + 0.16 + 0.03))
     assert lo[0] == pytest.approx(0.02 * (0.1 + 0.18 + 0.16))
 
 
 def test_reserves_growth_intention_rates_hand_values():
-    g, lo = pr.reserves_rates(np.array([0.4]), np.array([0.8]), np.array([0.2]), rate=0.05)
+    g, lo = pr.reserves_rates(np.array([0.4]), np.array([0.8]), np.array([0.2]), grp("burnout", rate_reserves=0.05))
     assert (g[0], lo[0]) == pytest.approx((0.02, 0.025))
-    g, lo = pr.growth_rates(np.array([1.0, 1.0]), np.array([0.2, 0.65]), rate_gain=0.02, support_threshold=0.3,
-                            rate_decay=0.005)
+    g, lo = pr.growth_rates(np.array([1.0, 1.0]), np.array([0.2, 0.65]),
+                            grp("growth", rate_gain=0.02, support_threshold=0.3, rate_decay=0.005))
     np.testing.assert_allclose(g, [0.0, 0.02 * 0.35 / 0.7])
     np.testing.assert_allclose(lo, [0.005, 0.005])
-    g, lo = pr.intention_rates(np.array([0.5]), np.array([0.2]), np.array([0.6]), np.array([0.5]), rate=0.03,
-                               w_bo=1.2, w_sts=0.5, w_cs=0.8, w_leader=0.6)
+    g, lo = pr.intention_rates(np.array([0.5]), np.array([0.2]), np.array([0.6]), np.array([0.5]),
+                               grp("turnover", rate_intention=0.03, w_bo=1.2, w_sts=0.5, w_cs=0.8, w_leader=0.6))
     assert (g[0], lo[0]) == pytest.approx((0.03 * 0.7, 0.03 * 0.78))
 
 

@@ -1,0 +1,144 @@
+"""The compiled weekly kernels: each fuses the submodels of one phase into a single call.
+
+The per-week cost of the model used to be about 400 NumPy calls of 1-3 microseconds each, whatever the number of
+clinicians. Each kernel here runs one phase's submodels (:mod:`model.processes`, compiled with
+:data:`model.jit.njit`) in one compiled call, in the order of :meth:`model.workforce.WorkforceModel.step`. The
+kernels hold no equations of their own: they call the submodels and move arrays between them. Random numbers
+are drawn by the caller from the model's named streams (or, for episode endings, from the stream passed in),
+so the draws are those of the uncompiled model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import processes as pr
+from .jit import njit
+from .state import ACTIVE, NO_NOTICE, ON_LEAVE, VACANT
+
+N_NOISY = 5  # the first latent rows (se, cs, bo, sts, intention) get weekly noise
+
+
+@njit
+def places(caseload, at_work, team, team_posts, cap, vacancy_stretch, uncovered):
+    """Phase 1 (clients), before allocation: uncovered absent share of each clinician's team and free places.
+
+    Returns:
+        (cover, free): the cover share (JD-R demand and cap stretch) and the free places per slot.
+    """
+    absent = (~at_work).astype(np.float64)
+    cover = pr.team_absent_share(absent, team, team_posts) * uncovered
+    stretched = cap * (1.0 + vacancy_stretch * cover)
+    return cover, pr.capacity(caseload.sum(axis=0), stretched, at_work)
+
+
+@njit
+def episode_chances(se, bo, at_work, p_recovery_level, c):
+    """Phase 2 (clients), after allocation: each open case's weekly chances of recovery and of drop-out.
+
+    Clients of clinicians on leave are paused (no recovery); drop-out continues. Care quality follows the
+    clinician's self-efficacy and burnout.
+
+    Args:
+        se, bo, at_work: per slot.
+        p_recovery_level: weekly recovery chance by trauma level with an average clinician.
+        c: the ``clients`` group.
+
+    Returns:
+        (p_recovery, p_dropout): shapes (3, n) and (n,).
+    """
+    quality = pr.care_quality(se, bo, c.quality_se_effect, c.quality_bo_effect)
+    n = se.shape[0]
+    p_rec = np.empty((p_recovery_level.shape[0], n))
+    for level in range(p_recovery_level.shape[0]):
+        p_rec[level] = p_recovery_level[level] * (quality * at_work)
+    return p_rec, c.p_dropout_week / quality
+
+
+@njit
+def update_states(latent, mastery, vicarious_resilience, weeks_in_post, recoveries, dropouts, caseload, exposure,
+                  vulnerability, trauma_history, ei, team, n_teams, cross_indptr, cross_indices, present, at_work,
+                  cover, direct, colleague, leader, safety, supervision, persuasion, recognition,
+                  inv_sustainable, rel_detachment, extra_gain, extra_loss, peer_support_extra, u_noise,
+                  w, ex, b, st, sa, e, g, t, contagion_rate, sts_protection, rel_recovery_on_leave):
+    """Phases 3 and 4: mastery signals, peer means, JD-R demands and resources, then every latent state's
+    gain-loss update and the weekly noise (state arrays updated in place).
+
+    All rates read last week's states; the latent rows are those of :data:`model.context.S`.
+
+    Returns:
+        (demand, resource, strain, load): this week's JD-R quantities per slot.
+    """
+    se, cs, bo, sts = latent[0], latent[1], latent[2], latent[3]
+    reserves, growth = latent[5], latent[6]
+    # mastery signals from this week's endings (phase 1); only at work: paused caseloads of clinicians on leave
+    # lose clients to drop-out, which is not a failure of theirs
+    rec = recoveries.sum(axis=0)
+    ended = rec + dropouts.sum(axis=0)
+    mastery[:] = pr.ewma(mastery, rec / np.maximum(ended, 1), (ended > 0) & at_work, pr.EWMA_WEIGHT)
+    trauma_rec = recoveries[1] * ex.trauma_weight_moderate + recoveries[2]
+    vicarious_resilience[:] = pr.ewma(vicarious_resilience, trauma_rec, present, pr.EWMA_WEIGHT)
+    stacked = np.empty((2, se.shape[0]))
+    stacked[0] = bo
+    stacked[1] = mastery
+    peers = pr.peer_means(team, n_teams, cross_indptr, cross_indices, stacked, present)
+    peer_bo, peer_mastery = peers[0], peers[1]
+    peer_support = np.minimum(safety * (1.0 - peer_bo) + peer_support_extra, 1.0)
+    load = caseload.sum(axis=0) * inv_sustainable
+    demand = at_work * pr.demands(load, exposure, w.admin_burden, cover, w.demand_weight_load,
+                                  w.demand_weight_trauma, w.demand_weight_admin, w.demand_weight_cover)
+    resource = pr.resources(leader, supervision, peer_support, w.schedule_autonomy, recognition, se, ei)
+    strain = pr.strain(demand, resource, w.buffer_strength)
+    # on leave: more detachment
+    detachment = (0.5 + w.schedule_autonomy) * np.where(present & ~at_work, rel_recovery_on_leave, 1.0)
+    detachment = detachment * rel_detachment
+
+    gain = np.empty_like(latent)
+    loss = np.empty_like(latent)
+    gain[0], loss[0] = pr.self_efficacy_rates(mastery, peer_mastery, persuasion, growth, bo, sts, e)
+    gain[1], loss[1] = pr.satisfaction_rates(mastery, recognition, vicarious_resilience, growth, bo, sts, sa)
+    gain[2], loss[2] = pr.burnout_rates(strain, vulnerability, se, reserves, detachment, peer_bo, b, contagion_rate)
+    gain[3], loss[3] = pr.sts_rates(exposure, vulnerability, trauma_history, supervision, ei, cs, detachment,
+                                    direct, colleague, st, sts_protection, ex)
+    gain[4], loss[4] = pr.intention_rates(bo, sts, cs, leader, t)
+    gain[5], loss[5] = pr.reserves_rates(resource, strain, bo, b)
+    gain[6], loss[6] = pr.growth_rates(exposure, (supervision + leader + peer_support) / 3.0, g)
+    gain += extra_gain
+    loss += extra_loss
+    latent[:] = pr.balance_update(latent, gain, loss)
+    # vacant slots drift harmlessly: every reader masks them and a hire redraws them
+    latent[:N_NOISY] = pr.jacobi_noise(latent[:N_NOISY], u_noise, b.noise_sd)
+    weeks_in_post += present
+    return demand, resource, strain, load
+
+
+@njit
+def absence_and_notice(status, notice_left, u_leave, p_leave_start, p_leave_end, u_quit, p_notice, notice_weeks):
+    """Phase 6, before departures: sick leave starts and ends, notices are given and served (in place).
+
+    Returns:
+        (n_leave_starts, n_notices, leaving): counts this week and the bool mask of clinicians whose notice
+        has run out.
+    """
+    n = status.shape[0]
+    n_starts = 0
+    for i in range(n):
+        if status[i] == ACTIVE and u_leave[0, i] < p_leave_start[i]:
+            status[i] = ON_LEAVE
+            n_starts += 1
+        elif status[i] == ON_LEAVE and u_leave[1, i] < p_leave_end:
+            status[i] = ACTIVE
+    n_notices = 0
+    leaving = np.zeros(n, np.bool_)
+    for i in range(n):
+        if status[i] == VACANT:
+            continue
+        if notice_left[i] == NO_NOTICE and u_quit[i] < p_notice[i]:
+            notice_left[i] = notice_weeks
+            n_notices += 1
+        if notice_left[i] != NO_NOTICE:
+            if notice_left[i] <= 0:
+                leaving[i] = True
+            else:
+                notice_left[i] -= 1
+    return n_starts, n_notices, leaving
