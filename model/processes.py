@@ -157,19 +157,22 @@ def care_quality(se: np.ndarray, bo: np.ndarray, se_effect: float, bo_effect: fl
     return np.clip(1.0 + se_effect * (se - SE_REF) - bo_effect * (bo - BO_REF), 0.2, 2.0)
 
 
-def episode_endings(rng: np.random.Generator, caseload: np.ndarray, p_recovery: np.ndarray,
+@njit
+def episode_endings(u: np.ndarray, caseload: np.ndarray, p_recovery: np.ndarray,
                     p_dropout: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Episodes that end this week in recovery or drop-out (competing risks).
+    """Episodes that end this week in recovery or drop-out (competing risks), one uniform draw per open case.
 
-    Endings ~ Binomial(open cases, p_recovery + p_dropout); recoveries among them ~ Binomial(endings,
-    p_recovery / (p_recovery + p_dropout)); the rest are drop-outs. Each open case thus recovers with chance
-    ``p_recovery`` and drops out with chance ``p_dropout`` (their sum capped at 1).
+    Each open case recovers with chance ``p_recovery`` and otherwise drops out with chance ``p_dropout`` (their
+    sum capped at 1): case ``j`` recovers if ``u_j < p_recovery``, drops out if ``p_recovery <= u_j <
+    p_recovery + p_dropout``, and stays open otherwise. The cases are visited level by level, slot by slot, so
+    the draws are used in a fixed order. (One uniform per case costs less than two binomial draws per cell
+    whose probabilities change every week, and gives the same distribution.)
 
     Args:
-        rng: the episodes stream.
+        u: uniform draws in [0, 1), at least one per open case (``caseload.sum()``).
         caseload: open cases, shape (3, n).
         p_recovery: weekly recovery chance, shape (3, n).
-        p_dropout: weekly drop-out chance, shape (3, n) or (n,).
+        p_dropout: weekly drop-out chance per clinician, shape (n,) (the same at every trauma level).
 
     Returns:
         (recoveries, dropouts), each shape (3, n).
@@ -177,14 +180,22 @@ def episode_endings(rng: np.random.Generator, caseload: np.ndarray, p_recovery: 
     References:
         Competing-risks discharge of therapy episodes (Saxon et al. 2017; Swift & Greenberg 2012).
     """
-    p_end = np.minimum(p_recovery + p_dropout, 1.0)
-    ended = rng.binomial(caseload, p_end)
-    # most cells end nothing in a week: split only the cells that ended something
-    idx = np.flatnonzero(ended)
-    share = np.broadcast_to(p_recovery, caseload.shape).ravel()[idx] / p_end.ravel()[idx]
-    rec = np.zeros_like(ended)
-    rec.ravel()[idx] = rng.binomial(ended.ravel()[idx], np.minimum(share, 1.0))
-    return rec, ended - rec
+    n_levels, n = caseload.shape
+    rec = np.zeros_like(caseload)
+    drop = np.zeros_like(caseload)
+    k = 0
+    for level in range(n_levels):
+        for i in range(n):
+            p_rec = p_recovery[level, i]
+            p_end = min(p_rec + p_dropout[i], 1.0)
+            for _ in range(caseload[level, i]):
+                x = u[k]
+                k += 1
+                if x < p_rec:
+                    rec[level, i] += 1
+                elif x < p_end:
+                    drop[level, i] += 1
+    return rec, drop
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -223,7 +223,8 @@ class WorkforceModel(mesa.Model):
             unplaced = prog.take_waiting(week, unplaced)
         p_rec, p_drop = kernels.episode_chances(ws.se, ws.bo, week.at_work, r.p_recovery_level,
                                                 self._structs.clients)
-        ws.recoveries, ws.dropouts = pr.episode_endings(self.streams["episodes"], ws.caseload, p_rec, p_drop)
+        u = self.streams["episodes"].random(int(ws.caseload.sum()))
+        ws.recoveries, ws.dropouts = pr.episode_endings(u, ws.caseload, p_rec, p_drop)
         ws.caseload -= ws.recoveries + ws.dropouts
         f = week.flows
         f.recoveries, f.dropouts = int(ws.recoveries.sum()), int(ws.dropouts.sum())

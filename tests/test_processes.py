@@ -92,7 +92,7 @@ def test_episode_endings_marginal_rates():
     caseload = np.full((3, 20000), 10)
     p_rec = np.full((3, 20000), 0.05)
     p_drop = np.full(20000, 0.02)
-    rec, drop = pr.episode_endings(rng(), caseload, p_rec, p_drop)
+    rec, drop = pr.episode_endings(rng().random(caseload.sum()), caseload, p_rec, p_drop)
     assert np.all(rec + drop <= caseload)
     assert rec.mean() == pytest.approx(10 * 0.05, rel=0.02)
     assert drop.mean() == pytest.approx(10 * 0.02, rel=0.03)
@@ -106,8 +106,20 @@ def test_episode_endings_marginal_rates():
 
 def test_episode_endings_no_recovery_when_paused():
     caseload = np.full((3, 50), 8)
-    rec, drop = pr.episode_endings(rng(), caseload, np.zeros((3, 50)), np.full(50, 0.1))
+    rec, drop = pr.episode_endings(rng().random(caseload.sum()), caseload, np.zeros((3, 50)), np.full(50, 0.1))
     assert rec.sum() == 0 and drop.sum() > 0
+
+
+def test_episode_endings_hand_values_and_capped_sum():
+    # one case per cell; draws below p_rec recover, between p_rec and p_rec + p_drop drop out
+    caseload = np.array([[1, 1, 1]] * 3)
+    u = np.array([0.01, 0.06, 0.5, 0.2, 0.29, 0.96, 0.0, 0.9, 0.99])
+    rec, drop = pr.episode_endings(u, caseload, np.full((3, 3), 0.05), np.array([0.02, 0.5, 0.9]))
+    np.testing.assert_array_equal(rec, [[1, 0, 0], [0, 0, 0], [1, 0, 0]])
+    np.testing.assert_array_equal(drop, [[0, 1, 1], [0, 1, 0], [0, 0, 0]])
+    # the sum of the chances is capped at 1: every case ends
+    rec, drop = pr.episode_endings(np.array([0.999]), np.array([[1]]), np.array([[0.3]]), np.array([0.9]))
+    assert (rec[0, 0], drop[0, 0]) == (0, 1)
 
 
 # ---- 2. exposure ------------------------------------------------------------------------------------------
