@@ -1,8 +1,10 @@
-"""Regenerate the generated tables in docs/ODD.md: parameters (section 8) and outcomes (section 10).
+"""Regenerate the generated tables in docs/ODD.md: programmes (section 7.7), parameters (section 8) and outcomes
+(section 10).
 
 Run:  python docs/build_tables.py
 Each table sits between a pair of markers, ``<!-- <NAME>:BEGIN -->`` and ``<!-- <NAME>:END -->``; tests fail
-when one is out of date (tests/test_layout.py for the parameters, tests/test_outcomes.py for the outcomes).
+when one is out of date (tests/test_layout.py for the programmes and the parameters, tests/test_outcomes.py for
+the outcomes).
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ import pathlib
 import sys
 from collections.abc import Callable
 
-from model import outcomes, parameters
+from model import outcomes, parameters, programmes
 
 ODD = pathlib.Path(__file__).with_name("ODD.md")
 
 #: block name -> generator of its Markdown
 BLOCKS: dict[str, Callable[[], str]] = {
+    "PROGRAMMES": programmes.markdown_table,
     "PARAMETERS": parameters.markdown_table,
     "OUTCOMES": outcomes.markdown_table,
 }

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ast
 import pathlib
+import re
 import sys
 
 import pytest
 
-from model import Parameters
+from model import Parameters, programmes
 from model.parameters import markdown_table
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -53,15 +54,54 @@ def test_odd_parameter_table_is_current():
     assert table.strip() == markdown_table().strip(), "run: python docs/build_parameter_table.py"
 
 
+def _build_tables():
+    sys.path.insert(0, str(ROOT / "docs"))
+    try:
+        import build_tables
+    finally:
+        sys.path.pop(0)
+    return build_tables
+
+
+def _section(text: str, start: str, end: str) -> str:
+    """The part of ``text`` from the line starting with ``start`` to the next line starting with ``end``."""
+    head = text.index("\n" + start) + 1
+    return text[head:text.index("\n" + end, head)]
+
+
+def test_odd_programme_table_is_current():
+    text = ODD.read_text(encoding="utf-8")
+    table = _build_tables().current(text, "PROGRAMMES")
+    assert table.strip() == programmes.markdown_table().strip(), "run: python docs/build_tables.py"
+
+
+def test_odd_describes_every_programme_and_hook():
+    """Section 7.7 lists the hooks of ``base.HOOKS`` in order, and every registered programme has a subsection
+    naming its module; section 7.8 names every cost component."""
+    text = ODD.read_text(encoding="utf-8")
+    s77 = _section(text, "### 7.7 ", "### 7.8 ")
+    hook_rows = [line.split("|")[1].strip() for line in s77.splitlines() if line.startswith("| `")]
+    assert [row.strip("`").split("(")[0] for row in hook_rows] == list(programmes.HOOKS)
+    modules = {prog.name: prog.__module__.rsplit(".", 1)[1] + ".py" for prog in programmes.PROGRAMMES}
+    missing = [name for name, module in modules.items() if f"`{module}`" not in s77]
+    assert missing == []
+    s78 = _section(text, "### 7.8 ", "### 7.9 ")
+    assert [c for c in programmes.COST_COMPONENTS if f"| `{c}` |" not in s78] == []
+
+
+def _numbered(lines) -> list[str]:
+    """Headings of a numbered list: ``"2. Clients"`` from ``"2. Clients (`_clients`): ..."``."""
+    return [re.split(r"[:(]", line.strip(), maxsplit=1)[0].strip() for line in lines if re.match(r"\s*\d+\. ", line)]
+
+
 def test_odd_lists_the_step_order():
+    """Section 3's numbered list has the phases of ``step()``'s docstring, by name and in order."""
     from model.workforce import WorkforceModel
 
-    text = ODD.read_text(encoding="utf-8")
-    steps = [line.split(":")[0].strip() for line in WorkforceModel.step.__doc__.splitlines()
-             if line.strip()[:2] in {f"{i}." for i in range(1, 10)}]
-    assert len(steps) == 7
-    positions = [text.find(s.split(". ", 1)[1]) for s in steps]
-    assert all(p >= 0 for p in positions), steps
+    steps = _numbered(WorkforceModel.step.__doc__.splitlines())
+    assert len(steps) == 8, steps
+    section = _section(ODD.read_text(encoding="utf-8"), "## 3. ", "## 4. ")
+    assert _numbered(section.splitlines()) == steps
 
 
 def test_scenario_schema_is_current():
