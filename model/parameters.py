@@ -13,6 +13,11 @@ SALib problems, the CLI and ``mesa.batch_run``. :meth:`Parameters.with_overrides
 raises :class:`ParameterError` naming the field, the value and the allowed range, with the closest valid name
 for a typo.
 
+Values are checked strictly, with one convenience for numbers produced by samplers and grids (``mesa.batch_run``,
+SALib, the EMA Workbench): NumPy scalars count as the Python numbers they hold, and a float with no fractional
+part (``3.0``) is accepted for a whole-number field. Everything else keeps its type: ``3.5`` or ``"3"`` for a
+whole number, or a boolean for any number, is refused.
+
 The defaults describe a generic publicly funded outpatient mental-health service and were calibrated so that
 ProQOL means, spread and annual turnover sit near published figures (see ``docs/ODD.md`` section 9).
 """
@@ -24,6 +29,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 Tag = Literal["lever", "uncertainty"]
@@ -96,8 +102,44 @@ def start_week(what: str) -> Any:
     )
 
 
+def _as_number(value: Any, kind: type) -> Any:
+    """``value`` as the Python number a field of type ``kind`` (``int`` or ``float``) takes, where that is exact.
+
+    NumPy scalars become the Python numbers they hold; for a whole-number field, an integral float becomes an
+    ``int`` (a float field takes ``int`` values as they are and stores them as floats). Booleans (Python or NumPy)
+    become Python booleans, which strict validation refuses for numbers. Anything else (a fractional float for a
+    whole number, a string) is returned unchanged, so that validation refuses it with the usual message.
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, np.integer):
+        value = int(value)
+    elif isinstance(value, np.floating):
+        value = float(value)
+    if kind is int and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 class _Group(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True, validate_default=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers_from_samplers(cls, data: Any) -> Any:
+        """Accept NumPy scalars and integral floats for whole numbers (see :func:`_as_number`)."""
+        if not isinstance(data, Mapping):
+            return data
+        out: dict[str, Any] | None = None
+        for name, value in data.items():
+            info = cls.model_fields.get(name)
+            if info is None:
+                continue
+            new = _as_number(value, info.annotation)
+            if new is not value:
+                out = dict(data) if out is None else out
+                out[name] = new
+        return data if out is None else out
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -155,6 +197,233 @@ class Service(_Group):
         return self
 
 
+class InitialStaff(_Group):
+    """Established clinicians at the start of a run (before the burn-in): distributions of their states.
+
+    Each latent state and emotional intelligence is Beta-distributed with the given mean and SD; an SD above what
+    a Beta with that mean can have is capped (:func:`model.state.beta_shapes`), and a mean of 0 or 1 or an SD of
+    0 gives every clinician the mean.
+    """
+
+    ei_mean: float = param(
+        0.5, unit="0-1 EI", range=(0.4, 0.6), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Scale convention: trait EI centred on the scale midpoint; the EI-training gain (0.1) is about two "
+               "thirds of this SD (Mattingly & Kraiger 2019, g about 0.6).",
+        doc="Mean emotional intelligence of established staff at the start of a run (Beta distribution).",
+    )
+    ei_sd: float = param(
+        0.15, unit="0-1 EI (SD)", range=(0.1, 0.2), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Scale convention: trait EI centred on the scale midpoint; the EI-training gain (0.1) is about two "
+               "thirds of this SD (Mattingly & Kraiger 2019, g about 0.6).",
+        doc="Standard deviation of emotional intelligence among established staff (Beta; capped at sqrt(mean (1 - "
+            "mean) / 2)).",
+    )
+    se_mean: float = param(
+        0.56, unit="0-1 SE", range=(0.45, 0.65), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Calibration: near the model's own long-run distribution under default parameters, which the burn-in "
+               "then lets settle (docs/ODD.md, section 9).",
+        doc="Mean self-efficacy of established staff at the start of a run (Beta distribution).",
+    )
+    se_sd: float = param(
+        0.2, unit="0-1 SE (SD)", range=(0.12, 0.25), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Calibration: near the model's own long-run distribution under default parameters, which the burn-in "
+               "then lets settle (docs/ODD.md, section 9).",
+        doc="Standard deviation of self-efficacy among established staff (Beta; capped at sqrt(mean (1 - mean) / 2)).",
+    )
+    cs_mean: float = param(
+        0.67, unit="0-1 CS", range=(0.55, 0.75), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Calibration: near the model's own long-run distribution under default parameters, which the burn-in "
+               "then lets settle (docs/ODD.md, section 9); ProQOL CS norm (Stamm 2010).",
+        doc="Mean compassion satisfaction of established staff at the start of a run (Beta distribution).",
+    )
+    cs_sd: float = param(
+        0.115, unit="0-1 CS (SD)", range=(0.07, 0.16), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Calibration: near the model's own long-run distribution under default parameters, which the burn-in "
+               "then lets settle (docs/ODD.md, section 9); ProQOL CS norm (Stamm 2010).",
+        doc="Standard deviation of compassion satisfaction among established staff (Beta; capped at sqrt(mean (1 - "
+            "mean) / 2)).",
+    )
+    bo_mean: float = param(
+        0.31, unit="0-1 BO", range=(0.2, 0.4), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Calibration: near the model's own long-run distribution under default parameters, which the burn-in "
+               "then lets settle (docs/ODD.md, section 9); ProQOL BO norm (Stamm 2010).",
+        doc="Mean burnout of established staff at the start of a run (Beta distribution).",
+    )
+    bo_sd: float = param(
+        0.15, unit="0-1 BO (SD)", range=(0.09, 0.2), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Calibration: near the model's own long-run distribution under default parameters, which the burn-in "
+               "then lets settle (docs/ODD.md, section 9); ProQOL BO norm (Stamm 2010).",
+        doc="Standard deviation of burnout among established staff (Beta; capped at sqrt(mean (1 - mean) / 2)).",
+    )
+    sts_mean: float = param(
+        0.16, unit="0-1 STS", range=(0.1, 0.25), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Calibration: near the model's own long-run distribution under default parameters, which the burn-in "
+               "then lets settle (docs/ODD.md, section 9); ProQOL STS norm (Stamm 2010).",
+        doc="Mean secondary traumatic stress of established staff at the start of a run (Beta distribution).",
+    )
+    sts_sd: float = param(
+        0.11, unit="0-1 STS (SD)", range=(0.07, 0.15), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Calibration: near the model's own long-run distribution under default parameters, which the burn-in "
+               "then lets settle (docs/ODD.md, section 9); ProQOL STS norm (Stamm 2010).",
+        doc="Standard deviation of secondary traumatic stress among established staff (Beta; capped at sqrt(mean (1 -"
+            " mean) / 2)).",
+    )
+    intention_mean: float = param(
+        0.28, unit="0-1 intention", range=(0.18, 0.38), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Calibration: near the model's own long-run distribution under default parameters, which the burn-in "
+               "then lets settle (docs/ODD.md, section 9).",
+        doc="Mean turnover intention of established staff at the start of a run (Beta distribution).",
+    )
+    intention_sd: float = param(
+        0.15, unit="0-1 intention (SD)", range=(0.09, 0.2), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Calibration: near the model's own long-run distribution under default parameters, which the burn-in "
+               "then lets settle (docs/ODD.md, section 9).",
+        doc="Standard deviation of turnover intention among established staff (Beta; capped at sqrt(mean (1 - mean) /"
+            " 2)).",
+    )
+    reserves_mean: float = param(
+        0.435, unit="0-1 reserves", range=(0.35, 0.55), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Calibration: near the model's own long-run distribution under default parameters, which the burn-in "
+               "then lets settle (docs/ODD.md, section 9).",
+        doc="Mean personal reserves (COR) of established staff at the start of a run (Beta distribution).",
+    )
+    reserves_sd: float = param(
+        0.065, unit="0-1 reserves (SD)", range=(0.04, 0.1), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Calibration: near the model's own long-run distribution under default parameters, which the burn-in "
+               "then lets settle (docs/ODD.md, section 9).",
+        doc="Standard deviation of personal reserves (COR) among established staff (Beta; capped at sqrt(mean (1 - "
+            "mean) / 2)).",
+    )
+    growth_mean: float = param(
+        0.107, unit="0-1 growth", range=(0.05, 0.17), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Calibration: near the model's own long-run distribution under default parameters, which the burn-in "
+               "then lets settle (docs/ODD.md, section 9).",
+        doc="Mean post-traumatic growth of established staff at the start of a run (Beta distribution).",
+    )
+    growth_sd: float = param(
+        0.085, unit="0-1 growth (SD)", range=(0.05, 0.12), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Calibration: near the model's own long-run distribution under default parameters, which the burn-in "
+               "then lets settle (docs/ODD.md, section 9).",
+        doc="Standard deviation of post-traumatic growth among established staff (Beta; capped at sqrt(mean (1 - "
+            "mean) / 2)).",
+    )
+    mean_tenure_weeks: float = param(
+        200.0, unit="weeks", range=(100.0, 400.0), bounds=(1.0, 2000.0), tag="uncertainty",
+        source="Assumption: about four years in post on average, in line with annual turnover of 25-30% in "
+               "behavioural health (Brabson et al. 2020).",
+        doc="Mean time in post of established staff at the start (geometric distribution, at least 1 week).",
+    )
+    mastery: float = param(
+        0.7, unit="share of ended episodes", range=(0.5, 0.85), bounds=(0.0, 1.0), tag="uncertainty",
+        source="About two thirds of episodes end in improvement (Saxon et al. 2017): clients.p_recovery_week / "
+               "(p_recovery_week + p_dropout_week) is 0.71 at the defaults.",
+        doc="Starting value of the smoothed share of ended episodes that were recoveries (mastery).",
+    )
+    vicarious_resilience: float = param(
+        0.33, unit="trauma-weighted recoveries/week", range=(0.15, 0.5), bounds=(0.0, 10.0), tag="uncertainty",
+        source="Calibration: near the model's own long-run value under default parameters.",
+        doc="Starting value of the smoothed trauma-weighted client recoveries per week (vicarious resilience).",
+    )
+
+
+class NewHires(_Group):
+    """Clinicians hired into vacant posts: distributions of their states when they start.
+
+    Drawn like :class:`InitialStaff` (Beta with mean and SD, SD capped where infeasible). The mean self-efficacy
+    of a new hire is ``self_efficacy.new_hire_mean`` (it belongs to the self-efficacy mechanism and keeps its
+    name); new hires start with no time in post, no caseload and no vicarious resilience.
+    """
+
+    ei_mean: float = param(
+        0.5, unit="0-1 EI", range=(0.4, 0.6), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Scale convention: trait EI centred on the scale midpoint; the EI-training gain (0.1) is about two "
+               "thirds of this SD (Mattingly & Kraiger 2019, g about 0.6).",
+        doc="Mean emotional intelligence of new hires (Beta distribution).",
+    )
+    ei_sd: float = param(
+        0.15, unit="0-1 EI (SD)", range=(0.1, 0.2), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Scale convention: trait EI centred on the scale midpoint; the EI-training gain (0.1) is about two "
+               "thirds of this SD (Mattingly & Kraiger 2019, g about 0.6).",
+        doc="Standard deviation of emotional intelligence among new hires (Beta; capped at sqrt(mean (1 - mean) / "
+            "2)).",
+    )
+    se_sd: float = param(
+        0.1, unit="0-1 SE (SD)", range=(0.06, 0.15), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Assumption: new hires differ less in confidence than established staff; mean in "
+               "self_efficacy.new_hire_mean.",
+        doc="Standard deviation of self-efficacy among new hires (Beta; capped at sqrt(mean (1 - mean) / 2)).",
+    )
+    cs_mean: float = param(
+        0.65, unit="0-1 CS", range=(0.55, 0.75), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: new hires start with neutral-to-good satisfaction (near the ProQOL CS norm, Stamm 2010).",
+        doc="Mean compassion satisfaction of new hires (Beta distribution).",
+    )
+    cs_sd: float = param(
+        0.1, unit="0-1 CS (SD)", range=(0.06, 0.15), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Assumption: new hires start with a moderate spread of satisfaction.",
+        doc="Standard deviation of compassion satisfaction among new hires (Beta; capped at sqrt(mean (1 - mean) / "
+            "2)).",
+    )
+    bo_mean: float = param(
+        0.2, unit="0-1 BO", range=(0.1, 0.3), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: new hires start with low burnout (early-career burnout builds over the first years, "
+               "Rodolfa et al. 2005 on trainees).",
+        doc="Mean burnout of new hires (Beta distribution).",
+    )
+    bo_sd: float = param(
+        0.08, unit="0-1 BO (SD)", range=(0.05, 0.12), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Assumption: new hires start with a small spread of burnout.",
+        doc="Standard deviation of burnout among new hires (Beta; capped at sqrt(mean (1 - mean) / 2)).",
+    )
+    sts_mean: float = param(
+        0.1, unit="0-1 STS", range=(0.05, 0.18), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: new hires start with low STS (little trauma caseload yet).",
+        doc="Mean secondary traumatic stress of new hires (Beta distribution).",
+    )
+    sts_sd: float = param(
+        0.06, unit="0-1 STS (SD)", range=(0.03, 0.09), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Assumption: new hires start with a small spread of STS.",
+        doc="Standard deviation of secondary traumatic stress among new hires (Beta; capped at sqrt(mean (1 - mean) /"
+            " 2)).",
+    )
+    intention_mean: float = param(
+        0.1, unit="0-1 intention", range=(0.05, 0.2), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: new hires start with little intention to leave the post they just chose.",
+        doc="Mean turnover intention of new hires (Beta distribution).",
+    )
+    intention_sd: float = param(
+        0.05, unit="0-1 intention (SD)", range=(0.03, 0.08), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Assumption: new hires start with a small spread of turnover intention.",
+        doc="Standard deviation of turnover intention among new hires (Beta; capped at sqrt(mean (1 - mean) / 2)).",
+    )
+    reserves_mean: float = param(
+        0.6, unit="0-1 reserves", range=(0.45, 0.7), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: new hires start with fuller personal reserves than established staff (COR, Hobfoll 2001).",
+        doc="Mean personal reserves (COR) of new hires (Beta distribution).",
+    )
+    reserves_sd: float = param(
+        0.1, unit="0-1 reserves (SD)", range=(0.06, 0.15), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Assumption: new hires start with a moderate spread of reserves.",
+        doc="Standard deviation of personal reserves (COR) among new hires (Beta; capped at sqrt(mean (1 - mean) / "
+            "2)).",
+    )
+    growth_mean: float = param(
+        0.05, unit="0-1 growth", range=(0.0, 0.1), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: new hires start with little post-traumatic growth from this kind of work.",
+        doc="Mean post-traumatic growth of new hires (Beta distribution).",
+    )
+    growth_sd: float = param(
+        0.03, unit="0-1 growth (SD)", range=(0.02, 0.05), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Assumption: new hires start with a small spread of growth.",
+        doc="Standard deviation of post-traumatic growth among new hires (Beta; capped at sqrt(mean (1 - mean) / 2)).",
+    )
+    mastery: float = param(
+        0.7, unit="share of ended episodes", range=(0.5, 0.85), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: new hires expect the service's usual success share, about 0.7 (Saxon et al. 2017).",
+        doc="Starting value of a new hire's smoothed share of ended episodes that were recoveries (mastery).",
+    )
+
+
 class Clients(_Group):
     """Referrals, trauma mix and episodes of care."""
 
@@ -196,17 +465,40 @@ class Clients(_Group):
     quality_se_effect: float = param(
         0.6, unit="rel. change per unit SE", range=(0.2, 1.0), bounds=(0.0, 3.0), tag="uncertainty",
         source="Therapist effects and confidence in outcomes (Baldwin & Imel 2013).",
-        doc="Care quality rises by this share per unit of self-efficacy above 0.5.",
+        doc="Care quality rises by this share per unit of self-efficacy above clients.quality_se_reference.",
     )
     quality_bo_effect: float = param(
         0.8, unit="rel. change per unit BO", range=(0.3, 1.5), bounds=(0.0, 3.0), tag="uncertainty",
         source="Burnout lowers care quality and patient outcomes (Salyers et al. 2017; Delgadillo et al. 2018).",
-        doc="Care quality falls by this share per unit of burnout above 0.3.",
+        doc="Care quality falls by this share per unit of burnout above clients.quality_bo_reference.",
     )
     p_waitlist_dropout_week: float = param(
         0.04, unit="probability/week", range=(0.01, 0.1), bounds=(0.0, 1.0), tag="uncertainty",
         source="Waiting-list attrition of roughly a third over two to three months (Westin et al. 2014).",
         doc="Weekly chance that a waiting client leaves the waiting list untreated.",
+    )
+    quality_se_reference: float = param(
+        0.5, unit="0-1 SE", range=(0.4, 0.6), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: the middle of the self-efficacy scale is the average clinician, whose care quality is 1.",
+        doc="Self-efficacy at which care quality is not adjusted for self-efficacy.",
+    )
+    quality_bo_reference: float = param(
+        0.3, unit="0-1 BO", range=(0.2, 0.4), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: about the workforce's mean burnout (near the ProQOL BO norm, Stamm 2010), where care "
+               "quality is 1.",
+        doc="Burnout at which care quality is not adjusted for burnout.",
+    )
+    quality_min: float = param(
+        0.2, unit="rel. care quality", range=(0.1, 0.4), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: keeps therapist effects plausible; recovery rates differ several-fold between the least "
+               "and most effective therapists (Saxon & Barkham 2012).",
+        doc="Lowest relative care quality (multiplies the recovery chance; 1 = average clinician).",
+    )
+    quality_max: float = param(
+        2.0, unit="rel. care quality", range=(1.5, 3.0), bounds=(1.0, 10.0), tag="uncertainty",
+        source="Assumption: keeps therapist effects plausible; recovery rates differ several-fold between the least "
+               "and most effective therapists (Saxon & Barkham 2012).",
+        doc="Highest relative care quality (multiplies the recovery chance; 1 = average clinician).",
     )
 
     @model_validator(mode="after")
@@ -236,6 +528,13 @@ class Caseload(_Group):
         0.0, unit="share of high-trauma referrals", range=(0.0, 1.0), tag="lever",
         source="Trade-off between specialist concentration and rotation (Bride 2007; Sprang et al. 2007).",
         doc="Share of high-trauma referrals routed to trauma specialists first (0 = rotated evenly).",
+    )
+    initial_fill: float = param(
+        0.9, unit="share of the cap", range=(0.75, 1.0), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Calibration: referrals keep a fully staffed service at about 90% of its caseload capacity "
+               "(clients.referrals_per_post_week).",
+        doc="Expected share of the caseload cap filled for established staff at the start of a run (each place "
+            "filled with this chance).",
     )
     start_week: int = start_week("caseload")
 
@@ -313,8 +612,67 @@ class Work(_Group):
         source="JD-R buffering hypothesis (Bakker, Demerouti & Euwema 2005).",
         doc="Share of demands buffered at full resources (strain = demands x (1 - buffer x resources)).",
     )
+    detachment_base: float = param(
+        0.5, unit="detachment units", range=(0.25, 0.75), bounds=(0.0, 2.0), tag="uncertainty",
+        source="Assumption: detachment = this + schedule autonomy, so that average autonomy (0.5) gives the average "
+               "recovery rates; recovery needs detachment from work (Sonnentag & Fritz 2007).",
+        doc="Detachment from work with no schedule autonomy (multiplies the weekly recovery of burnout and STS).",
+    )
+    resource_weight_leader: float = param(
+        1.0, unit="relative weight", range=(0.5, 2.0), bounds=(0.0, 10.0), tag="uncertainty",
+        source="Assumption: equal weights; no evidence ranks the JD-R resources (Bakker & Demerouti 2007).",
+        doc="Weight of leader support in the resources index (weighted mean: divided by the sum of "
+            "the work.resource_weight_* weights).",
+    )
+    resource_weight_supervision: float = param(
+        1.0, unit="relative weight", range=(0.5, 2.0), bounds=(0.0, 10.0), tag="uncertainty",
+        source="Assumption: equal weights; no evidence ranks the JD-R resources (Bakker & Demerouti 2007).",
+        doc="Weight of supervision received in the resources index (weighted mean: divided by the sum of "
+            "the work.resource_weight_* weights).",
+    )
+    resource_weight_peer: float = param(
+        1.0, unit="relative weight", range=(0.5, 2.0), bounds=(0.0, 10.0), tag="uncertainty",
+        source="Assumption: equal weights; no evidence ranks the JD-R resources (Bakker & Demerouti 2007).",
+        doc="Weight of peer support in the resources index (weighted mean: divided by the sum of "
+            "the work.resource_weight_* weights).",
+    )
+    resource_weight_autonomy: float = param(
+        1.0, unit="relative weight", range=(0.5, 2.0), bounds=(0.0, 10.0), tag="uncertainty",
+        source="Assumption: equal weights; no evidence ranks the JD-R resources (Bakker & Demerouti 2007).",
+        doc="Weight of schedule autonomy in the resources index (weighted mean: divided by the sum of "
+            "the work.resource_weight_* weights).",
+    )
+    resource_weight_recognition: float = param(
+        1.0, unit="relative weight", range=(0.5, 2.0), bounds=(0.0, 10.0), tag="uncertainty",
+        source="Assumption: equal weights; no evidence ranks the JD-R resources (Bakker & Demerouti 2007).",
+        doc="Weight of recognition received in the resources index (weighted mean: divided by the sum of "
+            "the work.resource_weight_* weights).",
+    )
+    resource_weight_self_efficacy: float = param(
+        1.0, unit="relative weight", range=(0.5, 2.0), bounds=(0.0, 10.0), tag="uncertainty",
+        source="Assumption: equal weights; no evidence ranks the JD-R resources (Bakker & Demerouti 2007).",
+        doc="Weight of self-efficacy (a personal resource) in the resources index (weighted mean: divided by "
+            "the sum of the work.resource_weight_* weights).",
+    )
+    resource_weight_ei: float = param(
+        1.0, unit="relative weight", range=(0.5, 2.0), bounds=(0.0, 10.0), tag="uncertainty",
+        source="Assumption: equal weights; no evidence ranks the JD-R resources (Bakker & Demerouti 2007).",
+        doc="Weight of emotional intelligence (a personal resource) in the resources index (weighted mean: divided "
+            "by the sum of the work.resource_weight_* weights).",
+    )
     start_week: int = start_week("administrative-burden and schedule-autonomy")
 
+    @model_validator(mode="after")
+    def _some_resource_counts(self) -> Work:
+        total = sum(getattr(self, f"resource_weight_{k}") for k in RESOURCE_KEYS)
+        if not total > 0:
+            raise ValueError("the work.resource_weight_* parameters must not all be 0 (the resources index is "
+                             "their weighted mean)")
+        return self
+
+
+#: the resources of the JD-R resources index, in the order of ``work.resource_weight_*``
+RESOURCE_KEYS = ("leader", "supervision", "peer", "autonomy", "recognition", "self_efficacy", "ei")
 
 class Leadership(_Group):
     """Supportive and compassionate leadership."""
@@ -350,6 +708,13 @@ class Leadership(_Group):
         source="Assumption: behaviour change builds over about six months.",
         doc="Time constant with which leader support approaches its trained level.",
     )
+    recognition_leader_share: float = param(
+        0.5, unit="share", range=(0.25, 0.75), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: recognition received comes equally from the organisation's recognition practice and "
+               "from the own team leader (Maslach & Leiter 2016, reward and recognition).",
+        doc="Share of recognition received that comes from the own leader's support; the rest is the "
+            "leadership.recognition lever.",
+    )
     start_week: int = start_week("leadership")
 
 
@@ -375,6 +740,19 @@ class Supervision(_Group):
         0.4, unit="rel. reduction at full supervision", range=(0.2, 0.6), bounds=(0.0, 1.0), tag="uncertainty",
         source="Supervision moderates STS (Bride et al. 2007; Knight 2013).",
         doc="Reduction of STS accrual at full supervision intensity.",
+    )
+    dose_scale_sessions: float = param(
+        2.0, unit="sessions/month", range=(1.0, 4.0), bounds=(0.1, 20.0), tag="uncertainty",
+        source="Assumption: diminishing returns in frequency (dose = 1 - exp(-sessions / scale)); two sessions a "
+               "month give 63% of the full dose.",
+        doc="Scale of the supervision dose: dose = 1 - exp(-sessions_per_month / this).",
+    )
+    admin_value: float = param(
+        0.3, unit="rel. to reflective supervision", range=(0.1, 0.5), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: administrative (case-management) supervision supports less than reflective "
+               "supervision (Knight 2013).",
+        doc="Value of administrative supervision relative to reflective: intensity = dose x (this + (1 - this) x "
+            "reflective_quality).",
     )
     start_week: int = start_week("supervision")
 
@@ -419,9 +797,10 @@ class Burnout(_Group):
         doc="Weekly recovery from burnout at average detachment.",
     )
     se_vulnerability: float = param(
-        1.0, unit="rel. increase per unit SE below 0.5", range=(0.3, 2.0), bounds=(0.0, 5.0), tag="uncertainty",
+        1.0, unit="rel. increase per unit SE below the reference", range=(0.3, 2.0), bounds=(0.0, 5.0),
+        tag="uncertainty",
         source="Low self-efficacy predicts later burnout (Shoji et al. 2016, meta-analysis).",
-        doc="Extra burnout accrual per unit of last week's self-efficacy below 0.5.",
+        doc="Extra burnout accrual per unit of last week's self-efficacy below burnout.se_reference.",
     )
     cor_spiral: float = param(
         1.0, unit="rel. increase at empty reserves", range=(0.3, 2.0), bounds=(0.0, 5.0), tag="uncertainty",
@@ -448,7 +827,12 @@ class Burnout(_Group):
         source="Life events outside work; sets the week-to-week spread of states.",
         doc="Weekly idiosyncratic shock to SE, CS, BO, STS and turnover intention (scaled by sqrt(x(1-x))).",
     )
-
+    se_reference: float = param(
+        0.5, unit="0-1 SE", range=(0.4, 0.6), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: below the middle of the self-efficacy scale low efficacy raises burnout (Shoji et al. "
+               "2016).",
+        doc="Self-efficacy below which burnout accrual rises (burnout.se_vulnerability).",
+    )
 
 class Sts(_Group):
     """Secondary traumatic stress: Figley's compassion-stress pathway."""
@@ -476,9 +860,19 @@ class Sts(_Group):
     ei_protection: float = param(
         0.3, unit="rel. change per unit EI", range=(0.1, 0.5), bounds=(0.0, 1.0), tag="uncertainty",
         source="Emotional intelligence protects against compassion fatigue (Zeidner et al. 2013).",
-        doc="Reduction of STS accrual per unit of emotional intelligence above 0.5.",
+        doc="Reduction of STS accrual per unit of emotional intelligence above sts.ei_reference.",
     )
-
+    ei_reference: float = param(
+        0.5, unit="0-1 EI", range=(0.4, 0.6), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: the mean trait EI (the middle of the scale) neither protects nor sensitises.",
+        doc="Emotional intelligence at which STS accrual is not adjusted (sts.ei_protection).",
+    )
+    cs_recovery_base: float = param(
+        0.5, unit="multiplier", range=(0.25, 0.75), bounds=(0.0, 2.0), tag="uncertainty",
+        source="Figley (1995): satisfaction relieves compassion stress; assumption: STS recovery scales with this "
+               "+ CS.",
+        doc="STS recovery multiplier with no compassion satisfaction (recovery x (this + CS)).",
+    )
 
 class Satisfaction(_Group):
     """Compassion satisfaction: successes, recognition, vicarious resilience, growth."""
@@ -552,7 +946,8 @@ class SelfEfficacy(_Group):
     w_persuasion: float = param(
         0.4, unit="gain weight", range=(0.1, 0.8), bounds=(0.0, 5.0), tag="uncertainty",
         source="Verbal persuasion: supervision and leader feedback (Bandura 1977).",
-        doc="Gain per unit of supervision and leader support (their mean).",
+        doc="Gain per unit of persuasion: supervision and leader support, weighted by "
+            "self_efficacy.persuasion_leader_share.",
     )
     w_growth: float = param(
         0.3, unit="gain weight", range=(0.0, 0.6), bounds=(0.0, 5.0), tag="uncertainty",
@@ -577,9 +972,20 @@ class SelfEfficacy(_Group):
     new_hire_mean: float = param(
         0.4, unit="0-1 SE", range=(0.3, 0.55), bounds=(0.0, 1.0), tag="uncertainty",
         source="Early-career clinicians report lower self-efficacy (Rodolfa et al. 2005 on trainees).",
-        doc="Mean self-efficacy of a new hire.",
+        doc="Mean self-efficacy of a new hire (Beta distribution with SD new_hires.se_sd; any mean from 0 to 1 "
+            "runs).",
     )
-
+    persuasion_leader_share: float = param(
+        0.5, unit="share", range=(0.25, 0.75), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: supervision and leader feedback weigh equally in verbal persuasion (Bandura 1977).",
+        doc="Share of persuasion that comes from leader support; the rest from supervision received.",
+    )
+    mastery_memory_weight: float = param(
+        0.1, unit="weight of this week", range=(0.05, 0.2), bounds=(0.01, 1.0), tag="uncertainty",
+        source="Assumption: clinicians weigh about the last ten weeks of successes (a memory of about 1 / weight "
+               "weeks).",
+        doc="Weight of this week in the smoothed success signals (mastery, vicarious resilience).",
+    )
 
 class Growth(_Group):
     """Post-traumatic growth (vicarious)."""
@@ -816,6 +1222,30 @@ class EiTraining(_Group):
     start_week: int = start_week("emotional-intelligence training")
 
 
+class Rotation(_Group):
+    """Clinical rotation: trauma-informed caseload management."""
+
+    share_steered: float = param(
+        0.0, unit="share of high-trauma clients", range=(0.0, 1.0), tag="lever",
+        source="Limiting and distributing trauma caseloads protects against STS (Bell, Kulkarni & Dalton 2003; "
+               "Bride 2007; Sprang, Clark & Whitt-Woosley 2007).",
+        doc="Share of each week's high-trauma clients first offered only to clinicians whose STS is at or below "
+            "the threshold (0 = no rotation).",
+    )
+    sts_threshold: float = param(
+        0.3, unit="STS (0-1 latent)", range=(0.2, 0.45), bounds=(0.0, 1.0), tag="lever",
+        source="Assumption: about the top tenth of the STS distribution at the defaults (ProQOL STS high band "
+               "and T >= 56 research cut-point, Stamm 2010).",
+        doc="STS above which a clinician is rotated out of new high-trauma allocation for the week.",
+    )
+    cost_per_rotated_week: float = param(
+        25.0, unit="currency/rotated clinician-week", range=(10.0, 60.0), bounds=(0.0, 1e4), tag="uncertainty",
+        source="Assumption: about half an hour of a team leader's caseload-coordination time per rotated clinician.",
+        doc="Cost of coordinating the caseload of one rotated clinician for one week.",
+    )
+    start_week: int = start_week("clinical-rotation")
+
+
 class Costs(_Group):
     """Prices of staff time and programmes (currency units, e.g. GBP or USD)."""
 
@@ -913,6 +1343,8 @@ class Parameters(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     service: Service = Service()
+    initial_staff: InitialStaff = InitialStaff()
+    new_hires: NewHires = NewHires()
     clients: Clients = Clients()
     caseload: Caseload = Caseload()
     exposure: Exposure = Exposure()
@@ -934,6 +1366,7 @@ class Parameters(BaseModel):
     trauma_informed: TraumaInformed = TraumaInformed()
     mentoring: Mentoring = Mentoring()
     ei_training: EiTraining = EiTraining()
+    rotation: Rotation = Rotation()
     costs: Costs = Costs()
     measurement: Measurement = Measurement()
 
@@ -1121,6 +1554,8 @@ def _explain(exc: ValidationError, data: Mapping[str, Any]) -> list[str]:
         loc = [str(p) for p in err["loc"]]
         name = ".".join(loc)
         value = err.get("input")
+        if isinstance(value, np.generic):  # show 3.5, not np.float64(3.5)
+            value = value.item()
         if err["type"] == "extra_forbidden":
             lines.append(_unknown_message(name))
             continue
