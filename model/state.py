@@ -124,31 +124,89 @@ class Workforce:
         return sum(a.nbytes for a in arrays if a.base is None)
 
 
+#: widest Beta the clinician draws use, as a share of the largest SD a [0, 1] variable with that mean can have:
+#: ``sd <= MAX_SD_SHARE * sqrt(mean (1 - mean))``, so the shapes sum to at least 1 (at the cap, mean 0.5 gives the
+#: arcsine distribution Beta(1/2, 1/2)). Every default SD lies well below it (the widest is 0.41 of the maximum).
+MAX_SD_SHARE = 0.5**0.5
+
+
 @functools.lru_cache(maxsize=64)
-def _beta_shapes(mean_sd: tuple[tuple[float, float], ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Beta shape parameters (column vectors) matching each (mean, sd) pair."""
-    m = np.array(mean_sd)
+def beta_shapes(mean_sd: tuple[tuple[float, float], ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Beta shape parameters (column vectors) matching each (mean, sd) pair, feasible for every pair.
+
+    A Beta distribution with mean ``m`` has an SD below ``sqrt(m (1 - m))``, so not every (mean, SD) pair exists
+    (with SD 0.1, a mean below 0.0101 would give a negative shape). This is the one place where that is handled:
+
+    * the SD is capped at ``MAX_SD_SHARE * sqrt(m (1 - m))`` (pairs below the cap, every default among them,
+      are used exactly as given, so their draws do not change);
+    * a mean of 0 or 1, or an SD of 0, gives a point mass at the mean: the row is still drawn (with placeholder
+      shapes 1, 1, so that the stream advances as for any other row) and then set to the mean.
+
+    Args:
+        mean_sd: (mean, sd) per row, means in [0, 1], SDs >= 0.
+
+    Returns:
+        ``(a, b, fixed)``: shapes of shape (rows, 1) and a bool vector of the rows that are point masses.
+    """
+    m = np.array(mean_sd, dtype=float)
     mean, sd = m[:, 0:1], m[:, 1:2]
-    k = mean * (1 - mean) / sd**2 - 1
-    return mean * k, (1 - mean) * k
+    sd = np.minimum(sd, MAX_SD_SHARE * np.sqrt(mean * (1 - mean)))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        k = mean * (1 - mean) / sd**2 - 1
+        a, b = mean * k, (1 - mean) * k
+    fixed = ~(np.isfinite(a) & np.isfinite(b) & (a > 0) & (b > 0))
+    return np.where(fixed, 1.0, a), np.where(fixed, 1.0, b), fixed[:, 0]
 
 
 def _beta(rng: np.random.Generator, mean_sd: tuple[tuple[float, float], ...], size: int) -> np.ndarray:
-    """Beta draws, one row per (mean, sd) pair: shape (len(mean_sd), size)."""
-    a, b = _beta_shapes(mean_sd)
-    return rng.beta(a, b, (len(mean_sd), size))
+    """Beta draws, one row per (mean, sd) pair: shape (len(mean_sd), size) (see :func:`beta_shapes`)."""
+    a, b, fixed = beta_shapes(mean_sd)
+    draws = rng.beta(a, b, (len(mean_sd), size))
+    if fixed.any():
+        draws[fixed] = np.array([ms[0] for ms in mean_sd])[fixed, None]
+    return draws
+
+
+#: rows of the Beta draws of :func:`draw_clinicians`: emotional intelligence, then ``LATENT_STATES``
+BETA_ROWS = ("ei", *LATENT_STATES)
+
+
+def clinician_mean_sd(p: Parameters, *, new_hire: bool) -> tuple[tuple[float, float], ...]:
+    """(mean, SD) of each Beta-distributed state of a new clinician, rows in ``BETA_ROWS`` order.
+
+    Established staff: the ``initial_staff`` group. New hires: the ``new_hires`` group, with the mean
+    self-efficacy ``self_efficacy.new_hire_mean``.
+    """
+    if new_hire:
+        g = p.new_hires
+        return ((g.ei_mean, g.ei_sd), (p.self_efficacy.new_hire_mean, g.se_sd), (g.cs_mean, g.cs_sd),
+                (g.bo_mean, g.bo_sd), (g.sts_mean, g.sts_sd), (g.intention_mean, g.intention_sd),
+                (g.reserves_mean, g.reserves_sd), (g.growth_mean, g.growth_sd))
+    g = p.initial_staff
+    return ((g.ei_mean, g.ei_sd), (g.se_mean, g.se_sd), (g.cs_mean, g.cs_sd), (g.bo_mean, g.bo_sd),
+            (g.sts_mean, g.sts_sd), (g.intention_mean, g.intention_sd), (g.reserves_mean, g.reserves_sd),
+            (g.growth_mean, g.growth_sd))
 
 
 def draw_clinicians(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.random.Generator, *,
                     new_hire: bool) -> None:
     """Fill slots ``idx`` with newly drawn clinicians (in place).
 
-    Established staff (at the start of a run) get states drawn near the published ProQOL norms, which the
-    burn-in then lets settle; new hires start with lower self-efficacy, neutral satisfaction, low burnout and
-    STS, no turnover intention and no caseload.
+    Established staff (at the start of a run) get states drawn from the ``initial_staff`` distributions, set
+    near the model's own long-run distribution, which the burn-in then lets settle; new hires (``new_hires``)
+    start with lower self-efficacy, neutral satisfaction, low burnout and STS, little turnover intention, no
+    time in post, no caseload and no vicarious resilience.
 
-    The draws are made in a fixed order for a given ``len(idx)``; Beta, log-normal and geometric draws use a
+    The draws are made in a fixed order for a given ``len(idx)``: the uniform block, the log-normals, one Beta
+    call for all states, then (established staff only) the tenures. Beta, log-normal and geometric draws use a
     variable number of random bits, so the stream is only approximately aligned across scenarios.
+
+    Args:
+        ws: the state arrays.
+        idx: slots to fill.
+        p: parameters in force.
+        rng: the stream to draw from (``init`` for established staff, ``hiring`` for hires).
+        new_hire: draw new hires rather than established staff.
     """
     k = idx.size
     if k == 0:
@@ -165,20 +223,17 @@ def draw_clinicians(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.rando
     ws.u_ei[idx] = u[:, 6]
     ws.wellness_dose[idx] = 0.0
     ws.ei_trained[idx] = False
-    # one Beta call for all states: rows ei, se, cs, bo, sts, intention, reserves, growth
-    if new_hire:
-        mean_sd = [(0.5, 0.15), (p.self_efficacy.new_hire_mean, 0.1), (0.65, 0.1), (0.2, 0.08), (0.1, 0.06),
-                   (0.1, 0.05), (0.6, 0.1), (0.05, 0.03)]
-    else:
-        # near the model's own long-run distribution with default parameters (docs/ODD.md, calibration)
-        mean_sd = [(0.5, 0.15), (0.56, 0.2), (0.67, 0.115), (0.31, 0.15), (0.16, 0.11), (0.28, 0.15),
-                   (0.435, 0.065), (0.107, 0.085)]
-    draws = _beta(rng, tuple(mean_sd), k)
+    draws = _beta(rng, clinician_mean_sd(p, new_hire=new_hire), k)  # rows in BETA_ROWS order
     ws.ei[idx] = draws[0]
     ws.latent[:, idx] = draws[1:]  # rows in LATENT_STATES order
-    ws.weeks_in_post[idx] = 0 if new_hire else rng.geometric(1.0 / 200.0, k)
-    ws.mastery[idx] = 0.7
-    ws.vicarious_resilience[idx] = 0.0 if new_hire else 0.33
+    if new_hire:
+        ws.weeks_in_post[idx] = 0
+        ws.mastery[idx] = p.new_hires.mastery
+        ws.vicarious_resilience[idx] = 0.0
+    else:
+        ws.weeks_in_post[idx] = rng.geometric(1.0 / p.initial_staff.mean_tenure_weeks, k)
+        ws.mastery[idx] = p.initial_staff.mastery
+        ws.vicarious_resilience[idx] = p.initial_staff.vicarious_resilience
     ws.caseload[:, idx] = 0
     ws.status[idx] = ACTIVE
     ws.notice_left[idx] = NO_NOTICE
