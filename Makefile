@@ -2,15 +2,28 @@
 #   make run   - create .venv, install, run the main job: every library scenario against the baseline,
 #                10 paired replicates x 300 clinicians x 5 years, report in results/comparison/report.html
 #   make test  - create .venv, install with test extras, run the whole test suite
+# CI (.ci/run) also runs `make test-py312`: a fast subset of the suite on Python 3.12 with the newest Mesa 3.x,
+# in a second venv (.venv312); it is skipped with a note when no Python 3.12 interpreter is found.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench clean
+# Python 3.12: PYTHON312=/path/to/python3.12 overrides the search (PATH, pyenv, /usr/bin, /usr/local/bin)
+ifeq ($(origin PYTHON312), undefined)
+PYTHON312 := $(shell for c in python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 \
+	/usr/bin/python3.12; do "$$c" -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1 \
+	&& { command -v "$$c"; break; }; done)
+endif
+VENV312 ?= .venv312
+# the fast subset run on Python 3.12 (a few minutes on two cores)
+FAST_TESTS ?= tests/test_parameters.py tests/test_state.py tests/test_model.py tests/test_processes.py tests/test_cli.py
+
+.PHONY: run test test-fast test-py312 bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	echo '*' > $(VENV)/.gitignore
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test,distributed]"
 	touch $(STAMP)
@@ -21,8 +34,20 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2 tests --nbmake notebooks
 
+test-fast: $(STAMP)
+	$(PY) -c 'import sys, mesa; print(f"Python {sys.version.split()[0]}, Mesa {mesa.__version__}")'
+	$(PY) -m pytest -q -n 2 $(FAST_TESTS)
+
+test-py312:
+	@if [ -z "$(PYTHON312)" ]; then \
+		echo "note: no Python 3.12 interpreter found (PATH, pyenv, /usr/bin); skipping the Python 3.12 tests." \
+		     "Set PYTHON312=/path/to/python3.12 to run them."; \
+	else \
+		$(MAKE) --no-print-directory test-fast PYTHON="$(PYTHON312)" VENV="$(VENV312)"; \
+	fi
+
 bench: $(STAMP)
 	$(PY) benchmarks/bench_model.py
 
 clean:
-	rm -rf $(VENV) results .pytest_cache .hypothesis
+	rm -rf $(VENV) $(VENV312) results .pytest_cache .hypothesis

@@ -197,7 +197,7 @@ def test_mesa_batch_run_with_numpy_grids():
         WorkforceModel,
         parameters={"service.n_posts": np.array([30, 40]), "measurement.survey_interval_weeks": np.arange(4, 5),
                     "supervision.sessions_per_month": np.array([0.0, 2.0]), "burn_in_weeks": 0, "rng": 5},
-        iterations=1, max_steps=3, number_processes=1, data_collection_period=-1, display_progress=False,
+        max_steps=3, number_processes=1, data_collection_period=-1, display_progress=False,
     )
     assert len(results) == 4
     assert {(int(r["service.n_posts"]), float(r["supervision.sessions_per_month"])) for r in results} == {
