@@ -52,7 +52,7 @@ class SensitivityError(ValueError):
 
 def problem_from_parameters(names: Sequence[str] = (), groups: Sequence[str] = (), tags: Sequence[str] = (),
                             ranges: Mapping[str, Sequence[float]] | None = None,
-                            exclude: Sequence[str] = ()) -> dict[str, Any]:
+                            exclude: Sequence[str] = (), start_weeks: bool = True) -> dict[str, Any]:
     """A SALib problem over model parameters, with the declared plausible ranges.
 
     Args:
@@ -62,6 +62,8 @@ def problem_from_parameters(names: Sequence[str] = (), groups: Sequence[str] = (
         ranges: narrowed ranges ``{name: (low, high)}`` for some of the selected parameters; each must lie
             within the parameter's declared plausible range and have low < high.
         exclude: names to leave out of the selection.
+        start_weeks: keep the lever groups' ``start_week`` fields (timing, not policy) in a selection by group
+            or tag; False leaves out every one of them, whatever groups the parameters declare.
 
     Returns:
         ``{"num_vars", "names", "bounds", "int_names"}`` (``int_names``: whole-number parameters, rounded when
@@ -88,6 +90,8 @@ def problem_from_parameters(names: Sequence[str] = (), groups: Sequence[str] = (
             raise SensitivityError(f"unknown tag '{t}'; allowed: levers, uncertainties")
         chosen += [s.name for s in specs if s.tag == TAGS[t]]
     excluded = set(exclude)
+    if not start_weeks:
+        excluded |= {s.name for s in specs if s.path[1] == "start_week" and s.name not in names}
     for name in excluded:
         try:
             Parameters.spec(name)

@@ -54,6 +54,8 @@ class Selection(BaseModel):
     groups: list[str] = Field(default_factory=list, description="parameter groups")
     tags: list[Literal["levers", "uncertainties"]] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list, description="names to leave out")
+    start_weeks: bool = Field(True, description="keep the lever groups' start weeks in a selection by group or "
+                                                "tag (false: leave every start_week out)")
 
 
 class SensitivityFile(BaseModel):
@@ -139,7 +141,7 @@ def run_file(path_or_name: str | Path, *, out: str | Path, workers: int | None =
     path, spec = load(path_or_name)
     try:
         problem = problem_from_parameters(spec.parameters.names, spec.parameters.groups, spec.parameters.tags,
-                                          spec.ranges, spec.parameters.exclude)
+                                          spec.ranges, spec.parameters.exclude, spec.parameters.start_weeks)
     except SensitivityError as exc:
         raise SensitivityError(f"{path}: {exc}") from None
     scenario = load_scenario(spec.scenario)

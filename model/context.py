@@ -114,13 +114,13 @@ class Week:
         present: bool per slot, clinician in post (fixed from the start of the week until phase 6).
         at_work: bool per slot, in post and not on leave.
         flows: this week's counts and costs.
-        cover: share of each clinician's team colleagues' posts that are absent and not covered (phase 1).
-        direct: bool per slot, a critical incident of the clinician's own client (phase 2).
-        colleague: critical incidents among the clinician's team colleagues (phase 2).
-        rel_detachment: multiplier of detachment, i.e. recovery (programmes, phase 3).
+        cover: share of each clinician's team colleagues' posts that are absent and not covered (phase 2).
+        direct: bool per slot, a critical incident of the clinician's own client (phase 3).
+        colleague: critical incidents among the clinician's team colleagues (phase 3).
+        rel_detachment: multiplier of detachment, i.e. recovery (programmes, phase 4).
         extra_gain, extra_loss: additions to the gain and loss rates of the latent states, rows ``S``
-            (programmes, phase 3).
-        peer_support_extra: peer support added by programmes (phase 3).
+            (programmes, phase 4).
+        peer_support_extra: peer support added by programmes (phase 4).
         present_end: bool per slot, in post at the end of the week, after departures and hires (phase 6).
     """
 

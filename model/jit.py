@@ -13,18 +13,37 @@ numbers as the array expressions it replaces.
 from __future__ import annotations
 
 import functools
+import sys
 from collections import namedtuple
 from typing import Any
 
 import numba
 
+from .parameters import Parameters
+
 #: ``numba.njit`` as the model uses it: cached on disk (compiled once per machine), IEEE arithmetic
 njit = functools.partial(numba.njit, cache=True, fastmath=False, nogil=True)
 
 
-@functools.lru_cache(maxsize=None)
-def _struct_type(group_cls: type) -> type:
-    return namedtuple(group_cls.__name__ + "Struct", tuple(group_cls.model_fields))
+def _declare_struct_types() -> dict[type, type]:
+    """One named-tuple class per parameter group, defined at import as attributes of this module.
+
+    The classes must be importable by name (``model.jit.BurnoutStruct``): numba's on-disk cache identifies a
+    compiled kernel by its argument types, and a named-tuple type is recorded by its class, so a class created
+    afresh in every process would make every process compile the kernels again.
+    """
+    module = sys.modules[__name__]
+    types = {}
+    for info in Parameters.model_fields.values():
+        group_cls = info.annotation
+        name = group_cls.__name__ + "Struct"
+        cls = namedtuple(name, tuple(group_cls.model_fields), module=__name__)
+        setattr(module, name, cls)
+        types[group_cls] = cls
+    return types
+
+
+_STRUCT_TYPES = _declare_struct_types()
 
 
 def struct(group: Any) -> tuple:
@@ -44,4 +63,4 @@ def struct(group: Any) -> tuple:
     for name, info in cls.model_fields.items():
         v = getattr(group, name)
         values.append(int(v) if info.annotation is int else float(v))
-    return _struct_type(cls)(*values)
+    return _STRUCT_TYPES[cls](*values)

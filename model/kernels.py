@@ -14,14 +14,17 @@ import numpy as np
 
 from . import processes as pr
 from .jit import njit
-from .state import ACTIVE, NO_NOTICE, ON_LEAVE, VACANT
+from .state import ACTIVE, LATENT_STATES, NO_NOTICE, NOISY_STATES, ON_LEAVE, VACANT
 
-N_NOISY = 5  # the first latent rows (se, cs, bo, sts, intention) get weekly noise
+#: rows of the latent block by name (compiled code reads module-level integers as constants)
+SE, CS, BO, STS, INTENTION, RESERVES, GROWTH = (LATENT_STATES.index(s) for s in
+                                                ("se", "cs", "bo", "sts", "intention", "reserves", "growth"))
+N_NOISY = len(NOISY_STATES)  # the first latent rows (se, cs, bo, sts, intention) get weekly noise
 
 
 @njit
 def places(caseload, at_work, team, team_posts, cap, vacancy_stretch, uncovered):
-    """Phase 1 (clients), before allocation: uncovered absent share of each clinician's team and free places.
+    """Phase 2 (clients), before allocation: uncovered absent share of each clinician's team and free places.
 
     Returns:
         (cover, free): the cover share (JD-R demand and cap stretch) and the free places per slot.
@@ -61,7 +64,7 @@ def update_states(latent, mastery, vicarious_resilience, weeks_in_post, recoveri
                   cover, direct, colleague, leader, safety, supervision, persuasion, recognition,
                   inv_sustainable, rel_detachment, extra_gain, extra_loss, peer_support_extra, u_noise,
                   w, ex, b, st, sa, e, g, t, contagion_rate, sts_protection, rel_recovery_on_leave):
-    """Phases 3 and 4: mastery signals, peer means, JD-R demands and resources, then every latent state's
+    """Phase 5 (demands, resources and states): mastery signals, peer means, JD-R demands and resources, then every latent state's
     gain-loss update and the weekly noise (state arrays updated in place).
 
     All rates read last week's states; the latent rows are those of :data:`model.context.S`.
@@ -69,8 +72,8 @@ def update_states(latent, mastery, vicarious_resilience, weeks_in_post, recoveri
     Returns:
         (demand, resource, strain, load): this week's JD-R quantities per slot.
     """
-    se, cs, bo, sts = latent[0], latent[1], latent[2], latent[3]
-    reserves, growth = latent[5], latent[6]
+    se, cs, bo, sts = latent[SE], latent[CS], latent[BO], latent[STS]
+    reserves, growth = latent[RESERVES], latent[GROWTH]
     # mastery signals from this week's endings (phase 1); only at work: paused caseloads of clinicians on leave
     # lose clients to drop-out, which is not a failure of theirs
     rec = recoveries.sum(axis=0)
@@ -95,14 +98,15 @@ def update_states(latent, mastery, vicarious_resilience, weeks_in_post, recoveri
 
     gain = np.empty_like(latent)
     loss = np.empty_like(latent)
-    gain[0], loss[0] = pr.self_efficacy_rates(mastery, peer_mastery, persuasion, growth, bo, sts, e)
-    gain[1], loss[1] = pr.satisfaction_rates(mastery, recognition, vicarious_resilience, growth, bo, sts, sa)
-    gain[2], loss[2] = pr.burnout_rates(strain, vulnerability, se, reserves, detachment, peer_bo, b, contagion_rate)
-    gain[3], loss[3] = pr.sts_rates(exposure, vulnerability, trauma_history, supervision, ei, cs, detachment,
-                                    direct, colleague, st, sts_protection, ex)
-    gain[4], loss[4] = pr.intention_rates(bo, sts, cs, leader, t)
-    gain[5], loss[5] = pr.reserves_rates(resource, strain, bo, b)
-    gain[6], loss[6] = pr.growth_rates(exposure, (supervision + leader + peer_support) / 3.0, g)
+    gain[SE], loss[SE] = pr.self_efficacy_rates(mastery, peer_mastery, persuasion, growth, bo, sts, e)
+    gain[CS], loss[CS] = pr.satisfaction_rates(mastery, recognition, vicarious_resilience, growth, bo, sts, sa)
+    gain[BO], loss[BO] = pr.burnout_rates(strain, vulnerability, se, reserves, detachment, peer_bo, b,
+                                          contagion_rate)
+    gain[STS], loss[STS] = pr.sts_rates(exposure, vulnerability, trauma_history, supervision, ei, cs, detachment,
+                                        direct, colleague, st, sts_protection, ex)
+    gain[INTENTION], loss[INTENTION] = pr.intention_rates(bo, sts, cs, leader, t)
+    gain[RESERVES], loss[RESERVES] = pr.reserves_rates(resource, strain, bo, b)
+    gain[GROWTH], loss[GROWTH] = pr.growth_rates(exposure, (supervision + leader + peer_support) / 3.0, g)
     gain += extra_gain
     loss += extra_loss
     latent[:] = pr.balance_update(latent, gain, loss)
@@ -114,7 +118,7 @@ def update_states(latent, mastery, vicarious_resilience, weeks_in_post, recoveri
 
 @njit
 def absence_and_notice(status, notice_left, u_leave, p_leave_start, p_leave_end, u_quit, p_notice, notice_weeks):
-    """Phase 6, before departures: sick leave starts and ends, notices are given and served (in place).
+    """Phase 6 (absence and turnover), before departures: sick leave starts and ends, notices are given and served (in place).
 
     Returns:
         (n_leave_starts, n_notices, leaving): counts this week and the bool mask of clinicians whose notice

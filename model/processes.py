@@ -67,24 +67,70 @@ def capacity(caseload_total: np.ndarray, cap: np.ndarray, accepting: np.ndarray)
     return np.where(accepting, np.maximum(free, 0), 0)
 
 
-def allocate(rng: np.random.Generator, free: np.ndarray, waiting: np.ndarray, new: np.ndarray,
-             routes: tuple = ()) -> tuple[np.ndarray, np.ndarray]:
+@njit
+def _fenwick(counts: np.ndarray) -> np.ndarray:
+    """Fenwick (binary indexed) tree of ``counts``, 1-based, for prefix sums and k-th element search."""
+    n = counts.shape[0]
+    tree = np.zeros(n + 1, np.int64)
+    for i in range(n):
+        j = i + 1
+        tree[j] += counts[i]
+        parent = j + (j & -j)
+        if parent <= n:
+            tree[parent] += tree[j]
+    return tree
+
+
+@njit
+def _take_place(tree: np.ndarray, counts: np.ndarray, target: int) -> int:
+    """Slot holding the ``target``-th (0-based) place of ``counts``; one place is taken from it (both updated)."""
+    n = counts.shape[0]
+    pos = 0
+    step = 1
+    while step * 2 <= n:
+        step *= 2
+    while step > 0:
+        nxt = pos + step
+        if nxt <= n and tree[nxt] <= target:
+            pos = nxt
+            target -= tree[nxt]
+        step //= 2
+    slot = pos  # 0-based slot = 1-based position pos + 1
+    counts[slot] -= 1
+    j = slot + 1
+    while j <= n:
+        tree[j] -= 1
+        j += j & -j
+    return slot
+
+
+@njit
+def _pick(u: float, total: int) -> int:
+    """A uniform integer in [0, total) from a uniform draw in [0, 1)."""
+    return min(int(u * total), total - 1)
+
+
+@njit
+def allocate(u: np.ndarray, free: np.ndarray, waiting: np.ndarray, new: np.ndarray, route_pools: np.ndarray,
+             route_n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Allocate clients to free places, every free place equally likely to receive each client.
 
-    Waiting-list clients are placed before new referrals; when clients outnumber places, which clients of a
-    group are placed is random. Placement is exact and vectorised: for each trauma level in turn, the
-    clinicians receiving that level's clients are a multivariate hypergeometric draw over the places still
-    free, which is the same as assigning clients to distinct places uniformly at random. High-trauma clients
-    can first be routed to pools of clinicians: for each ``(pool, n)`` of ``routes`` in turn, the first ``n``
-    high-trauma clients (waiting ones first) are offered only the free places of the ``pool``; those not placed
-    there join the general allocation.
+    High-trauma clients are first routed to pools of clinicians: for each route ``r`` in turn, up to
+    ``route_n[r]`` high-trauma clients (waiting ones first) are each placed in a free place of the pool
+    ``route_pools[r]`` drawn uniformly; those who find no place there join the general allocation. Then waiting
+    clients are placed before new referrals: while places remain, a client of the group is drawn uniformly
+    (so when clients outnumber places, which ones are placed is random) and put in a free place drawn
+    uniformly. This is the same as assigning clients to distinct free places uniformly at random (the counts
+    per clinician are multivariate hypergeometric). Each placement uses one uniform for the place and, outside
+    the routes, one for the client, taken in order from ``u``.
 
     Args:
-        rng: the allocation stream.
+        u: uniform draws from the allocation stream, at least ``3 x (waiting + new clients)``.
         free: free places per slot (int).
         waiting: clients on the waiting list by trauma level, shape (3,).
         new: new referrals by trauma level, shape (3,).
-        routes: ``(pool, n)`` pairs: a bool mask of clinicians and a number of high-trauma clients.
+        route_pools: bool, shape (r, n): the pool of each route.
+        route_n: int, shape (r,): high-trauma clients offered to each route.
 
     Returns:
         (assigned, unplaced): assigned clients, shape (3, n_slots); unplaced clients by level, shape (3,).
@@ -94,40 +140,45 @@ def allocate(rng: np.random.Generator, free: np.ndarray, waiting: np.ndarray, ne
         trauma work (Sprang, Clark & Whitt-Woosley 2007; Bride 2007).
     """
     n = free.shape[0]
-    free = np.asarray(free, dtype=np.int64)
-    waiting = np.asarray(waiting, dtype=np.int64)
-    new = np.asarray(new, dtype=np.int64)
-    assigned = np.zeros((N_LEVELS, n), dtype=np.int64)
-    clients = waiting + new
-    for pool_mask, n_routed in routes:
-        if n_routed <= 0:
+    free = free.astype(np.int64)
+    groups = np.empty((2, N_LEVELS), np.int64)
+    groups[0] = waiting
+    groups[1] = new
+    assigned = np.zeros((N_LEVELS, n), np.int64)
+    k = 0
+    for r in range(route_pools.shape[0]):
+        if route_n[r] <= 0:
             continue
-        pool = np.where(pool_mask, free, 0)
-        k = min(int(n_routed), int(pool.sum()), int(clients[2]))
-        if k > 0:
-            got = rng.multivariate_hypergeometric(pool, k, method="count")
-            assigned[2] += got
-            free = free - got
-            # the pool's places are taken by waiting high-trauma clients first
-            from_waiting = min(k, int(waiting[2]))
-            waiting = waiting - np.array([0, 0, from_waiting])
-            new = new - np.array([0, 0, k - from_waiting])
-            clients = waiting + new
+        pool = np.where(route_pools[r], free, 0)
+        tree = _fenwick(pool)
+        n_pool = int(pool.sum())
+        for _ in range(min(route_n[r], n_pool, groups[0, 2] + groups[1, 2])):
+            slot = _take_place(tree, pool, _pick(u[k], n_pool))
+            k += 1
+            n_pool -= 1
+            free[slot] -= 1
+            assigned[2, slot] += 1
+            g = 0 if groups[0, 2] > 0 else 1  # the pool's places are taken by waiting clients first
+            groups[g, 2] -= 1
+    tree = _fenwick(free)
     n_places = int(free.sum())
-    total = int(clients.sum())
-    if total <= n_places:
-        placed = clients
-    else:
-        take_waiting = min(int(waiting.sum()), n_places)
-        placed = _draw_without_replacement(rng, waiting, take_waiting)
-        placed = placed + _draw_without_replacement(rng, new, n_places - take_waiting)
-    for level in range(N_LEVELS):
-        k = int(placed[level])
-        if k:
-            got = rng.multivariate_hypergeometric(free, k, method="count")
-            assigned[level] += got
-            free = free - got
-    return assigned, clients - placed
+    for g in range(2):
+        n_group = int(groups[g].sum())
+        while n_places > 0 and n_group > 0:
+            # a client of the group, uniformly: its level
+            c = _pick(u[k], n_group)
+            k += 1
+            level = 0
+            while c >= groups[g, level]:
+                c -= groups[g, level]
+                level += 1
+            slot = _take_place(tree, free, _pick(u[k], n_places))
+            k += 1
+            groups[g, level] -= 1
+            n_group -= 1
+            n_places -= 1
+            assigned[level, slot] += 1
+    return assigned, groups[0] + groups[1]
 
 
 def take_clients(rng: np.random.Generator, clients: np.ndarray, room: int) -> np.ndarray:

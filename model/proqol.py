@@ -98,7 +98,20 @@ def bands(raw: np.ndarray) -> np.ndarray:
     return (raw > LOW_MAX).astype(np.int8) + (raw >= HIGH_MIN).astype(np.int8)
 
 
-def survey(rng: np.random.Generator, latent: np.ndarray, noise_sd: float) -> Survey:
-    """Run one ProQOL survey round over respondents with the given latent states (n, 3)."""
-    raw = raw_scores(item_responses(rng, latent, noise_sd))
+def survey(rng: np.random.Generator, latent: np.ndarray, noise_sd: float,
+           respondents: np.ndarray | None = None) -> Survey:
+    """Run one ProQOL survey round.
+
+    Item noise is drawn for every row of ``latent`` (every post), and only the respondents' answers are kept, so
+    the survey stream uses the same number of draws whoever responds (common random numbers across policies
+    that change who is at work).
+
+    Args:
+        rng: the survey stream.
+        latent: latent states (n, 3), columns CS, BO, STS.
+        noise_sd: response noise SD in item points.
+        respondents: bool mask of the rows that respond (all if None).
+    """
+    items = item_responses(rng, latent, noise_sd)
+    raw = raw_scores(items if respondents is None else items[respondents])
     return Survey(raw=raw, t=standard_scores(raw))

@@ -25,7 +25,7 @@ DEFAULT_BURN_IN_WEEKS = 156
 
 #: named random streams, spawned from the root seed in this order (never reorder: it changes every result)
 STREAMS = ("init", "referrals", "allocation", "episodes", "incidents", "noise", "absence", "turnover",
-           "hiring", "survey")
+           "hiring", "survey", "waitlist")
 
 
 #: the parameter groups the compiled kernels read, as structs (:func:`model.jit.struct`)
@@ -214,10 +214,13 @@ class WorkforceModel(mesa.Model):
                                           p.caseload.vacancy_stretch, max(uncovered, 0.0))
         rng = self.streams["allocation"]
         n_high = int(self.waitlist[2] + new[2])
-        routes = [(ws.specialist, int(rng.binomial(n_high, p.caseload.trauma_concentration)))]
+        pools, counts = [ws.specialist], [int(rng.binomial(n_high, p.caseload.trauma_concentration))]
         for prog in self._hooks["route_high_trauma"]:
-            routes.append(prog.route_high_trauma(week, n_high - routes[-1][1]))
-        assigned, unplaced = pr.allocate(rng, free, self.waitlist, new, routes)
+            pool, n = prog.route_high_trauma(week, n_high - sum(counts))
+            pools.append(pool)
+            counts.append(n)
+        u = rng.random(3 * int(self.waitlist.sum() + new.sum()))  # a fixed number each week: enough for all
+        assigned, unplaced = pr.allocate(u, free, self.waitlist, new, np.array(pools), np.array(counts, np.int64))
         ws.caseload += assigned
         for prog in self._hooks["take_waiting"]:
             unplaced = prog.take_waiting(week, unplaced)
@@ -232,7 +235,7 @@ class WorkforceModel(mesa.Model):
             rec, drop = prog.end_episodes(week)
             f.recoveries += rec
             f.dropouts += drop
-        gave_up = self.streams["referrals"].binomial(unplaced, p.clients.p_waitlist_dropout_week)
+        gave_up = self.streams["waitlist"].binomial(unplaced, p.clients.p_waitlist_dropout_week)
         self.waitlist = unplaced - gave_up
         f.waitlist_dropouts = int(gave_up.sum())
 
@@ -499,8 +502,9 @@ class WorkforceModel(mesa.Model):
         else:  # not recorded in this run
             m.update(zip(_MEASURED_STOCKS, np.concatenate([work_means, means]).tolist()))
         if survey:
-            latent = np.column_stack([ws.cs[at_work], ws.bo[at_work], ws.sts[at_work]])
-            self.last_survey = proqol.survey(self.streams["survey"], latent, self.p.measurement.item_noise_sd)
+            latent = np.column_stack([ws.cs, ws.bo, ws.sts])
+            self.last_survey = proqol.survey(self.streams["survey"], latent, self.p.measurement.item_noise_sd,
+                                             respondents=at_work)
             m.update(self.last_survey.summary())
         else:
             m.update(_NAN_SURVEY)

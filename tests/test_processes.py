@@ -16,6 +16,14 @@ def rng(seed=0):
     return np.random.default_rng(seed)
 
 
+def alloc(g, free, waiting, new, routes=()):
+    """``pr.allocate`` with uniforms drawn from ``g`` and routes given as ``(pool, n)`` pairs."""
+    free, waiting, new = (np.asarray(x, dtype=np.int64) for x in (free, waiting, new))
+    pools = np.array([pool for pool, _ in routes], bool).reshape(len(routes), free.size)
+    counts = np.array([n for _, n in routes], np.int64)
+    return pr.allocate(g.random(3 * int(waiting.sum() + new.sum())), free, waiting, new, pools, counts)
+
+
 def grp(name, **values):
     """The parameter group ``name`` with some values set, as the struct the compiled submodels read."""
     return struct(getattr(Parameters().with_overrides({f"{name}.{k}": v for k, v in values.items()}), name))
@@ -37,7 +45,7 @@ def test_capacity():
 
 def test_allocation_conserves_clients_and_respects_free_places():
     free = np.array([3, 0, 5, 2, 0, 1])
-    assigned, unplaced = pr.allocate(rng(), free, np.array([1, 0, 1]), np.array([2, 3, 1]))
+    assigned, unplaced = alloc(rng(), free, np.array([1, 0, 1]), np.array([2, 3, 1]))
     assert assigned.shape == (3, 6)
     assert assigned.sum() == 8 and unplaced.sum() == 0
     np.testing.assert_array_equal(assigned.sum(axis=1), [3, 3, 2])
@@ -47,7 +55,7 @@ def test_allocation_conserves_clients_and_respects_free_places():
 
 def test_allocation_overflow_waiting_clients_first():
     free = np.array([2, 1])
-    assigned, unplaced = pr.allocate(rng(), free, np.array([0, 2, 0]), np.array([5, 0, 0]))
+    assigned, unplaced = alloc(rng(), free, np.array([0, 2, 0]), np.array([5, 0, 0]))
     # three places: both waiting (moderate) clients are placed, then one of the five new ones
     np.testing.assert_array_equal(assigned.sum(axis=1), [1, 2, 0])
     np.testing.assert_array_equal(unplaced, [4, 0, 0])
@@ -57,28 +65,64 @@ def test_allocation_overflow_waiting_clients_first():
 def test_allocation_is_uniform_over_places():
     # a clinician with 3 free places gets on average 3x the clients of one with 1 free place
     free = np.array([3, 1, 0])
-    got = sum(pr.allocate(rng(s), free, np.zeros(3, int), np.array([1, 0, 0]))[0].sum(axis=0) for s in range(4000))
+    got = sum(alloc(rng(s), free, np.zeros(3, int), np.array([1, 0, 0]))[0].sum(axis=0) for s in range(4000))
     assert got[2] == 0
     assert got[0] / got[1] == pytest.approx(3.0, rel=0.1)
+
+
+def test_allocation_counts_are_hypergeometric():
+    # 5 clients into 10 places, 3 of them one clinician's: Hypergeometric(N=10, K=3, n=5),
+    # mean 1.5 and variance 5 (3/10)(7/10)(5/9) = 0.5833
+    free = np.array([3, 2, 4, 1])
+    got = np.array([alloc(rng(s), free, np.zeros(3, int), np.array([2, 2, 1]))[0].sum(axis=0)[0]
+                    for s in range(6000)])
+    assert got.mean() == pytest.approx(1.5, abs=0.03)
+    assert got.var() == pytest.approx(5 * 0.3 * 0.7 * 5 / 9, rel=0.06)
+    counts = np.bincount(got, minlength=4)
+    expected = stats.hypergeom.pmf(np.arange(4), 10, 3, 5) * got.size
+    assert ((counts - expected) ** 2 / expected).sum() < 16.3  # chi-square(3) 0.999 quantile
+
+
+def test_overflow_places_a_random_subset_of_each_group():
+    # 4 places, 10 new clients 6/3/1 by level: the placed levels are Hypergeometric(10; 6, 3, 1; 4)
+    placed = np.array([alloc(rng(s), np.array([2, 2]), np.zeros(3, int), np.array([6, 3, 1]))[0].sum(axis=1)
+                       for s in range(4000)])
+    np.testing.assert_allclose(placed.mean(axis=0), [2.4, 1.2, 0.4], atol=0.05)
+
+
+def test_fenwick_place_search_matches_the_cumulative_sum():
+    g = rng(7)
+    counts = g.integers(0, 4, 37)
+    for _ in range(30):
+        total = int(counts.sum())
+        if total == 0:
+            break
+        target = int(g.integers(total))
+        expected = int(np.searchsorted(np.cumsum(counts), target, side="right"))
+        tree = pr._fenwick(counts.copy())
+        work = counts.copy()
+        assert pr._take_place(tree, work, target) == expected
+        counts[expected] -= 1
+        np.testing.assert_array_equal(work, counts)
 
 
 def test_concentration_routes_high_trauma_to_specialists():
     free = np.array([5, 5, 5, 5])
     specialist = np.array([True, False, False, False])
-    assigned, _ = pr.allocate(rng(), free, np.zeros(3, int), np.array([0, 0, 4]), [(specialist, 4)])
+    assigned, _ = alloc(rng(), free, np.zeros(3, int), np.array([0, 0, 4]), [(specialist, 4)])
     np.testing.assert_array_equal(assigned[2], [4, 0, 0, 0])
     # when specialists are full the rest spill over to everyone
-    assigned, unplaced = pr.allocate(rng(), free, np.zeros(3, int), np.array([0, 0, 8]), [(specialist, 8)])
+    assigned, unplaced = alloc(rng(), free, np.zeros(3, int), np.array([0, 0, 8]), [(specialist, 8)])
     assert assigned[2, 0] == 5 and assigned[2].sum() == 8 and unplaced.sum() == 0
 
 
 def test_routes_apply_in_turn_and_only_to_high_trauma_clients():
     free = np.array([2, 2, 2, 2])
     first, second = np.array([True, False, False, False]), np.array([False, True, False, False])
-    assigned, unplaced = pr.allocate(rng(), free, np.zeros(3, int), np.array([0, 0, 4]), [(first, 2), (second, 2)])
+    assigned, unplaced = alloc(rng(), free, np.zeros(3, int), np.array([0, 0, 4]), [(first, 2), (second, 2)])
     np.testing.assert_array_equal(assigned[2], [2, 2, 0, 0])
     # a route never takes low- or moderate-trauma clients
-    assigned, _ = pr.allocate(rng(), free, np.zeros(3, int), np.array([3, 3, 0]), [(first, 4)])
+    assigned, _ = alloc(rng(), free, np.zeros(3, int), np.array([3, 3, 0]), [(first, 4)])
     assert assigned.sum() == 6 and assigned[2].sum() == 0
 
 

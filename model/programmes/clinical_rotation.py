@@ -23,8 +23,7 @@ def rotated_out(at_work: np.ndarray, sts: np.ndarray, threshold: float) -> np.nd
 class ClinicalRotation(Programme):
     """Steer a share of the week's high-trauma clients to clinicians whose STS is at or below a threshold.
 
-    Each week ``rotation.share_steered`` of the high-trauma clients to be allocated (a binomial draw from the
-    allocation stream) are first offered only the free places of clinicians at work with STS at or below
+    Each week ``rotation.share_steered`` of the high-trauma clients to be allocated (rounded) are first offered only the free places of clinicians at work with STS at or below
     ``rotation.sts_threshold``; those who find no place there join the general allocation, so no client waits
     longer because of the rotation. Clinicians above the threshold are "rotated" for that week.
 
@@ -49,8 +48,8 @@ class ClinicalRotation(Programme):
         rot, ws = week.p.rotation, self.model.workforce
         out = rotated_out(week.at_work, ws.sts, rot.sts_threshold)
         self.n_rotated = int(out.sum())
-        n = int(self.model.streams["allocation"].binomial(n_high, rot.share_steered))
-        return week.at_work & ~out, n
+        # a fixed share rather than a draw, so that the allocation stream stays aligned with other policies
+        return week.at_work & ~out, int(round(rot.share_steered * n_high))
 
     def running_costs(self, week) -> None:
         self.charge(week, self.n_rotated * week.p.rotation.cost_per_rotated_week)
