@@ -50,7 +50,7 @@ def episode_chances(se, bo, at_work, p_recovery_level, c):
     Returns:
         (p_recovery, p_dropout): shapes (3, n) and (n,).
     """
-    quality = pr.care_quality(se, bo, c.quality_se_effect, c.quality_bo_effect)
+    quality = pr.care_quality(se, bo, c)
     n = se.shape[0]
     p_rec = np.empty((p_recovery_level.shape[0], n))
     for level in range(p_recovery_level.shape[0]):
@@ -78,9 +78,9 @@ def update_states(latent, mastery, vicarious_resilience, weeks_in_post, recoveri
     # lose clients to drop-out, which is not a failure of theirs
     rec = recoveries.sum(axis=0)
     ended = rec + dropouts.sum(axis=0)
-    mastery[:] = pr.ewma(mastery, rec / np.maximum(ended, 1), (ended > 0) & at_work, pr.EWMA_WEIGHT)
+    mastery[:] = pr.ewma(mastery, rec / np.maximum(ended, 1), (ended > 0) & at_work, e.mastery_memory_weight)
     trauma_rec = recoveries[1] * ex.trauma_weight_moderate + recoveries[2]
-    vicarious_resilience[:] = pr.ewma(vicarious_resilience, trauma_rec, present, pr.EWMA_WEIGHT)
+    vicarious_resilience[:] = pr.ewma(vicarious_resilience, trauma_rec, present, e.mastery_memory_weight)
     stacked = np.empty((2, se.shape[0]))
     stacked[0] = bo
     stacked[1] = mastery
@@ -90,10 +90,10 @@ def update_states(latent, mastery, vicarious_resilience, weeks_in_post, recoveri
     load = caseload.sum(axis=0) * inv_sustainable
     demand = at_work * pr.demands(load, exposure, w.admin_burden, cover, w.demand_weight_load,
                                   w.demand_weight_trauma, w.demand_weight_admin, w.demand_weight_cover)
-    resource = pr.resources(leader, supervision, peer_support, w.schedule_autonomy, recognition, se, ei)
+    resource = pr.resources(leader, supervision, peer_support, recognition, se, ei, w)
     strain = pr.strain(demand, resource, w.buffer_strength)
     # on leave: more detachment
-    detachment = (0.5 + w.schedule_autonomy) * np.where(present & ~at_work, rel_recovery_on_leave, 1.0)
+    detachment = (w.detachment_base + w.schedule_autonomy) * np.where(present & ~at_work, rel_recovery_on_leave, 1.0)
     detachment = detachment * rel_detachment
 
     gain = np.empty_like(latent)

@@ -19,9 +19,6 @@ import numpy as np
 from .jit import njit
 
 N_LEVELS = 3  # trauma levels of clients: 0 low, 1 moderate, 2 high
-SE_REF = 0.5  # self-efficacy at which neither care quality nor burnout vulnerability is adjusted
-BO_REF = 0.3  # burnout at which care quality is not adjusted
-EWMA_WEIGHT = 0.1  # weight of this week in smoothed success signals (memory of about ten weeks)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -196,16 +193,18 @@ def _draw_without_replacement(rng: np.random.Generator, counts: np.ndarray, k: i
 
 
 @njit
-def care_quality(se: np.ndarray, bo: np.ndarray, se_effect: float, bo_effect: float) -> np.ndarray:
+def care_quality(se: np.ndarray, bo: np.ndarray, c) -> np.ndarray:
     """Relative care quality of each clinician (1 = average clinician).
 
-    ``quality = clip(1 + se_effect (SE - 0.5) - bo_effect (BO - 0.3), 0.2, 2)``
+    ``quality = clip(1 + se_effect (SE - se_ref) - bo_effect (BO - bo_ref), quality_min, quality_max)`` with
+    the fields ``quality_*`` of the ``clients`` group ``c`` (defaults: references 0.5 and 0.3, clip 0.2-2).
 
     References:
         Burnout lowers quality of care and patient outcomes (Salyers et al. 2017; Delgadillo et al. 2018);
         therapist confidence and skill drive therapist effects (Baldwin & Imel 2013).
     """
-    return np.clip(1.0 + se_effect * (se - SE_REF) - bo_effect * (bo - BO_REF), 0.2, 2.0)
+    return np.clip(1.0 + c.quality_se_effect * (se - c.quality_se_reference)
+                   - c.quality_bo_effect * (bo - c.quality_bo_reference), c.quality_min, c.quality_max)
 
 
 @njit
@@ -329,32 +328,42 @@ def demands(load: np.ndarray, exposure: np.ndarray, admin: float, cover: np.ndar
     return w_load * load + w_trauma * exposure + w_admin * admin + w_cover * cover
 
 
-def supervision_intensity(supervised: np.ndarray, sessions_per_month: float,
-                          reflective_quality: float) -> np.ndarray:
+def supervision_intensity(supervised: np.ndarray, s) -> np.ndarray:
     """Effective supervision received (0-1).
 
-    ``supervised * (1 - exp(-sessions / 2)) * (0.3 + 0.7 * reflective_quality)``: diminishing returns in
-    frequency; administrative supervision is worth 30% of reflective supervision.
+    ``supervised * (1 - exp(-sessions / scale)) * (admin + (1 - admin) * reflective_quality)`` with the
+    ``supervision`` group ``s`` (``sessions_per_month``, ``dose_scale_sessions``, ``admin_value``,
+    ``reflective_quality``): diminishing returns in frequency; administrative supervision is worth ``admin_value``
+    (default 30%) of reflective supervision.
 
     References:
         Reflective supervision and STS (Knight 2013; Gunn et al. 2021); dose-response with diminishing
         returns is an assumption.
     """
-    dose = 1.0 - np.exp(-sessions_per_month / 2.0)
-    return supervised * (dose * (0.3 + 0.7 * reflective_quality))
+    dose = 1.0 - np.exp(-s.sessions_per_month / s.dose_scale_sessions)
+    return supervised * (dose * (s.admin_value + (1.0 - s.admin_value) * s.reflective_quality))
 
 
 @njit
-def resources(leader: np.ndarray, supervision: np.ndarray, peer: np.ndarray, autonomy: float,
-              recognition: np.ndarray, se: np.ndarray, ei: np.ndarray) -> np.ndarray:
-    """Job and personal resources index (0-1): equal-weight mean of seven resources.
+def resources(leader: np.ndarray, supervision: np.ndarray, peer: np.ndarray, recognition: np.ndarray,
+              se: np.ndarray, ei: np.ndarray, w) -> np.ndarray:
+    """Job and personal resources index (0-1): weighted mean of seven resources.
+
+    Weights and the autonomy level come from the ``work`` group ``w`` (``resource_weight_*``, default 1 each:
+    the equal-weight mean; ``schedule_autonomy``).
 
     References:
         JD-R job resources (leader support, supervision, peer support, autonomy, recognition) and personal
         resources (self-efficacy, emotional intelligence) (Xanthopoulou et al. 2007; Bakker & Demerouti 2007);
         reward and recognition as an area of worklife whose mismatch predicts burnout (Maslach & Leiter 2016).
     """
-    return (leader + supervision + peer + autonomy + recognition + se + ei) / 7.0
+    total = (w.resource_weight_leader + w.resource_weight_supervision + w.resource_weight_peer
+             + w.resource_weight_autonomy + w.resource_weight_recognition + w.resource_weight_self_efficacy
+             + w.resource_weight_ei)
+    return (w.resource_weight_leader * leader + w.resource_weight_supervision * supervision
+            + w.resource_weight_peer * peer + w.resource_weight_autonomy * w.schedule_autonomy
+            + w.resource_weight_recognition * recognition + w.resource_weight_self_efficacy * se
+            + w.resource_weight_ei * ei) / total
 
 
 @njit
@@ -446,7 +455,7 @@ def burnout_rates(strain_, vulnerability, se, reserves, detachment, peer_bo, b, 
         Shoji et al. 2016 (self-efficacy and burnout); Bakker, Le Blanc & Schaufeli 2005 (crossover);
         Sonnentag & Fritz 2007 (recovery through detachment).
     """
-    rel_se = 1.0 + b.se_vulnerability * np.maximum(0.0, SE_REF - se)
+    rel_se = 1.0 + b.se_vulnerability * np.maximum(0.0, b.se_reference - se)
     rel_cor = 1.0 + (b.cor_spiral / b.reserve_threshold) * np.maximum(0.0, b.reserve_threshold - reserves)
     gain = b.rate_gain * strain_ * vulnerability * rel_se * rel_cor + contagion_rate * peer_bo
     loss = b.rate_recovery * detachment + contagion_rate * (1.0 - peer_bo)
@@ -475,9 +484,9 @@ def sts_rates(exposure, vulnerability, trauma_history, supervision, ei, cs, deta
     """
     rel_hist = np.where(trauma_history, s.rel_trauma_history, 1.0)
     gain = (s.rate_gain * exposure * vulnerability * rel_hist * (1.0 - sts_protection * supervision)
-            * (1.0 - s.ei_protection * (ei - 0.5)))
+            * (1.0 - s.ei_protection * (ei - s.ei_reference)))
     gain += np.minimum(direct * ex.incident_sts_shock + colleague * ex.incident_team_shock, 1.0)
-    loss = s.rate_recovery * detachment * (0.5 + cs)
+    loss = s.rate_recovery * detachment * (s.cs_recovery_base + cs)
     return gain, loss
 
 
@@ -576,7 +585,7 @@ def intention_rates(bo, sts, cs, leader, t):
 
 
 @njit
-def ewma(previous: np.ndarray, current: np.ndarray, observed: np.ndarray, weight: float = EWMA_WEIGHT):
+def ewma(previous: np.ndarray, current: np.ndarray, observed: np.ndarray, weight: float):
     """Exponentially weighted moving average that only moves where something was observed."""
     return np.where(observed, (1.0 - weight) * previous + weight * current, previous)
 

@@ -56,6 +56,8 @@ class OutcomeCollector(mesa.DataCollector):
             self.model_vars[name].append(metrics[name])
         if self.agent_reporters:
             self._agent_records[model.steps] = list(self._record_agents(model))
+        if hasattr(self, "_collection_steps"):  # Mesa 3.5+: batch_run reads which steps were collected
+            self._collection_steps.append(getattr(model, "time", model.steps))
 
 
 class WorkforceModel(mesa.Model):
@@ -355,7 +357,8 @@ class WorkforceModel(mesa.Model):
             r.supervision[slots] = 0.0
             for prog in self._hooks["slot_resources"]:
                 prog.slot_resources(r, slots)
-            r.persuasion[slots] = 0.5 * (r.supervision[slots] + r.leader[slots])
+            share = p.self_efficacy.persuasion_leader_share
+            r.persuasion[slots] = (1.0 - share) * r.supervision[slots] + share * r.leader[slots]
             r.cap[slots] = p.caseload.cap_per_fte * ws.fte[slots]
             r.inv_sustainable[slots] = 1.0 / (p.work.sustainable_caseload_per_fte * np.maximum(ws.fte[slots], 0.1))
             return
@@ -367,7 +370,8 @@ class WorkforceModel(mesa.Model):
         self.leader_support, self.psych_safety = leader_level, safety  # per team, as in force now
         leader = leader_level[ws.team]
         r = Roster(leader=leader, safety=safety[ws.team], supervision=np.zeros(ws.n), persuasion=leader,
-                   recognition=0.5 * (p.leadership.recognition + leader),
+                   recognition=(1.0 - p.leadership.recognition_leader_share) * p.leadership.recognition
+                   + p.leadership.recognition_leader_share * leader,
                    cap=p.caseload.cap_per_fte * ws.fte,
                    inv_sustainable=1.0 / (p.work.sustainable_caseload_per_fte * np.maximum(ws.fte, 0.1)),
                    bo_half_max=p.absence.bo_half_max - climate.leave_threshold_shift,
@@ -375,7 +379,8 @@ class WorkforceModel(mesa.Model):
                    * np.array([1.0, p.clients.rel_recovery_moderate, p.clients.rel_recovery_high]))
         for prog in self._hooks["slot_resources"]:
             prog.slot_resources(r, None)
-        r.persuasion = 0.5 * (r.supervision + leader)
+        share = p.self_efficacy.persuasion_leader_share
+        r.persuasion = (1.0 - share) * r.supervision + share * leader
         self.roster = r
 
     def set_cross_ties(self, ties) -> None:
@@ -442,9 +447,9 @@ class WorkforceModel(mesa.Model):
         draw_clinicians(ws, filled, p, rng, new_hire=False)
         ws.status[vacant] = VACANT
         ws.hire_week[vacant] = self.week + self._hiring_delays(vacant.size)
-        # established caseloads near 90% of the cap, split by the referral mix
+        # established caseloads at a share of the cap, split by the referral mix
         cap = p.caseload.cap_per_fte * ws.fte[filled]
-        totals = rng.binomial(np.floor(cap).astype(np.int64), 0.9)
+        totals = rng.binomial(np.floor(cap).astype(np.int64), p.caseload.initial_fill)
         mix = [1 - p.clients.prop_trauma_moderate - p.clients.prop_trauma_high, p.clients.prop_trauma_moderate,
                p.clients.prop_trauma_high]
         ws.caseload[:, filled] = rng.multinomial(totals, mix).T

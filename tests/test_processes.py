@@ -127,7 +127,8 @@ def test_routes_apply_in_turn_and_only_to_high_trauma_clients():
 
 
 def test_care_quality_hand_values():
-    q = pr.care_quality(np.array([0.5, 1.0, 0.0]), np.array([0.3, 0.3, 1.0]), 0.6, 0.8)
+    q = pr.care_quality(np.array([0.5, 1.0, 0.0]), np.array([0.3, 0.3, 1.0]),
+                        grp("clients", quality_se_effect=0.6, quality_bo_effect=0.8))
     # 1 + 0.6*(SE-0.5) - 0.8*(BO-0.3): 1, 1.3, 1-0.3-0.56=0.14 -> clipped to 0.2
     np.testing.assert_allclose(q, [1.0, 1.3, 0.2])
 
@@ -198,8 +199,13 @@ def test_team_absent_share_excludes_self():
 def test_demands_resources_strain_hand_values():
     d = pr.demands(np.array([1.0]), np.array([0.5]), 0.3, np.array([0.2]), 0.6, 0.5, 0.6, 0.6)
     assert d[0] == pytest.approx(0.6 + 0.25 + 0.18 + 0.12)
-    r = pr.resources(np.array([0.5]), np.array([0.2]), np.array([0.4]), 0.5, np.array([0.45]), np.array([0.6]),
-                     np.array([0.5]))
+    r = pr.resources(np.array([0.5]), np.array([0.2]), np.array([0.4]), np.array([0.45]), np.array([0.6]),
+                     np.array([0.5]), grp("work", schedule_autonomy=0.5))
+    assert r[0] == pytest.approx(3.15 / 7)
+    # weights: autonomy counted twice, EI not at all -> (3.15 + 0.5 - 0.5) / 7
+    r = pr.resources(np.array([0.5]), np.array([0.2]), np.array([0.4]), np.array([0.45]), np.array([0.6]),
+                     np.array([0.5]), grp("work", schedule_autonomy=0.5, resource_weight_autonomy=2.0,
+                                          resource_weight_ei=0.0))
     assert r[0] == pytest.approx(3.15 / 7)
     s = pr.strain(d, r, 0.6)
     assert s[0] == pytest.approx(1.15 * (1 - 0.6 * 0.45))
@@ -214,9 +220,13 @@ def test_resources_buffer_demands_interaction():
 
 
 def test_supervision_intensity_hand_values():
-    s = pr.supervision_intensity(np.array([True, False]), 2.0, 1.0)
+    s = pr.supervision_intensity(np.array([True, False]),
+                                 Parameters().with_overrides({"supervision.sessions_per_month": 2.0,
+                                                              "supervision.reflective_quality": 1.0}).supervision)
     np.testing.assert_allclose(s, [1 - np.exp(-1), 0.0])
-    s = pr.supervision_intensity(np.array([True]), 2.0, 0.0)
+    s = pr.supervision_intensity(np.array([True]),
+                                 Parameters().with_overrides({"supervision.sessions_per_month": 2.0,
+                                                              "supervision.reflective_quality": 0.0}).supervision)
     np.testing.assert_allclose(s, [(1 - np.exp(-1)) * 0.3])
 
 

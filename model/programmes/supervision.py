@@ -34,8 +34,7 @@ class Supervision(Programme):
     def slot_resources(self, roster, slots) -> None:
         s, ws = self.model.p.supervision, self.model.workforce
         idx = slice(None) if slots is None else slots
-        roster.supervision[idx] = pr.supervision_intensity(ws.u_supervision[idx] < s.coverage,
-                                                           s.sessions_per_month, s.reflective_quality)
+        roster.supervision[idx] = pr.supervision_intensity(ws.u_supervision[idx] < s.coverage, s)
 
     def running_costs(self, week) -> None:
         p, ws = week.p, self.model.workforce
