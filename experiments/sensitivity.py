@@ -501,10 +501,10 @@ def _describe(f: Callable) -> str:
 
 
 def known_outputs() -> list[str]:
-    """Summary metrics the model reports (valid ``outputs`` of a :class:`ModelFunction`)."""
-    from .comparison import metric_catalogue
+    """Summary metrics the model reports (valid ``outputs`` of a :class:`ModelFunction`): the summary registry."""
+    from model.outcomes import SUMMARIES
 
-    return list(metric_catalogue().index)
+    return list(SUMMARIES)
 
 
 def known_time_resolved() -> list[str]:

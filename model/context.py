@@ -3,6 +3,7 @@
 * :class:`Flows` – this week's counts and costs, the flow outcomes of the registry;
 * :class:`Climate` – team-level gains the programmes add before the roster is built;
 * :class:`Roster` – per-clinician resources that change only with the roster or the levers in force;
+* :class:`Snapshot` – what the outcome measures (:class:`model.outcomes.Measure`) read at the end of a week;
 * :class:`Week` – everything one week's phases hand on: who is in post and at work, the flows, the cover share,
   incidents, and the inputs of the state update that programmes change.
 """
@@ -59,6 +60,11 @@ class Flows:
     def programme_cost(self) -> float:
         """Sum of the programme cost components, in registry order."""
         return sum(self.cost.values())
+
+    @property
+    def total_cost(self) -> float:
+        """Programme and turnover cost."""
+        return self.programme_cost + self.turnover_cost
 
 
 @dataclass(slots=True)
@@ -137,3 +143,57 @@ class Week:
     extra_loss: np.ndarray
     peer_support_extra: np.ndarray
     present_end: np.ndarray
+
+
+@dataclass(slots=True, eq=False)
+class Snapshot:
+    """The state the outcome measures read at the end of a week (phase 8).
+
+    Attributes:
+        n_posts: budgeted posts.
+        n_in_post, n_at_work, n_notice: clinicians in post, at work, working their notice.
+        n_open_cases, n_float_cases, n_waitlist: open cases (float staff's included), those of float staff,
+            clients waiting.
+        present, at_work: bool per slot.
+        caseload_total, load, exposure, strain: per-slot quantities of the week.
+        latent: the latent states, rows in :data:`~model.state.LATENT_STATES` order.
+        flows: the week's counts and costs.
+        survey: the week's ProQOL survey figures, or None in a week without a survey.
+    """
+
+    n_posts: int
+    n_in_post: int
+    n_at_work: int
+    n_notice: int
+    n_open_cases: int
+    n_float_cases: int
+    n_waitlist: int
+    present: np.ndarray
+    at_work: np.ndarray
+    caseload_total: np.ndarray
+    load: np.ndarray
+    exposure: np.ndarray
+    strain: np.ndarray
+    latent: np.ndarray
+    flows: Flows
+    survey: dict | None
+
+    @property
+    def n_vacant(self) -> int:
+        """Vacant posts."""
+        return self.n_posts - self.n_in_post
+
+    @property
+    def prop_vacant(self) -> float:
+        """Share of posts vacant."""
+        return (self.n_posts - self.n_in_post) / self.n_posts
+
+    @property
+    def n_on_leave(self) -> int:
+        """Clinicians in post on sick leave."""
+        return self.n_in_post - self.n_at_work
+
+    @property
+    def prop_on_leave(self) -> float:
+        """Share of clinicians in post on sick leave."""
+        return self.n_on_leave / self.n_in_post if self.n_in_post else 0.0

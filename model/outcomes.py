@@ -68,6 +68,29 @@ def summary_name(outcome: str, reduction: str) -> str:
     return f"{outcome}_{reduction}"
 
 
+#: what a :class:`Measure` reads from the week's :class:`~model.context.Snapshot`
+Source = Literal["count", "mean_at_work", "mean_in_post", "quantile", "flow", "cost", "survey"]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """How an outcome is computed from the week's :class:`~model.context.Snapshot` (declared once, with it).
+
+    Attributes:
+        source: ``count`` (a whole-service figure of the snapshot, e.g. ``n_in_post``), ``mean_at_work`` (mean
+            of a per-slot array over clinicians at work), ``mean_in_post`` (mean of a latent state over clinicians
+            in post), ``quantile`` (of a latent state over clinicians in post), ``flow`` (a count or cost of the
+            week's :class:`~model.context.Flows`), ``cost`` (one programme cost component), ``survey`` (a figure
+            of this week's ProQOL survey; NaN in weeks without one).
+        of: the snapshot field, latent state, flow, cost component or survey figure.
+        q: the quantile, for ``quantile``.
+    """
+
+    source: Source
+    of: str
+    q: float | None = None
+
+
 @dataclass(frozen=True)
 class Outcome:
     """One registered weekly outcome.
@@ -80,6 +103,7 @@ class Outcome:
         kind: ``"stock"``, ``"flow"`` or ``"survey"``.
         reductions: how the run summary reduces it (``"mean"``, ``"end"``, ``"cum"``); None: the kind's
             default (:data:`KIND_REDUCTIONS`).
+        measure: how it is computed each week (:class:`Measure`).
     """
 
     name: str
@@ -88,6 +112,7 @@ class Outcome:
     direction: Direction
     kind: Kind
     reductions: tuple[str, ...] | None = None
+    measure: Measure | None = None
 
     @property
     def summarised_by(self) -> tuple[str, ...]:
@@ -136,8 +161,15 @@ class Summary:
         return self.outcomes[0]
 
 
-def _o(name, label, unit, direction, kind="stock"):
-    return Outcome(name, label, unit, direction, kind)
+def _o(name, label, unit, direction, kind="stock", measure=None):
+    if measure is None:  # the kind's natural measure: a snapshot count, a flow, or a survey figure
+        measure = {"stock": Measure("count", name), "flow": Measure("flow", name.removeprefix("new_")),
+                   "survey": Measure("survey", name)}[kind]
+    return Outcome(name, label, unit, direction, kind, measure=measure)
+
+
+def _mean(name, label, unit, direction, of, over="mean_at_work"):
+    return _o(name, label, unit, direction, "stock", Measure(over, of))
 
 
 _STATE_LABELS = {"se": "self-efficacy", "cs": "compassion satisfaction", "bo": "burnout",
@@ -151,18 +183,19 @@ OUTCOMES: tuple[Outcome, ...] = (
     _o("n_on_leave", "Clinicians on sick leave", "clinicians", "lower"),
     _o("prop_on_leave", "Sick-leave rate", "share of clinicians in post", "lower"),
     _o("n_notice", "Clinicians working their notice", "clinicians", "lower"),
-    _o("caseload_per_clinician", "Caseload per clinician at work", "clients", "info"),
-    _o("mean_load", "Load (caseload over sustainable caseload)", "ratio", "lower"),
+    _mean("caseload_per_clinician", "Caseload per clinician at work", "clients", "info", "caseload_total"),
+    _mean("mean_load", "Load (caseload over sustainable caseload)", "ratio", "lower", "load"),
     _o("n_open_cases", "Open cases", "clients", "info"),
     _o("n_waitlist", "Clients waiting", "clients", "lower"),
-    _o("mean_exposure", "Trauma exposure", "index", "info"),
-    _o("mean_strain", "Strain (unbuffered demands)", "index", "lower"),
-    *[_o(f"mean_{s}", f"Mean {lab}", "0-1 latent", _STATE_DIRECTION[s]) for s, lab in _STATE_LABELS.items()],
-    *[_o(f"{q}_{s}", f"{q.upper()} of {lab}", "0-1 latent", "info")
-      for s, lab in _STATE_LABELS.items() for q in ("p10", "p50", "p90")],
-    _o("mean_intention", "Mean turnover intention", "0-1 latent", "lower"),
-    _o("mean_reserves", "Mean personal reserves (COR)", "0-1 latent", "higher"),
-    _o("mean_growth", "Mean post-traumatic growth", "0-1 latent", "higher"),
+    _mean("mean_exposure", "Trauma exposure", "index", "info", "exposure"),
+    _mean("mean_strain", "Strain (unbuffered demands)", "index", "lower", "strain"),
+    *[_mean(f"mean_{s}", f"Mean {lab}", "0-1 latent", _STATE_DIRECTION[s], s, "mean_in_post")
+      for s, lab in _STATE_LABELS.items()],
+    *[_o(f"{q}_{s}", f"{q.upper()} of {lab}", "0-1 latent", "info", "stock",
+         Measure("quantile", s, int(q[1:]) / 100)) for s, lab in _STATE_LABELS.items() for q in ("p10", "p50", "p90")],
+    _mean("mean_intention", "Mean turnover intention", "0-1 latent", "lower", "intention", "mean_in_post"),
+    _mean("mean_reserves", "Mean personal reserves (COR)", "0-1 latent", "higher", "reserves", "mean_in_post"),
+    _mean("mean_growth", "Mean post-traumatic growth", "0-1 latent", "higher", "growth", "mean_in_post"),
     _o("new_referrals", "Referrals", "clients/week", "info", "flow"),
     _o("new_recoveries", "Client recoveries", "clients/week", "higher", "flow"),
     _o("new_dropouts", "Client drop-outs", "clients/week", "lower", "flow"),
@@ -176,7 +209,7 @@ OUTCOMES: tuple[Outcome, ...] = (
     _o("new_programme_cost", "Programme cost", "currency/week", "lower", "flow"),
     _o("new_turnover_cost", "Turnover (replacement) cost", "currency/week", "lower", "flow"),
     _o("new_total_cost", "Total cost (programmes and turnover)", "currency/week", "lower", "flow"),
-    *[_o(f"new_cost_{c}", f"Cost of {c.replace('_', ' ')}", "currency/week", "info", "flow")
+    *[_o(f"new_cost_{c}", f"Cost of {c.replace('_', ' ')}", "currency/week", "info", "flow", Measure("cost", c))
       for c in COST_COMPONENTS],
     *[_o(f"proqol_{s}_raw", f"ProQOL {s.upper()} raw score", "raw sum 10-50", _STATE_DIRECTION[s], "survey")
       for s in ("cs", "bo", "sts")],
@@ -277,6 +310,74 @@ def recorded(names=None) -> list[str]:
     for n in names:
         wanted.add(get(n).name)
     return [o.name for o in OUTCOMES if o.name in wanted]
+
+
+class MeasurePlan:
+    """The recorded outcomes' measures grouped into a few array operations, evaluated once a week.
+
+    Built once per run from the outcome names; :meth:`evaluate` reads a :class:`~model.context.Snapshot` and
+    returns ``{outcome name: float}`` for the recorded outcomes (and nothing else).
+
+    Args:
+        names: the outcomes recorded (registry names).
+        latent_states: the latent states in the row order of ``Snapshot.latent``.
+    """
+
+    def __init__(self, names, latent_states: tuple[str, ...]):
+        measures = {n: get(n).measure for n in names}
+        by = {src: [(n, m) for n, m in measures.items() if m.source == src] for src in Source.__args__}
+        self.counts = [(n, m.of) for n, m in by["count"]]
+        self.flows = [(n, m.of) for n, m in by["flow"]]
+        self.costs = [(n, m.of) for n, m in by["cost"]]
+        self.surveys = [(n, m.of) for n, m in by["survey"]]
+        self.at_work_names = [n for n, _ in by["mean_at_work"]]
+        self.at_work_arrays = [m.of for _, m in by["mean_at_work"]]
+        self.in_post_names = [n for n, _ in by["mean_in_post"]]
+        self.in_post_rows = [latent_states.index(m.of) for _, m in by["mean_in_post"]]
+        self.quantile_names = [n for n, _ in by["quantile"]]
+        self.quantile_rows = sorted({latent_states.index(m.of) for _, m in by["quantile"]})
+        self.quantile_qs = sorted({m.q for _, m in by["quantile"]})
+        # where each quantile outcome sits in the (rows, qs) table
+        self.quantile_at = [(self.quantile_rows.index(latent_states.index(m.of)), self.quantile_qs.index(m.q))
+                            for _, m in by["quantile"]]
+        self.all_rows = self.in_post_rows == list(range(len(latent_states)))
+
+    def evaluate(self, snap) -> dict[str, float]:
+        """This week's value of every recorded outcome."""
+        out: dict[str, float] = {n: getattr(snap, of) for n, of in self.counts}
+        f = snap.flows
+        out.update((n, getattr(f, of)) for n, of in self.flows)
+        out.update((n, f.cost[of]) for n, of in self.costs)
+        if self.at_work_arrays:
+            block = np.vstack([getattr(snap, a) for a in self.at_work_arrays])
+            out.update(zip(self.at_work_names, (block @ snap.at_work / max(snap.n_at_work, 1)).tolist()))
+        if self.in_post_rows:
+            latent = snap.latent if self.all_rows else snap.latent[self.in_post_rows]
+            means = (latent @ snap.present / snap.n_in_post if snap.n_in_post
+                     else np.full(len(self.in_post_rows), np.nan))
+            out.update(zip(self.in_post_names, means.tolist()))
+        if self.quantile_names:
+            table = quantiles(snap.latent[self.quantile_rows], snap.present, snap.n_in_post, self.quantile_qs)
+            out.update((n, float(table[r, k])) for n, (r, k) in zip(self.quantile_names, self.quantile_at))
+        survey = snap.survey
+        out.update((n, survey[of] if survey is not None else float("nan")) for n, of in self.surveys)
+        return out
+
+
+def quantiles(rows: np.ndarray, mask: np.ndarray, n: int, q) -> np.ndarray:
+    """Quantiles over the masked columns of each row, with numpy's default linear interpolation.
+
+    One partial sort (``np.partition`` at the needed order statistics) serves every row.
+    """
+    if n == 0:
+        return np.full((rows.shape[0], len(q)), np.nan)
+    # positions in plain Python: a handful of scalars is cheaper than small numpy arrays
+    pos = [qi * (n - 1) for qi in q]
+    lo = [int(x) for x in pos]
+    hi = [min(i + 1, n - 1) for i in lo]
+    part = np.partition(rows[:, mask], sorted(set(lo + hi)), axis=1)
+    frac = np.array([x - i for x, i in zip(pos, lo)])
+    return part[:, lo] * (1.0 - frac) + part[:, hi] * frac
 
 
 def outcome_of(summary_key: str) -> list[str]:

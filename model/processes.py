@@ -208,18 +208,43 @@ def care_quality(se: np.ndarray, bo: np.ndarray, c) -> np.ndarray:
 
 
 @njit
+def binomial_inverse(u: float, n: int, p: float) -> int:
+    """A Binomial(n, p) draw from one uniform draw ``u`` by inversion of the distribution function.
+
+    The probabilities are built up from ``P(0) = (1 - p)^n`` with the ratio ``P(k+1)/P(k) = (n-k)/(k+1) p/(1-p)``
+    until the distribution function passes ``u`` (exact; one uniform per draw, so draws stay aligned with the
+    cells they belong to).
+    """
+    if n <= 0 or p <= 0.0:
+        return 0
+    if p >= 1.0:
+        return n
+    q = 1.0 - p
+    pk = q**n
+    cdf = pk
+    ratio = p / q
+    k = 0
+    while u >= cdf and k < n:
+        pk *= ratio * (n - k) / (k + 1)
+        k += 1
+        cdf += pk
+    return k
+
+
+@njit
 def episode_endings(u: np.ndarray, caseload: np.ndarray, p_recovery: np.ndarray,
                     p_dropout: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Episodes that end this week in recovery or drop-out (competing risks), one uniform draw per open case.
+    """Episodes that end this week in recovery or drop-out (competing risks), two uniform draws per cell.
 
-    Each open case recovers with chance ``p_recovery`` and otherwise drops out with chance ``p_dropout`` (their
-    sum capped at 1): case ``j`` recovers if ``u_j < p_recovery``, drops out if ``p_recovery <= u_j <
-    p_recovery + p_dropout``, and stays open otherwise. The cases are visited level by level, slot by slot, so
-    the draws are used in a fixed order. (One uniform per case costs less than two binomial draws per cell
-    whose probabilities change every week, and gives the same distribution.)
+    For each cell (trauma level, clinician): endings ~ Binomial(open cases, p_recovery + p_dropout), then
+    recoveries among them ~ Binomial(endings, p_recovery / (p_recovery + p_dropout)); the rest are drop-outs.
+    Each open case thus recovers with chance ``p_recovery`` and drops out with chance ``p_dropout`` (their sum
+    capped at 1). Both draws are inversions of one uniform each (:func:`binomial_inverse`); cell ``j`` (level by
+    level, slot by slot) uses ``u[2j]`` and ``u[2j + 1]``, so a change of one clinician's caseload leaves every
+    other cell's draws as they were (common random numbers).
 
     Args:
-        u: uniform draws in [0, 1), at least one per open case (``caseload.sum()``).
+        u: uniform draws in [0, 1), two per cell: ``2 x 3 x n``.
         caseload: open cases, shape (3, n).
         p_recovery: weekly recovery chance, shape (3, n).
         p_dropout: weekly drop-out chance per clinician, shape (n,) (the same at every trauma level).
@@ -228,23 +253,22 @@ def episode_endings(u: np.ndarray, caseload: np.ndarray, p_recovery: np.ndarray,
         (recoveries, dropouts), each shape (3, n).
 
     References:
-        Competing-risks discharge of therapy episodes (Saxon et al. 2017; Swift & Greenberg 2012).
+        Competing-risks discharge of therapy episodes (Saxon et al. 2017; Swift & Greenberg 2012); inversion
+        of the binomial distribution function (Devroye 1986, section X.4).
     """
     n_levels, n = caseload.shape
     rec = np.zeros_like(caseload)
     drop = np.zeros_like(caseload)
-    k = 0
     for level in range(n_levels):
         for i in range(n):
+            j = 2 * (level * n + i)
             p_rec = p_recovery[level, i]
             p_end = min(p_rec + p_dropout[i], 1.0)
-            for _ in range(caseload[level, i]):
-                x = u[k]
-                k += 1
-                if x < p_rec:
-                    rec[level, i] += 1
-                elif x < p_end:
-                    drop[level, i] += 1
+            ended = binomial_inverse(u[j], caseload[level, i], p_end)
+            if ended > 0:
+                r = binomial_inverse(u[j + 1], ended, min(p_rec / p_end, 1.0))
+                rec[level, i] = r
+                drop[level, i] = ended - r
     return rec, drop
 
 

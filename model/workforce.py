@@ -13,11 +13,11 @@ from collections import namedtuple
 from . import kernels, network, outcomes, proqol
 from . import processes as pr
 from .agents import Clinician
-from .context import Climate, Flows, Roster, Week
+from .context import Climate, Flows, Roster, Snapshot, Week
 from .jit import struct
 from .parameters import Parameters
 from .programmes import COST_COMPONENTS, HOOKS, PROGRAMMES
-from .state import ACTIVE, NO_NOTICE, VACANT, Workforce, draw_clinicians
+from .state import ACTIVE, LATENT_STATES, NO_NOTICE, VACANT, Workforce, draw_clinicians
 
 #: default unrecorded weeks before week 0. Three years: at ~30% annual turnover the workforce has largely
 #: turned over by then, so selection by attrition (vulnerable clinicians leave more) has settled.
@@ -132,7 +132,7 @@ class WorkforceModel(mesa.Model):
         # week 0 is the state at the end of the burn-in; a scenario's vacancy rate is imposed on it
         self._impose_vacancy_rate(self.params.service.initial_vacancy_rate)
         names = outcomes.recorded(record)
-        self._want_quantiles = any(n.startswith(("p10_", "p50_", "p90_")) for n in names)
+        self._plan = outcomes.MeasurePlan(names, LATENT_STATES)
         self.datacollector = OutcomeCollector(names)
         self._measure(self._new_week(), survey=True)  # a state, not a week of flows
         self.datacollector.collect(self)
@@ -221,14 +221,15 @@ class WorkforceModel(mesa.Model):
             pool, n = prog.route_high_trauma(week, n_high - sum(counts))
             pools.append(pool)
             counts.append(n)
-        u = rng.random(3 * int(self.waitlist.sum() + new.sum()))  # a fixed number each week: enough for all
+        # enough draws for every placement: one per routed client, two per client otherwise
+        u = rng.random(3 * int(self.waitlist.sum() + new.sum()))
         assigned, unplaced = pr.allocate(u, free, self.waitlist, new, np.array(pools), np.array(counts, np.int64))
         ws.caseload += assigned
         for prog in self._hooks["take_waiting"]:
             unplaced = prog.take_waiting(week, unplaced)
         p_rec, p_drop = kernels.episode_chances(ws.se, ws.bo, week.at_work, r.p_recovery_level,
                                                 self._structs.clients)
-        u = self.streams["episodes"].random(int(ws.caseload.sum()))
+        u = self.streams["episodes"].random(2 * ws.caseload.size)
         ws.recoveries, ws.dropouts = pr.episode_endings(u, ws.caseload, p_rec, p_drop)
         ws.caseload -= ws.recoveries + ws.dropouts
         f = week.flows
@@ -460,7 +461,6 @@ class WorkforceModel(mesa.Model):
         self._no_incidents = np.zeros(ws.n, bool)
         self._extra_gain = np.zeros_like(ws.latent)
         self._extra_loss = np.zeros_like(ws.latent)
-        self._stocks = np.zeros((4, ws.n))
         self._agent_of_slot: list[Clinician | None] = [None] * ws.n
         for slot in filled:
             self._agent_of_slot[slot] = Clinician(self, slot)
@@ -468,78 +468,23 @@ class WorkforceModel(mesa.Model):
 
     # ---------------------------------------------------------------------------------------------------------
     def _measure(self, week: Week, survey: bool) -> None:
+        """This week's outcomes (``metrics``): a survey if due, then every recorded outcome's measure."""
         ws = self.workforce
         present = ws.status != VACANT
         at_work = ws.status == ACTIVE
-        n_in = int(np.count_nonzero(present))
-        n_work = int(np.count_nonzero(at_work))
-        n_leave = n_in - n_work
-        f = week.flows
-        m: dict[str, float] = {
-            "new_referrals": f.referrals, "new_recoveries": f.recoveries, "new_dropouts": f.dropouts,
-            "new_waitlist_dropouts": f.waitlist_dropouts, "new_incidents": f.incidents,
-            "new_leave_starts": f.leave_starts, "new_notices": f.notices, "new_departures": f.departures,
-            "new_hires": f.hires, "new_turnover_cost": f.turnover_cost,
-        }
-        m.update(zip(_COST_OUTCOMES, f.cost.values()))
-        m["new_programme_cost"] = f.programme_cost
-        m["new_total_cost"] = m["new_programme_cost"] + f.turnover_cost
-        m["n_in_post"] = n_in
-        m["n_vacant"] = ws.n - n_in
-        m["prop_vacant"] = (ws.n - n_in) / ws.n
-        m["n_on_leave"] = n_leave
-        m["prop_on_leave"] = n_leave / n_in if n_in else 0.0
-        m["n_notice"] = int(np.count_nonzero(present & (ws.notice_left != NO_NOTICE)))
         totals = ws.caseload.sum(axis=0)
         float_cases = int(self.programme("float_staff").caseload.sum())
-        m["n_open_cases"] = int(totals.sum()) + float_cases
-        m["n_float_cases"] = float_cases
-        m["n_waitlist"] = int(self.waitlist.sum())
-        # every continuous stock in one vector: means over clinicians at work (one matrix-vector product),
-        # means over clinicians in post (another), then the quantiles; converted to floats in one go
-        stocks = self._stocks
-        stocks[0], stocks[1], stocks[2], stocks[3] = totals, self.load, ws.exposure, ws.strain
-        work_means = stocks @ at_work / max(n_work, 1)
-        means = ws.latent @ present / n_in if n_in else np.full(ws.latent.shape[0], np.nan)
-        if self._want_quantiles:
-            qs = _quantiles(ws.latent[:4], present, n_in, _QUANTILES)
-            m.update(zip(_MEASURED_STOCKS, np.concatenate([work_means, means, qs.ravel()]).tolist()))
-        else:  # not recorded in this run
-            m.update(zip(_MEASURED_STOCKS, np.concatenate([work_means, means]).tolist()))
+        summary = None
         if survey:
             latent = np.column_stack([ws.cs, ws.bo, ws.sts])
             self.last_survey = proqol.survey(self.streams["survey"], latent, self.p.measurement.item_noise_sd,
                                              respondents=at_work)
-            m.update(self.last_survey.summary())
-        else:
-            m.update(_NAN_SURVEY)
-        self.metrics = m
-
-
-_COST_OUTCOMES = tuple(f"new_cost_{c}" for c in COST_COMPONENTS)
-_QUANTILES = (0.1, 0.5, 0.9)
-#: names of the stock vector built in ``_measure``, in its order
-_MEASURED_STOCKS = (
-    ("caseload_per_clinician", "mean_load", "mean_exposure", "mean_strain")
-    + tuple(f"mean_{s}" for s in ("se", "cs", "bo", "sts", "intention", "reserves", "growth"))
-    + tuple(f"{q}_{s}" for s in ("se", "cs", "bo", "sts") for q in ("p10", "p50", "p90"))
-)
-
-
-def _quantiles(rows: np.ndarray, mask: np.ndarray, n: int, q: np.ndarray) -> np.ndarray:
-    """Quantiles over the masked columns of each row, with numpy's default linear interpolation.
-
-    One partial sort (``np.partition`` at the needed order statistics) serves every row.
-    """
-    if n == 0:
-        return np.full((rows.shape[0], len(q)), np.nan)
-    # positions in plain Python: a handful of scalars is cheaper than small numpy arrays
-    pos = [qi * (n - 1) for qi in q]
-    lo = [int(x) for x in pos]
-    hi = [min(i + 1, n - 1) for i in lo]
-    part = np.partition(rows[:, mask], sorted(set(lo + hi)), axis=1)
-    frac = np.array([x - i for x, i in zip(pos, lo)])
-    return part[:, lo] * (1.0 - frac) + part[:, hi] * frac
-
-
-_NAN_SURVEY = {o.name: float("nan") for o in outcomes.OUTCOMES if o.kind == "survey"}
+            summary = self.last_survey.summary()
+        snap = Snapshot(n_posts=ws.n, n_in_post=int(np.count_nonzero(present)),
+                        n_at_work=int(np.count_nonzero(at_work)),
+                        n_notice=int(np.count_nonzero(present & (ws.notice_left != NO_NOTICE))),
+                        n_open_cases=int(totals.sum()) + float_cases, n_float_cases=float_cases,
+                        n_waitlist=int(self.waitlist.sum()), present=present, at_work=at_work,
+                        caseload_total=totals, load=self.load, exposure=ws.exposure, strain=ws.strain,
+                        latent=ws.latent, flows=week.flows, survey=summary)
+        self.metrics = self._plan.evaluate(snap)

@@ -7,10 +7,12 @@ import math
 import pathlib
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from model import outcomes, simulate
+from model import Parameters, outcomes, simulate
+from model.programmes import COST_COMPONENTS
 from model.outcomes import BY_NAME, DERIVED, OUTCOMES, REQUIRED, SUMMARIES, Outcome, outcome_of, summary_name
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -198,3 +200,49 @@ def test_the_generator_rewrites_only_its_blocks():
     new = build_tables.render(text, ["OUTCOMES"])
     assert new.startswith("intro\n<!-- OUTCOMES:BEGIN -->\n| kind |") and new.endswith("<!-- OUTCOMES:END -->\noutro\n")
     assert build_tables.render(new, ["OUTCOMES"]) == new
+
+
+# ---- how outcomes are computed -------------------------------------------------------------------------------
+
+
+def test_every_outcome_declares_its_measure():
+    from model.outcomes import Measure
+
+    for o in outcomes.OUTCOMES:
+        assert isinstance(o.measure, Measure), o.name
+        if o.measure.source == "quantile":
+            assert 0 < o.measure.q < 1, o.name
+
+
+def test_measures_equal_a_direct_computation_from_the_arrays():
+    """Each kind of measure gives what the model's arrays say (mean over who, quantile, count, flow, cost)."""
+    from model import WorkforceModel
+    from model.state import ACTIVE, VACANT
+
+    m = WorkforceModel(Parameters().with_overrides({"service.n_posts": 150, "wellness.uptake": 0.5}), rng=4,
+                       burn_in_weeks=10)
+    for _ in range(13):  # week 13 has a survey
+        m.step()
+    ws, met = m.workforce, m.metrics
+    present, at_work = ws.status != VACANT, ws.status == ACTIVE
+    assert met["mean_bo"] == pytest.approx(ws.bo[present].mean(), rel=1e-12)
+    assert met["mean_growth"] == pytest.approx(ws.growth[present].mean(), rel=1e-12)
+    assert met["caseload_per_clinician"] == pytest.approx(ws.caseload.sum(axis=0)[at_work].mean(), rel=1e-12)
+    assert met["mean_strain"] == pytest.approx(ws.strain[at_work].mean(), rel=1e-12)
+    assert met["p90_sts"] == pytest.approx(np.quantile(ws.sts[present], 0.9), rel=1e-12)
+    assert met["p10_se"] == pytest.approx(np.quantile(ws.se[present], 0.1), rel=1e-12)
+    assert met["n_vacant"] == int((~present).sum())
+    assert met["prop_on_leave"] == pytest.approx((present & ~at_work).sum() / present.sum())
+    assert met["n_waitlist"] == int(m.waitlist.sum())
+    assert met["proqol_bo_raw"] == pytest.approx(m.last_survey.raw[:, 1].mean())
+    assert met["new_total_cost"] == pytest.approx(met["new_programme_cost"] + met["new_turnover_cost"])
+    assert met["new_programme_cost"] == pytest.approx(sum(met[f"new_cost_{c}"] for c in COST_COMPONENTS))
+
+
+def test_a_run_computes_only_what_it_records():
+    from model import WorkforceModel
+
+    m = WorkforceModel(Parameters().with_overrides({"service.n_posts": 60}), rng=1, burn_in_weeks=2,
+                       record=["mean_bo", "p50_bo"])
+    m.step()
+    assert set(m.metrics) == set(outcomes.recorded(["mean_bo", "p50_bo"]))

@@ -133,11 +133,15 @@ def test_care_quality_hand_values():
     np.testing.assert_allclose(q, [1.0, 1.3, 0.2])
 
 
+def endings(g, caseload, p_rec, p_drop):
+    return pr.episode_endings(g.random(2 * caseload.size), caseload, p_rec, p_drop)
+
+
 def test_episode_endings_marginal_rates():
     caseload = np.full((3, 20000), 10)
     p_rec = np.full((3, 20000), 0.05)
     p_drop = np.full(20000, 0.02)
-    rec, drop = pr.episode_endings(rng().random(caseload.sum()), caseload, p_rec, p_drop)
+    rec, drop = endings(rng(), caseload, p_rec, p_drop)
     assert np.all(rec + drop <= caseload)
     assert rec.mean() == pytest.approx(10 * 0.05, rel=0.02)
     assert drop.mean() == pytest.approx(10 * 0.02, rel=0.03)
@@ -151,20 +155,36 @@ def test_episode_endings_marginal_rates():
 
 def test_episode_endings_no_recovery_when_paused():
     caseload = np.full((3, 50), 8)
-    rec, drop = pr.episode_endings(rng().random(caseload.sum()), caseload, np.zeros((3, 50)), np.full(50, 0.1))
+    rec, drop = endings(rng(), caseload, np.zeros((3, 50)), np.full(50, 0.1))
     assert rec.sum() == 0 and drop.sum() > 0
 
 
-def test_episode_endings_hand_values_and_capped_sum():
-    # one case per cell; draws below p_rec recover, between p_rec and p_rec + p_drop drop out
-    caseload = np.array([[1, 1, 1]] * 3)
-    u = np.array([0.01, 0.06, 0.5, 0.2, 0.29, 0.96, 0.0, 0.9, 0.99])
-    rec, drop = pr.episode_endings(u, caseload, np.full((3, 3), 0.05), np.array([0.02, 0.5, 0.9]))
-    np.testing.assert_array_equal(rec, [[1, 0, 0], [0, 0, 0], [1, 0, 0]])
-    np.testing.assert_array_equal(drop, [[0, 1, 1], [0, 1, 0], [0, 0, 0]])
-    # the sum of the chances is capped at 1: every case ends
-    rec, drop = pr.episode_endings(np.array([0.999]), np.array([[1]]), np.array([[0.3]]), np.array([0.9]))
-    assert (rec[0, 0], drop[0, 0]) == (0, 1)
+@pytest.mark.parametrize("n, p", [(1, 0.3), (12, 0.07), (30, 0.5), (45, 0.9)])
+def test_binomial_inverse_matches_the_binomial_distribution(n, p):
+    draws = np.array([pr.binomial_inverse(u, n, p) for u in rng(n).random(20000)])
+    counts = np.bincount(draws, minlength=n + 1)
+    expected = stats.binom.pmf(np.arange(n + 1), n, p) * draws.size
+    keep = expected > 5
+    chi2 = ((counts[keep] - expected[keep]) ** 2 / expected[keep]).sum()
+    assert chi2 < stats.chi2.ppf(0.999, keep.sum() - 1)
+    assert pr.binomial_inverse(0.5, 0, p) == 0 and pr.binomial_inverse(0.5, n, 0.0) == 0
+    assert pr.binomial_inverse(0.5, n, 1.0) == n
+
+
+def test_episode_endings_use_each_cells_own_draws():
+    """A change of one clinician's caseload leaves every other cell's endings as they were."""
+    g = rng(3)
+    caseload = g.integers(0, 15, (3, 40))
+    u = g.random(2 * caseload.size)
+    p_rec, p_drop = np.full((3, 40), 0.06), np.full(40, 0.03)
+    rec, drop = pr.episode_endings(u, caseload, p_rec, p_drop)
+    changed = caseload.copy()
+    changed[1, 7] += 5
+    rec2, drop2 = pr.episode_endings(u, changed, p_rec, p_drop)
+    other = np.ones_like(caseload, bool)
+    other[1, 7] = False
+    np.testing.assert_array_equal(rec[other], rec2[other])
+    np.testing.assert_array_equal(drop[other], drop2[other])
 
 
 # ---- 2. exposure ------------------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ class FloatStaff(Programme):
         if not self.caseload.any():
             return 0, 0
         p_level = self.model.roster.p_recovery_level
-        u = self.model.streams["episodes"].random(int(self.caseload.sum()))
+        u = self.model.streams["episodes"].random(2 * self.caseload.size)
         rec, drop = pr.episode_endings(u, self.caseload[:, None], p_level[:, None],
                                        np.full(1, week.p.clients.p_dropout_week))
         self.caseload -= (rec + drop)[:, 0]
