@@ -36,7 +36,7 @@ def places(caseload, at_work, team, team_posts, cap, vacancy_stretch, uncovered)
 
 
 @njit
-def episode_chances(se, bo, at_work, p_recovery_level, c):
+def episode_chances(se, bo, at_work, p_recovery_level, clients):
     """Phase 2 (clients), after allocation: each open case's weekly chances of recovery and of drop-out.
 
     Clients of clinicians on leave are paused (no recovery); drop-out continues. Care quality follows the
@@ -45,11 +45,12 @@ def episode_chances(se, bo, at_work, p_recovery_level, c):
     Args:
         se, bo, at_work: per slot.
         p_recovery_level: weekly recovery chance by trauma level with an average clinician.
-        c: the ``clients`` group.
+        clients: the ``clients`` group (:func:`model.jit.struct`).
 
     Returns:
         (p_recovery, p_dropout): shapes (3, n) and (n,).
     """
+    c = clients[0]
     quality = pr.care_quality(se, bo, c)
     n = se.shape[0]
     p_rec = np.empty((p_recovery_level.shape[0], n))
@@ -63,15 +64,19 @@ def update_states(latent, mastery, vicarious_resilience, weeks_in_post, recoveri
                   vulnerability, trauma_history, ei, team, n_teams, cross_indptr, cross_indices, present, at_work,
                   cover, direct, colleague, leader, safety, supervision, persuasion, recognition,
                   inv_sustainable, rel_detachment, extra_gain, extra_loss, peer_support_extra, u_noise,
-                  w, ex, b, st, sa, e, g, t, contagion_rate, sts_protection, rel_recovery_on_leave):
+                  work, exposure_group, burnout, sts_group, satisfaction, self_efficacy, growth_group, turnover,
+                  contagion_rate, sts_protection, rel_recovery_on_leave):
     """Phase 5 (demands, resources and states): mastery signals, peer means, JD-R demands and resources, then every latent state's
     gain-loss update and the weekly noise (state arrays updated in place).
 
-    All rates read last week's states; the latent rows are those of :data:`model.context.S`.
+    All rates read last week's states; the latent rows are those of :data:`model.context.S`. The parameter
+    groups come as :func:`model.jit.struct` arrays; the submodels get their records.
 
     Returns:
         (demand, resource, strain, load): this week's JD-R quantities per slot.
     """
+    w, ex, b, st = work[0], exposure_group[0], burnout[0], sts_group[0]
+    sa, e, g, t = satisfaction[0], self_efficacy[0], growth_group[0], turnover[0]
     se, cs, bo, sts = latent[SE], latent[CS], latent[BO], latent[STS]
     reserves, growth = latent[RESERVES], latent[GROWTH]
     # mastery signals from this week's endings (phase 1); only at work: paused caseloads of clinicians on leave

@@ -25,8 +25,8 @@ def alloc(g, free, waiting, new, routes=()):
 
 
 def grp(name, **values):
-    """The parameter group ``name`` with some values set, as the struct the compiled submodels read."""
-    return struct(getattr(Parameters().with_overrides({f"{name}.{k}": v for k, v in values.items()}), name))
+    """The parameter group ``name`` with some values set, as the record the compiled submodels read."""
+    return struct(getattr(Parameters().with_overrides({f"{name}.{k}": v for k, v in values.items()}), name))[0]
 
 
 # ---- 1. clients -------------------------------------------------------------------------------------------
