@@ -74,3 +74,24 @@ def test_turnover_cost_is_departures_times_replacement_cost(first_week):
     assert met["new_turnover_cost"] == pytest.approx(met["new_departures"] * c.replacement_share
                                                      * c.salary_per_fte_year, rel=1e-12)
     assert met["new_total_cost"] == pytest.approx(met["new_programme_cost"] + met["new_turnover_cost"])
+
+
+def test_float_staff_cover_absent_posts(monkeypatch):
+    """Float staff cover min(1, float FTE / absent posts) of the absence that stretches caps and adds duty work."""
+    from model import kernels
+
+    seen = []
+    original = kernels.places
+
+    def spy(caseload, at_work, team, team_posts, cap, vacancy_stretch, uncovered):
+        seen.append((int((~at_work).sum()), uncovered))
+        return original(caseload, at_work, team, team_posts, cap, vacancy_stretch, uncovered)
+
+    monkeypatch.setattr(kernels, "places", spy)
+    m = WorkforceModel(Parameters().with_overrides({"service.n_posts": 150, "service.initial_vacancy_rate": 0.2,
+                                                    "staffing.float_fte_per_100_posts": 4.0}), rng=2, burn_in_weeks=3)
+    seen.clear()
+    m.step()
+    n_absent, uncovered = seen[-1]
+    assert n_absent > 6
+    assert uncovered == pytest.approx(1.0 - min(1.0, 4.0 * 150 / 100.0 / n_absent))
