@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import pathlib
-import sys
 
 import numpy as np
 import pandas as pd
@@ -171,12 +170,9 @@ def test_rank_by_an_outcome_name_suggests_its_summary():
 # --- the ODD's outcome table is generated -----------------------------------------------------------------------
 
 def _build_tables():
-    sys.path.insert(0, str(ROOT / "docs"))
-    try:
-        import build_tables
-    finally:
-        sys.path.pop(0)
-    return build_tables
+    from .test_layout import _build_tables as build
+
+    return build()
 
 
 def test_odd_outcome_table_is_current():

@@ -10,6 +10,7 @@ rates of the state update) or charges a cost.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -26,7 +27,7 @@ HOOKS = ("setup", "start", "begin_week", "climate", "slot_resources", "on_hire",
          "take_waiting", "end_episodes", "inputs", "running_costs")
 
 
-class Programme:
+class Programme(ABC):
     """Base class of organisational programmes.
 
     Class attributes (the registry and the docs read them):
@@ -53,9 +54,9 @@ class Programme:
 
     # ------------------------------------------------------------------------------------------------------
     @classmethod
+    @abstractmethod
     def running(cls, p: Parameters) -> bool:
         """Whether the programme runs under the parameters ``p`` in force (its levers switched on)."""
-        raise NotImplementedError
 
     @classmethod
     def start_week(cls, p: Parameters) -> int:
