@@ -6,6 +6,8 @@
                        [--workers N | --scheduler ADDRESS] [--out DIR]
     resilience report DIR
     resilience sensitivity EXPERIMENT.toml [--workers N | --scheduler ADDRESS] [--out DIR]
+    resilience validate [--replicates N] [--clinicians N] [--weeks N] [--no-effects] [--targets FILE]
+                        [--workers N | --scheduler ADDRESS] [--out DIR]
     resilience scenarios list | show NAME | validate FILE... | schema [--write]
     resilience parameters [--tag lever|uncertainty] [--group GROUP]
 
@@ -25,7 +27,7 @@ from scenarios import schema as scenario_schema
 
 from .errors import ExperimentError
 from .sensitivity import SensitivityError
-from .single import OutputError, run_to_folder
+from .single import OutputError, prepare_folder, run_to_folder
 from .results import StoreMismatchError
 
 
@@ -118,6 +120,25 @@ def build_parser() -> argparse.ArgumentParser:
     where2.add_argument("--scheduler", default=None, metavar="ADDRESS", help="dask.distributed scheduler")
     sen.add_argument("--out", type=Path, default=None, help="results folder (default results/sensitivity-NAME)")
     sen.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+    val_ = sub.add_parser("validate", help="compare the defaults with published patterns (ProQOL, turnover, ...)",
+                          description="Run the default model over replicates, measure each pattern of the targets "
+                                      "file as it is published (survey, latent states, clinicians over time, "
+                                      "teams, paired runs of the library's programmes) and write report.html "
+                                      "with the simulated value, its 95% interval, the published range and a "
+                                      "verdict, plus the survey microdata.")
+    val_.add_argument("--replicates", type=_int_at_least(2), default=10, help="replicates (default 10)")
+    val_.add_argument("--clinicians", type=_positive, default=300, help="budgeted posts (default 300)")
+    val_.add_argument("--weeks", type=_int_at_least(104), default=260, help="recorded weeks (default 260)")
+    val_.add_argument("--burn-in", type=_non_negative, default=DEFAULT_BURN_IN_WEEKS, dest="burn_in",
+                      help=f"unrecorded weeks before week 0 (default {DEFAULT_BURN_IN_WEEKS})")
+    val_.add_argument("--seed", type=_non_negative, default=20261201, help="root seed of the replicate seeds")
+    val_.add_argument("--targets", type=Path, default=None, help="targets file (default: the packaged one)")
+    val_.add_argument("--no-effects", action="store_false", dest="effects",
+                      help="skip the paired runs of the library's programmes")
+    where3 = val_.add_mutually_exclusive_group()
+    where3.add_argument("--workers", type=_positive, default=None, help="local worker processes (1 = here)")
+    where3.add_argument("--scheduler", default=None, metavar="ADDRESS", help="dask.distributed scheduler")
+    val_.add_argument("--out", type=Path, default=Path("results/validation"), help="results folder")
     scn = sub.add_parser("scenarios", help="list, show or validate scenario files")
     scn_sub = scn.add_subparsers(dest="action", required=True)
     scn_sub.add_parser("list", help="the scenario library with titles")
@@ -241,6 +262,24 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .validation import load_targets, validate, write_validation
+
+    targets = load_targets(args.targets)
+    prepare_folder(args.out)
+    v = validate(replicates=args.replicates, clinicians=args.clinicians, weeks=args.weeks,
+                 burn_in_weeks=args.burn_in, seed=args.seed, effects=args.effects, targets=targets,
+                 workers=args.workers, scheduler=args.scheduler)
+    report = write_validation(v, args.out)
+    counts = v.table["verdict"].value_counts()
+    print(f"validation report: {report}")
+    print(f"  {len(v.table)} patterns: " + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("meets", "near", "misses")))
+    for r in v.table.itertuples():
+        if r.verdict != "meets":
+            print(f"  {r.verdict:6s} {r.title}: {r.simulated:.3g} (published {r.published_low:g}-{r.published_high:g})")
+    return 0
+
+
 def _cmd_parameters(args: argparse.Namespace) -> int:
     specs = Parameters.specs()
     if args.group:
@@ -268,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_report(args)
         if args.command == "sensitivity":
             return _cmd_sensitivity(args)
+        if args.command == "validate":
+            return _cmd_validate(args)
         return _cmd_parameters(args)
     except (ParameterError, OutputError, ScenarioError, ExperimentError, StoreMismatchError,
             SensitivityError) as exc:

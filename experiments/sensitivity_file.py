@@ -14,7 +14,7 @@ Example (``experiments/sa/uncertainties-sobol.toml``)::
 
     [parameters]
     tags = ["uncertainties"]
-    exclude = ["measurement.item_noise_sd"]
+    exclude = ["measurement.item_noise_sd_bo"]
 
     [ranges]
     "burnout.rate_gain" = [0.012, 0.022]

@@ -1326,10 +1326,58 @@ class Measurement(_Group):
         source="Quarterly pulse surveys are common; ProQOL covers the last 30 days (Stamm 2010).",
         doc="Weeks between ProQOL surveys (a survey runs at week 0 and every interval after).",
     )
-    item_noise_sd: float = param(
-        0.7, unit="item points", range=(0.4, 1.0), bounds=(0.0, 3.0), tag="uncertainty",
-        source="Subscale alphas of 0.75-0.88 (Stamm 2010) imply item noise of roughly half a point.",
-        doc="Standard deviation of item-level response noise before rounding.",
+    item_loading_cs: float = param(
+        4.0, unit="answer points per unit CS", range=(3.0, 5.0), bounds=(0.5, 8.0), tag="uncertainty",
+        source="Assumption: the latent 0-1 scale spans the 1-5 answer scale (4 points); the ProQOL CS items are the "
+               "most discriminating of the three subscales (Heritage et al. 2018).",
+        doc="Answer points per unit of compassion satisfaction on a CS item (around the scale's middle).",
+    )
+    item_loading_bo: float = param(
+        4.0, unit="answer points per unit BO", range=(3.0, 5.0), bounds=(0.5, 8.0), tag="uncertainty",
+        source="Assumption: the latent 0-1 scale spans the 1-5 answer scale (4 points).",
+        doc="Answer points per unit of the state a BO item reflects (around the scale's middle).",
+    )
+    item_loading_sts: float = param(
+        4.0, unit="answer points per unit STS", range=(3.0, 5.0), bounds=(0.5, 8.0), tag="uncertainty",
+        source="Assumption: the latent 0-1 scale spans the 1-5 answer scale (4 points).",
+        doc="Answer points per unit of STS on an STS item (around the scale's middle).",
+    )
+    item_difficulty_cs: float = param(
+        0.5, unit="answer points", range=(0.25, 1.0), bounds=(0.0, 2.0), tag="uncertainty",
+        source="Assumption: ProQOL item means within a subscale differ by about one answer point (Stamm 2010).",
+        doc="Half-range of the CS items' difficulties (evenly spaced from minus to plus this).",
+    )
+    item_difficulty_bo: float = param(
+        0.5, unit="answer points", range=(0.25, 1.0), bounds=(0.0, 2.0), tag="uncertainty",
+        source="Assumption: ProQOL item means within a subscale differ by about one answer point (Stamm 2010).",
+        doc="Half-range of the BO items' difficulties (evenly spaced from minus to plus this).",
+    )
+    item_difficulty_sts: float = param(
+        0.5, unit="answer points", range=(0.25, 1.0), bounds=(0.0, 2.0), tag="uncertainty",
+        source="Assumption: ProQOL item means within a subscale differ by about one answer point (Stamm 2010).",
+        doc="Half-range of the STS items' difficulties (evenly spaced from minus to plus this).",
+    )
+    item_noise_sd_cs: float = param(
+        0.7, unit="answer points", range=(0.4, 1.0), bounds=(0.0, 3.0), tag="uncertainty",
+        source="Calibrated to the CS alpha of 0.88 (Stamm 2010).",
+        doc="Standard deviation of the response noise of a CS item before rounding.",
+    )
+    item_noise_sd_bo: float = param(
+        0.7, unit="answer points", range=(0.4, 1.2), bounds=(0.0, 3.0), tag="uncertainty",
+        source="Calibrated to the BO alpha of 0.75 (Stamm 2010).",
+        doc="Standard deviation of the response noise of a BO item before rounding.",
+    )
+    item_noise_sd_sts: float = param(
+        0.7, unit="answer points", range=(0.4, 1.0), bounds=(0.0, 3.0), tag="uncertainty",
+        source="Calibrated to the STS alpha of 0.81 (Stamm 2010).",
+        doc="Standard deviation of the response noise of an STS item before rounding.",
+    )
+    bo_reverse_cs_loading: float = param(
+        0.3, unit="share", range=(0.0, 0.6), bounds=(0.0, 1.0), tag="uncertainty",
+        source="The five positively worded, reverse-scored BO items (1, 4, 15, 17, 29) behave as a CS-like factor "
+               "(Heritage, Rees & Hegney 2018, Rasch analysis of the ProQOL).",
+        doc="Share of compassion satisfaction (the rest: absence of burnout) in what the reverse-keyed BO items "
+            "reflect.",
     )
 
 

@@ -1,18 +1,24 @@
-"""ProQOL-5 measurement: simulated item responses from latent states.
+"""ProQOL-5 measurement: simulated item responses from latent states, one item model per subscale.
 
-Each subscale (CS, BO, STS) has ten items scored 1 ("never") to 5 ("very often"). An item response is the
-latent state mapped onto the item scale, shifted by a fixed item difficulty, plus response noise, rounded
-and clipped:
+Each subscale (CS, BO, STS) has ten items answered 1 ("never") to 5 ("very often"). An answer is the latent
+state the item reflects mapped onto the answer scale by the subscale's loading, shifted by the item's difficulty,
+plus response noise, rounded and clipped:
 
-    item = clip(round(1 + 4 x + d_j + e), 1, 5),   e ~ N(0, item_noise_sd),   d_j from -0.5 to 0.5
+    answer = clip(round(3 + L_s (x - 1/2) + d_sj + e), 1, 5),   e ~ N(0, sd_s),   d_sj evenly from -h_s to h_s
 
-so the raw subscale sum (10-50) is about 10 + 40 x. Raw sums are banded with the scoring sheet (<=22 low,
-23-41 average, >=42 high) and converted to standard scores (mean 50, SD 10) with the published norms for
-professionals working with trauma survivors; research cut-points flag high BO (>=56), high STS (>=56) and low
-CS (<=44).
+so with the default loading of 4 the raw subscale sum (10-50) is about 10 + 40 x. Five burnout items are worded
+positively ("I am happy", "I feel connected to others", ...) and reverse-scored (``6 - answer``); the state they
+reflect is the absence of burnout mixed with compassion satisfaction (``x = (1 - w)(1 - BO) + w CS``), which is
+why the burnout subscale is the least internally consistent of the three and correlates with CS more than its
+latent state does. Raw sums are banded with the scoring sheet (<=22 low, 23-41 average, >=42 high) and
+converted to standard scores (mean 50, SD 10) with the published norms for professionals working with trauma
+survivors; research cut-points flag high BO (>=56), high STS (>=56) and low CS (<=44).
 
 References:
-    Stamm, B. H. (2010). The Concise ProQOL Manual, 2nd ed. Pocatello, ID: ProQOL.org.
+    Stamm, B. H. (2010). The Concise ProQOL Manual, 2nd ed. Pocatello, ID: ProQOL.org (items, keying, norms,
+    alphas). Heritage, Rees & Hegney (2018), The ProQOL-21: a revised version of the Professional Quality of Life
+    scale based on Rasch analysis, PLoS ONE 13(2): the reverse-keyed burnout items behave as a separate,
+    CS-like factor.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 SUBSCALES = ("cs", "bo", "sts")
 N_ITEMS = 10
@@ -31,8 +38,19 @@ NORMS = {"cs": (37.7, 6.5), "bo": (22.8, 5.4), "sts": (16.7, 5.7)}
 LOW_MAX, HIGH_MIN = 22, 42
 #: research cut-points on standard scores
 HIGH_T, LOW_T = 56.0, 44.0
-#: item difficulties, the same for every subscale, summing to zero
-ITEM_DIFFICULTY = np.linspace(-0.5, 0.5, N_ITEMS)
+#: ProQOL-5 item numbers of each subscale, in the order of the microdata columns (Stamm 2010, scoring key)
+ITEM_NUMBERS = {"cs": (3, 6, 12, 16, 18, 20, 22, 24, 27, 30),
+                "bo": (1, 4, 8, 10, 15, 17, 19, 21, 26, 29),
+                "sts": (2, 5, 7, 9, 11, 13, 14, 23, 25, 28)}
+#: the reverse-keyed burnout items (ProQOL items 1, 4, 15, 17 and 29), as positions within the BO subscale
+REVERSED_BO = tuple(ITEM_NUMBERS["bo"].index(k) for k in (1, 4, 15, 17, 29))
+#: microdata column names of the 30 answers, subscale by subscale (e.g. ``bo_q15``)
+ITEM_COLUMNS = tuple(f"{s}_q{k}" for s in SUBSCALES for k in ITEM_NUMBERS[s])
+
+
+def difficulties(half_range: float) -> np.ndarray:
+    """Item difficulties of a subscale: ten values evenly spaced from ``-half_range`` to ``half_range``."""
+    return np.linspace(-half_range, half_range, N_ITEMS)
 
 
 @dataclass(frozen=True)
@@ -42,10 +60,15 @@ class Survey:
     Attributes:
         raw: raw subscale sums, shape (n_respondents, 3), columns CS, BO, STS.
         t: standard scores, same shape.
+        items: the answers as given (reverse-keyed items not yet reversed), shape (n_respondents, 3, 10), or
+            None for a survey built from scores alone.
+        slots: the respondents' slots (posts), or None.
     """
 
     raw: np.ndarray
     t: np.ndarray
+    items: np.ndarray | None = None
+    slots: np.ndarray | None = None
 
     def summary(self) -> dict[str, float]:
         """Mean raw scores, band shares and research cut-point shares."""
@@ -63,27 +86,86 @@ class Survey:
         out["prop_low_cs"] = float((self.t[:, 0] <= LOW_T).mean()) if n else np.nan
         return out
 
+    def microdata(self, team: np.ndarray | None = None, week: int | None = None) -> pd.DataFrame:
+        """One row per respondent, as a real survey's data file: slot, team, the 30 answers, raw and T scores.
 
-def item_responses(rng: np.random.Generator, latent: np.ndarray, noise_sd: float) -> np.ndarray:
-    """Item responses for each respondent, subscale and item.
+        Args:
+            team: team index per slot (the model's ``workforce.team``), to add a ``team`` column.
+            week: the survey week, to add a ``week`` column.
+
+        Returns:
+            columns ``week``, ``slot``, ``team`` (those given), ``cs_q3`` ... ``sts_q28`` (the answers as given,
+            subscale by subscale in :data:`ITEM_COLUMNS` order; reverse-keyed BO items unreversed), then
+            ``cs_raw, bo_raw, sts_raw, cs_t, bo_t, sts_t``.
+        """
+        if self.items is None or self.slots is None:
+            raise ValueError("this survey has no item responses (it was built from scores)")
+        n = self.raw.shape[0]
+        cols: dict[str, np.ndarray] = {}
+        if week is not None:
+            cols["week"] = np.full(n, week, np.int32)
+        cols["slot"] = self.slots.astype(np.int32)
+        if team is not None:
+            cols["team"] = np.asarray(team)[self.slots].astype(np.int32)
+        flat = self.items.reshape(n, -1)
+        for k, name in enumerate(ITEM_COLUMNS):
+            cols[name] = flat[:, k]
+        for j, s in enumerate(SUBSCALES):
+            cols[f"{s}_raw"] = self.raw[:, j]
+        for j, s in enumerate(SUBSCALES):
+            cols[f"{s}_t"] = self.t[:, j]
+        return pd.DataFrame(cols)
+
+
+def item_responses(rng: np.random.Generator, latent: np.ndarray, m) -> np.ndarray:
+    """Answers of each respondent to each item, as given (reverse-keyed items unreversed).
 
     Args:
         rng: the survey stream.
         latent: latent states in [0, 1], shape (n, 3) (CS, BO, STS).
-        noise_sd: response noise SD in item points.
+        m: the ``measurement`` parameter group (loadings ``item_loading_*``, difficulty half-ranges
+            ``item_difficulty_*``, noise SDs ``item_noise_sd_*``, and ``bo_reverse_cs_loading``).
 
     Returns:
         int8 array (n, 3, 10) with values 1-5.
     """
     n = latent.shape[0]
-    noise = rng.standard_normal((n, len(SUBSCALES), N_ITEMS)) * noise_sd
-    y = 1.0 + 4.0 * latent[:, :, None] + ITEM_DIFFICULTY[None, None, :] + noise
+    x = np.repeat(latent[:, :, None], N_ITEMS, axis=2)
+    w = m.bo_reverse_cs_loading
+    rev = list(REVERSED_BO)
+    x[:, 1, rev] = (1.0 - w) * (1.0 - latent[:, 1:2]) + w * latent[:, 0:1]
+    loading = np.array([m.item_loading_cs, m.item_loading_bo, m.item_loading_sts])
+    diff = np.stack([difficulties(m.item_difficulty_cs), difficulties(m.item_difficulty_bo),
+                     difficulties(m.item_difficulty_sts)])
+    diff[1, rev] = -diff[1, rev]  # a difficulty is in the scored direction: reversed when the item is reversed
+    sd = np.array([m.item_noise_sd_cs, m.item_noise_sd_bo, m.item_noise_sd_sts])
+    noise = rng.standard_normal((n, len(SUBSCALES), N_ITEMS)) * sd[None, :, None]
+    y = 3.0 + loading[None, :, None] * (x - 0.5) + diff[None] + noise
     return np.clip(np.rint(y), ITEM_MIN, ITEM_MAX).astype(np.int8)
 
 
+def scored(items: np.ndarray) -> np.ndarray:
+    """Item scores: the answers with the reverse-keyed burnout items reversed (``6 - answer``)."""
+    out = items.astype(np.int64)
+    rev = list(REVERSED_BO)
+    out[:, 1, rev] = (ITEM_MIN + ITEM_MAX) - out[:, 1, rev]
+    return out
+
+
 def raw_scores(items: np.ndarray) -> np.ndarray:
-    """Raw subscale sums (10-50) from item responses of shape (n, 3, 10)."""
-    return items.sum(axis=2, dtype=np.int64)
+    """Raw subscale sums (10-50) from answers of shape (n, 3, 10), reverse-keyed items reversed."""
+    return scored(items).sum(axis=2)
+
+
+def cronbach_alpha(item_scores: np.ndarray) -> float:
+    """Cronbach's alpha of one subscale from item scores of shape (n, k) (Cronbach 1951)."""
+    k = item_scores.shape[1]
+    if item_scores.shape[0] < 2:
+        return float("nan")
+    total = item_scores.sum(axis=1).var(ddof=1)
+    if total == 0:
+        return float("nan")
+    return float(k / (k - 1) * (1.0 - item_scores.var(axis=0, ddof=1).sum() / total))
 
 
 def standard_scores(raw: np.ndarray) -> np.ndarray:
@@ -98,8 +180,7 @@ def bands(raw: np.ndarray) -> np.ndarray:
     return (raw > LOW_MAX).astype(np.int8) + (raw >= HIGH_MIN).astype(np.int8)
 
 
-def survey(rng: np.random.Generator, latent: np.ndarray, noise_sd: float,
-           respondents: np.ndarray | None = None) -> Survey:
+def survey(rng: np.random.Generator, latent: np.ndarray, m, respondents: np.ndarray | None = None) -> Survey:
     """Run one ProQOL survey round.
 
     Item noise is drawn for every row of ``latent`` (every post), and only the respondents' answers are kept, so
@@ -109,9 +190,11 @@ def survey(rng: np.random.Generator, latent: np.ndarray, noise_sd: float,
     Args:
         rng: the survey stream.
         latent: latent states (n, 3), columns CS, BO, STS.
-        noise_sd: response noise SD in item points.
+        m: the ``measurement`` parameter group.
         respondents: bool mask of the rows that respond (all if None).
     """
-    items = item_responses(rng, latent, noise_sd)
-    raw = raw_scores(items if respondents is None else items[respondents])
-    return Survey(raw=raw, t=standard_scores(raw))
+    items = item_responses(rng, latent, m)
+    slots = np.arange(latent.shape[0]) if respondents is None else np.flatnonzero(respondents)
+    items = items[slots]
+    raw = raw_scores(items)
+    return Survey(raw=raw, t=standard_scores(raw), items=items, slots=slots)

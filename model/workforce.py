@@ -477,7 +477,7 @@ class WorkforceModel(mesa.Model):
         summary = None
         if survey:
             latent = np.column_stack([ws.cs, ws.bo, ws.sts])
-            self.last_survey = proqol.survey(self.streams["survey"], latent, self.p.measurement.item_noise_sd,
+            self.last_survey = proqol.survey(self.streams["survey"], latent, self.p.measurement,
                                              respondents=at_work)
             summary = self.last_survey.summary()
         snap = Snapshot(n_posts=ws.n, n_in_post=int(np.count_nonzero(present)),

@@ -5,38 +5,105 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import proqol
+from model import Parameters, proqol
+
+M = Parameters().measurement  # default item model: loading 4, difficulties -0.5..0.5, noise 0.7, cross-loading 0.3
+FLAT = Parameters().with_overrides({"measurement.bo_reverse_cs_loading": 0.0}).measurement
+
+
+def _noiseless(m=FLAT, **changes):
+    return Parameters().with_overrides({**{f"measurement.{k}": v for k, v in m.model_dump().items()},
+                                        **{f"measurement.item_noise_sd_{s}": 0.0 for s in proqol.SUBSCALES},
+                                        **{f"measurement.{k}": v for k, v in changes.items()}}).measurement
 
 
 def test_item_responses_shape_and_range():
-    items = proqol.item_responses(np.random.default_rng(0), np.random.default_rng(1).random((50, 3)), 0.7)
+    items = proqol.item_responses(np.random.default_rng(0), np.random.default_rng(1).random((50, 3)), M)
     assert items.shape == (50, 3, 10)
     assert items.min() >= 1 and items.max() <= 5
 
 
 def test_noiseless_responses_hand_values():
     # x = 0.5 -> 1 + 2 + d_j with d_j from -0.5 to 0.5: rint gives 2 or 3 or 4 ... sum is exactly 30
-    items = proqol.item_responses(np.random.default_rng(0), np.full((1, 3), 0.5), 0.0)
-    expected = np.clip(np.rint(3.0 + proqol.ITEM_DIFFICULTY), 1, 5)
+    items = proqol.item_responses(np.random.default_rng(0), np.full((1, 3), 0.5), _noiseless())
+    expected = np.clip(np.rint(3.0 + proqol.difficulties(0.5)), 1, 5)
     np.testing.assert_array_equal(items[0, 0], expected)
     assert proqol.raw_scores(items)[0, 0] == expected.sum() == 30
-    # extremes hit the scale bounds
-    lo = proqol.raw_scores(proqol.item_responses(np.random.default_rng(0), np.zeros((1, 3)), 0.0))
-    hi = proqol.raw_scores(proqol.item_responses(np.random.default_rng(0), np.ones((1, 3)), 0.0))
+    # extremes hit the scale bounds: CS and STS items as they are, the BO subscale after reversing its
+    # positively worded items (which at BO = 1 and no CS loading are answered "never" and scored 5)
+    lo = proqol.raw_scores(proqol.item_responses(np.random.default_rng(0), np.zeros((1, 3)), _noiseless()))
+    hi = proqol.raw_scores(proqol.item_responses(np.random.default_rng(0), np.ones((1, 3)), _noiseless()))
     # only the hardest item (d = +0.5) rounds up from the floor, only the easiest (d = -0.5) down from the top
-    assert lo.max() == 11 and hi.min() == 49
+    assert lo[0, 0] == lo[0, 2] == 11 and hi[0, 0] == hi[0, 2] == 49
+    assert 10 <= lo[0, 1] <= 12 and 48 <= hi[0, 1] <= 50
+
+
+def test_reverse_keyed_burnout_items():
+    # ProQOL items 1, 4, 15, 17 and 29 are the positively worded BO items
+    assert [proqol.ITEM_NUMBERS["bo"][k] for k in proqol.REVERSED_BO] == [1, 4, 15, 17, 29]
+    # with no CS loading, high burnout is answered low on them and scored high after reversal
+    items = proqol.item_responses(np.random.default_rng(0), np.array([[0.5, 0.9, 0.5]]), _noiseless())
+    rev = list(proqol.REVERSED_BO)
+    assert items[0, 1, rev].max() <= 2 and proqol.scored(items)[0, 1, rev].min() >= 4
+    # the cross-loading moves the reversed items with CS, the other BO items not at all
+    lat = np.array([[0.1, 0.5, 0.5], [0.9, 0.5, 0.5]])
+    it = proqol.item_responses(np.random.default_rng(0), lat, _noiseless(bo_reverse_cs_loading=0.5))
+    keep = [k for k in range(10) if k not in rev]
+    np.testing.assert_array_equal(it[0, 1, keep], it[1, 1, keep])
+    assert proqol.scored(it)[0, 1, rev].sum() > proqol.scored(it)[1, 1, rev].sum()
+
+
+def test_loading_and_difficulty_per_subscale():
+    lat = np.array([[0.9, 0.5, 0.5]])
+    steep = proqol.item_responses(np.random.default_rng(0), lat, _noiseless(item_loading_cs=5.0))
+    flat = proqol.item_responses(np.random.default_rng(0), lat, _noiseless(item_loading_cs=3.0))
+    assert proqol.raw_scores(steep)[0, 0] > proqol.raw_scores(flat)[0, 0]
+    spread = proqol.item_responses(np.random.default_rng(0), np.full((1, 3), 0.5), _noiseless(item_difficulty_sts=1.0))
+    np.testing.assert_array_equal(spread[0, 2], np.clip(np.rint(3.0 + np.linspace(-1, 1, 10)), 1, 5))
+
+
+def test_noise_sets_alpha_per_subscale():
+    lat = np.clip(np.random.default_rng(1).normal(0.5, 0.15, (4000, 3)), 0, 1)
+    noisy_bo = Parameters().with_overrides({"measurement.item_noise_sd_bo": 1.2}).measurement
+    items = proqol.scored(proqol.item_responses(np.random.default_rng(0), lat, noisy_bo))
+    alphas = [proqol.cronbach_alpha(items[:, j]) for j in range(3)]
+    assert alphas[1] < alphas[0] - 0.05 and alphas[1] < alphas[2] - 0.05
+
+
+def test_cronbach_alpha_known_answer():
+    # two parallel items with true-score variance 1 and error variance 1 each: alpha = 2 r / (1 + r), r = 0.5
+    rng = np.random.default_rng(0)
+    t = rng.standard_normal(200000)
+    items = np.column_stack([t + rng.standard_normal(t.size), t + rng.standard_normal(t.size)])
+    assert proqol.cronbach_alpha(items) == pytest.approx(2 / 3, abs=0.005)
+    # identical items: alpha 1
+    assert proqol.cronbach_alpha(np.column_stack([t, t, t])) == pytest.approx(1.0)
+
+
+def test_microdata_has_the_answers_and_scores():
+    lat = np.random.default_rng(3).random((6, 3))
+    s = proqol.survey(np.random.default_rng(0), lat, M, respondents=np.array([1, 0, 1, 1, 0, 1], bool))
+    df = s.microdata(team=np.array([0, 0, 1, 1, 2, 2]), week=13)
+    assert list(df.columns[:3]) == ["week", "slot", "team"] and list(df["slot"]) == [0, 2, 3, 5]
+    assert list(df["team"]) == [0, 1, 1, 2]
+    assert list(df.columns[3:33]) == list(proqol.ITEM_COLUMNS) and df.columns[3] == "cs_q3"
+    # raw scores are the sums of the answers with the reverse-keyed BO items reversed
+    bo = df[[f"bo_q{k}" for k in proqol.ITEM_NUMBERS["bo"]]].to_numpy().astype(int)
+    bo[:, list(proqol.REVERSED_BO)] = 6 - bo[:, list(proqol.REVERSED_BO)]
+    np.testing.assert_array_equal(df["bo_raw"], bo.sum(axis=1))
+    np.testing.assert_allclose(df["sts_t"], 50 + 10 * (df["sts_raw"] - 16.7) / 5.7)
 
 
 @pytest.mark.parametrize("x", [0.4, 0.5, 0.6])
 def test_raw_mean_tracks_latent(x):
-    s = proqol.survey(np.random.default_rng(2), np.full((20000, 3), x), 0.7)
+    s = proqol.survey(np.random.default_rng(2), np.full((20000, 3), x), FLAT)
     # away from the bounds (where clipping would bias it) the raw sum is unbiased for 10 + 40 x; the
     # standard error of the mean is about 0.02, so 0.1 is a 5-sigma tolerance
     np.testing.assert_allclose(s.raw.mean(axis=0), 10 + 40 * x, atol=0.1)
 
 
 def test_clipping_raises_scores_near_the_floor():
-    s = proqol.survey(np.random.default_rng(2), np.full((20000, 3), 0.05), 0.7)
+    s = proqol.survey(np.random.default_rng(2), np.full((20000, 3), 0.05), FLAT)
     assert np.all(s.raw.mean(axis=0) > 10 + 40 * 0.05 + 0.5)
 
 
