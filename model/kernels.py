@@ -19,19 +19,24 @@ from .state import ACTIVE, LATENT_STATES, NO_NOTICE, NOISY_STATES, ON_LEAVE, VAC
 #: rows of the latent block by name (compiled code reads module-level integers as constants)
 SE, CS, BO, STS, INTENTION, RESERVES, GROWTH = (LATENT_STATES.index(s) for s in
                                                 ("se", "cs", "bo", "sts", "intention", "reserves", "growth"))
-N_NOISY = len(NOISY_STATES)  # the first latent rows (se, cs, bo, sts, intention) get weekly noise
+N_NOISY = len(NOISY_STATES)  # the first latent rows (se, cs, bo, sts) get weekly noise
+N_NOISE_ROWS = N_NOISY + 1  # uniform rows per week: the common affect shock, then one per noisy state
 
 
 @njit
-def places(caseload, at_work, team, team_posts, cap, vacancy_stretch, uncovered):
+def places(caseload, at_work, team, team_posts, cap, vacancy_stretch, uncovered, weeks_in_post, onboarding_weeks,
+           onboarding_start_share):
     """Phase 2 (clients), before allocation: uncovered absent share of each clinician's team and free places.
+
+    New hires' caps ramp up over their onboarding (:func:`model.processes.onboarding_share`).
 
     Returns:
         (cover, free): the cover share (JD-R demand and cap stretch) and the free places per slot.
     """
     absent = (~at_work).astype(np.float64)
     cover = pr.team_absent_share(absent, team, team_posts) * uncovered
-    stretched = cap * (1.0 + vacancy_stretch * cover)
+    ramp = pr.onboarding_share(weeks_in_post, onboarding_weeks, onboarding_start_share)
+    stretched = cap * ramp * (1.0 + vacancy_stretch * cover)
     return cover, pr.capacity(caseload.sum(axis=0), stretched, at_work)
 
 
@@ -61,11 +66,11 @@ def episode_chances(se, bo, at_work, p_recovery_level, clients):
 
 @njit
 def update_states(latent, mastery, vicarious_resilience, weeks_in_post, recoveries, dropouts, caseload, exposure,
-                  vulnerability, trauma_history, ei, team, n_teams, cross_indptr, cross_indices, present, at_work,
-                  cover, direct, colleague, leader, safety, supervision, persuasion, recognition,
+                  vulnerability, trauma_history, ei, calling, team, n_teams, cross_indptr, cross_indices, present,
+                  at_work, cover, pressure, direct, colleague, leader, safety, supervision, persuasion, recognition,
                   inv_sustainable, rel_detachment, extra_gain, extra_loss, peer_support_extra, u_noise,
                   work, exposure_group, burnout, sts_group, satisfaction, self_efficacy, growth_group, turnover,
-                  contagion_rate, sts_protection, rel_recovery_on_leave):
+                  traits, contagion_rate, sts_protection, rel_recovery_on_leave):
     """Phase 5 (demands, resources and states): mastery signals, peer means, JD-R demands and resources, then every latent state's
     gain-loss update and the weekly noise (state arrays updated in place).
 
@@ -75,7 +80,7 @@ def update_states(latent, mastery, vicarious_resilience, weeks_in_post, recoveri
     Returns:
         (demand, resource, strain, load): this week's JD-R quantities per slot.
     """
-    w, ex, b, st = work[0], exposure_group[0], burnout[0], sts_group[0]
+    w, ex, b, st, tr = work[0], exposure_group[0], burnout[0], sts_group[0], traits[0]
     sa, e, g, t = satisfaction[0], self_efficacy[0], growth_group[0], turnover[0]
     se, cs, bo, sts = latent[SE], latent[CS], latent[BO], latent[STS]
     reserves, growth = latent[RESERVES], latent[GROWTH]
@@ -93,21 +98,21 @@ def update_states(latent, mastery, vicarious_resilience, weeks_in_post, recoveri
     peer_bo, peer_mastery = peers[0], peers[1]
     peer_support = np.minimum(safety * (1.0 - peer_bo) + peer_support_extra, 1.0)
     load = caseload.sum(axis=0) * inv_sustainable
-    demand = at_work * pr.demands(load, exposure, w.admin_burden, cover, w.demand_weight_load,
-                                  w.demand_weight_trauma, w.demand_weight_admin, w.demand_weight_cover)
+    demand = at_work * pr.demands(load, exposure, w.admin_burden, cover, pressure, w)
     resource = pr.resources(leader, supervision, peer_support, recognition, se, ei, w)
-    strain = pr.strain(demand, resource, w.buffer_strength)
+    strain = pr.matched_strain(load, exposure, cover, pressure, resource, recognition, supervision, at_work, w)
+    vuln, rel_ei_recovery = pr.ei_paths(ei, vulnerability, tr)
     # on leave: more detachment
     detachment = (w.detachment_base + w.schedule_autonomy) * np.where(present & ~at_work, rel_recovery_on_leave, 1.0)
-    detachment = detachment * rel_detachment
+    detachment = detachment * rel_detachment * rel_ei_recovery
 
     gain = np.empty_like(latent)
     loss = np.empty_like(latent)
-    gain[SE], loss[SE] = pr.self_efficacy_rates(mastery, peer_mastery, persuasion, growth, bo, sts, e)
-    gain[CS], loss[CS] = pr.satisfaction_rates(mastery, recognition, vicarious_resilience, growth, bo, sts, sa)
-    gain[BO], loss[BO] = pr.burnout_rates(strain, vulnerability, se, reserves, detachment, peer_bo, b,
-                                          contagion_rate)
-    gain[STS], loss[STS] = pr.sts_rates(exposure, vulnerability, trauma_history, supervision, ei, cs, detachment,
+    gain[SE], loss[SE] = pr.self_efficacy_rates(mastery, peer_mastery, persuasion, growth, bo, sts, ei, e)
+    gain[CS], loss[CS] = pr.satisfaction_rates(mastery, recognition, vicarious_resilience, growth, bo, sts, ei,
+                                               calling, sa)
+    gain[BO], loss[BO] = pr.burnout_rates(strain, vuln, se, reserves, detachment, peer_bo, cs, b, contagion_rate)
+    gain[STS], loss[STS] = pr.sts_rates(exposure, vuln, trauma_history, supervision, ei, cs, detachment,
                                         direct, colleague, st, sts_protection, ex)
     gain[INTENTION], loss[INTENTION] = pr.intention_rates(bo, sts, cs, leader, t)
     gain[RESERVES], loss[RESERVES] = pr.reserves_rates(resource, strain, bo, b)
@@ -116,7 +121,7 @@ def update_states(latent, mastery, vicarious_resilience, weeks_in_post, recoveri
     loss += extra_loss
     latent[:] = pr.balance_update(latent, gain, loss)
     # vacant slots drift harmlessly: every reader masks them and a hire redraws them
-    latent[:N_NOISY] = pr.jacobi_noise(latent[:N_NOISY], u_noise, b.noise_sd)
+    latent[:N_NOISY] = pr.affect_noise(latent[:N_NOISY], u_noise, b.noise_sd, b.affect_shock_sd)
     weeks_in_post += present
     return demand, resource, strain, load
 

@@ -424,6 +424,42 @@ class NewHires(_Group):
     )
 
 
+class Traits(_Group):
+    """Stable person-level differences: negative affectivity, emotional intelligence, calling."""
+
+    ei_affectivity_correlation: float = param(
+        0.4, unit="correlation", range=(0.2, 0.6), bounds=(0.0, 0.95), tag="uncertainty",
+        source="Trait EI correlates negatively with neuroticism/negative affectivity (Petrides et al. 2010; "
+               "Frajo-Apor et al. 2016 on EI and resilience).",
+        doc="Correlation of a clinician's emotional intelligence with low vulnerability (negative affectivity) at "
+            "the draw (Gaussian copula).",
+    )
+    ei_vulnerability: float = param(
+        0.6, unit="rel. change per unit EI", range=(0.3, 0.9), bounds=(0.0, 1.5), tag="uncertainty",
+        source="EI as a personal resource lowers emotional vulnerability to work stressors (Zeidner et al. 2012; "
+               "Mikolajczak et al. 2008).",
+        doc="Fall of burnout and STS accrual per unit of emotional intelligence above traits.ei_reference "
+            "(multiplier 1 - this x (EI - reference), at least 0.1).",
+    )
+    ei_recovery: float = param(
+        0.6, unit="rel. change per unit EI", range=(0.3, 1.0), bounds=(0.0, 2.0), tag="uncertainty",
+        source="Emotion regulation speeds recovery from stress (Mikolajczak et al. 2008).",
+        doc="Rise of burnout and STS recovery per unit of emotional intelligence above traits.ei_reference.",
+    )
+    ei_reference: float = param(
+        0.5, unit="0-1 EI", range=(0.4, 0.6), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: the mean trait EI neither protects nor sensitises.",
+        doc="Emotional intelligence at which its vulnerability and recovery paths are neutral.",
+    )
+    calling_sd: float = param(
+        1.0, unit="relative SD", range=(0.6, 1.4), bounds=(0.0, 3.0), tag="uncertainty",
+        source="A sense of calling or meaning in the work is a stable difference behind compassion satisfaction "
+               "(Stamm 2010; Duffy & Dik 2013).",
+        doc="Spread of a clinician's meaning-of-work gain of CS (multiplier max(0, 1 + this x z), z standard "
+            "normal); calibrated to the raw CS SD of 6.5.",
+    )
+
+
 class Clients(_Group):
     """Referrals, trauma mix and episodes of care."""
 
@@ -536,6 +572,17 @@ class Caseload(_Group):
         doc="Expected share of the caseload cap filled for established staff at the start of a run (each place "
             "filled with this chance).",
     )
+    onboarding_weeks: float = param(
+        12.0, unit="weeks", range=(4.0, 26.0), bounds=(0.0, 104.0), tag="uncertainty",
+        source="Structured onboarding builds a new clinician's caseload over the first months (preceptorship "
+               "guidance; Hom et al. 2017 on socialisation and early turnover).",
+        doc="Weeks over which a new hire's caseload cap rises linearly to the full cap (0: full cap at once).",
+    )
+    onboarding_start_share: float = param(
+        0.3, unit="share of the cap", range=(0.1, 0.6), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Assumption: a new clinician starts with about a third of a full caseload.",
+        doc="Share of the full caseload cap a new hire may carry in the first week.",
+    )
     start_week: int = start_week("caseload")
 
 
@@ -607,6 +654,41 @@ class Work(_Group):
         source="Covering for vacant posts adds duty work (King's Fund 2019).",
         doc="Weight of the team's absent share (vacant posts, leave) in demands.",
     )
+    demand_weight_waitlist: float = param(
+        0.4, unit="demand at full waiting-list pressure", range=(0.0, 0.8), bounds=(0.0, 3.0), tag="uncertainty",
+        source="Assumption: waiting clients reach clinicians as duty, triage and holding work; workload pressure is "
+               "the strongest demand correlate of burnout in mental-health staff (O'Connor et al. 2018).",
+        doc="Weight of waiting-list pressure in demands (pressure = w / (w + 1), w the waiting clients per "
+            "clinician at work over work.waitlist_reference_per_clinician).",
+    )
+    waitlist_reference_per_clinician: float = param(
+        5.0, unit="waiting clients per clinician at work", range=(2.0, 15.0), bounds=(0.1, 1000.0),
+        tag="uncertainty",
+        source="Assumption: a waiting list of about a week's referrals per clinician is felt as half the "
+               "possible pressure.",
+        doc="Waiting clients per clinician at work at which the waiting-list pressure is one half.",
+    )
+    match_load_autonomy: float = param(
+        0.3, unit="share of load demand buffered per unit autonomy", range=(0.0, 0.6), bounds=(0.0, 1.0),
+        tag="uncertainty",
+        source="Matching principle: resources buffer the demands they correspond to (de Jonge & Dormann 2006, "
+               "DISC model); job control buffers workload (Karasek 1979).",
+        doc="Extra buffering of the caseload-load demand by schedule autonomy (on top of the general buffer).",
+    )
+    match_load_recognition: float = param(
+        0.3, unit="share of load demand buffered per unit recognition", range=(0.0, 0.6), bounds=(0.0, 1.0),
+        tag="uncertainty",
+        source="Effort-reward imbalance: high effort without reward predicts burnout (Siegrist 1996; Maslach & "
+               "Leiter 2016 on reward as an area of worklife).",
+        doc="Extra buffering of the caseload-load demand by recognition received (effort met by reward).",
+    )
+    match_trauma_supervision: float = param(
+        0.4, unit="share of trauma demand buffered per unit supervision", range=(0.0, 0.8), bounds=(0.0, 1.0),
+        tag="uncertainty",
+        source="Matching principle (de Jonge & Dormann 2006): supervision processes the emotional demands of "
+               "trauma work (Knight 2013).",
+        doc="Extra buffering of the trauma-exposure demand by supervision received.",
+    )
     buffer_strength: float = param(
         0.6, unit="share of demand buffered", range=(0.3, 0.9), bounds=(0.0, 1.0), tag="uncertainty",
         source="JD-R buffering hypothesis (Bakker, Demerouti & Euwema 2005).",
@@ -619,44 +701,44 @@ class Work(_Group):
         doc="Detachment from work with no schedule autonomy (multiplies the weekly recovery of burnout and STS).",
     )
     resource_weight_leader: float = param(
-        1.0, unit="relative weight", range=(0.5, 2.0), bounds=(0.0, 10.0), tag="uncertainty",
-        source="Assumption: equal weights; no evidence ranks the JD-R resources (Bakker & Demerouti 2007).",
+        2.0, unit="relative weight", range=(0.5, 2.0), bounds=(0.0, 10.0), tag="uncertainty",
+        source="Leader support is among the resources most strongly associated with lower exhaustion (Aronsson et al. 2017, meta-analysis; Green et al. 2013 in mental-health services).",
         doc="Weight of leader support in the resources index (weighted mean: divided by the sum of "
             "the work.resource_weight_* weights).",
     )
     resource_weight_supervision: float = param(
         1.0, unit="relative weight", range=(0.5, 2.0), bounds=(0.0, 10.0), tag="uncertainty",
-        source="Assumption: equal weights; no evidence ranks the JD-R resources (Bakker & Demerouti 2007).",
+        source="Reference weight (1) of the resources index (Bakker & Demerouti 2007).",
         doc="Weight of supervision received in the resources index (weighted mean: divided by the sum of "
             "the work.resource_weight_* weights).",
     )
     resource_weight_peer: float = param(
         1.0, unit="relative weight", range=(0.5, 2.0), bounds=(0.0, 10.0), tag="uncertainty",
-        source="Assumption: equal weights; no evidence ranks the JD-R resources (Bakker & Demerouti 2007).",
+        source="Reference weight (1) of the resources index (Bakker & Demerouti 2007).",
         doc="Weight of peer support in the resources index (weighted mean: divided by the sum of "
             "the work.resource_weight_* weights).",
     )
     resource_weight_autonomy: float = param(
-        1.0, unit="relative weight", range=(0.5, 2.0), bounds=(0.0, 10.0), tag="uncertainty",
-        source="Assumption: equal weights; no evidence ranks the JD-R resources (Bakker & Demerouti 2007).",
+        1.5, unit="relative weight", range=(0.5, 2.0), bounds=(0.0, 10.0), tag="uncertainty",
+        source="Job control is among the resources most strongly associated with lower exhaustion (Aronsson et al. 2017; Karasek 1979).",
         doc="Weight of schedule autonomy in the resources index (weighted mean: divided by the sum of "
             "the work.resource_weight_* weights).",
     )
     resource_weight_recognition: float = param(
         1.0, unit="relative weight", range=(0.5, 2.0), bounds=(0.0, 10.0), tag="uncertainty",
-        source="Assumption: equal weights; no evidence ranks the JD-R resources (Bakker & Demerouti 2007).",
+        source="Reference weight (1) of the resources index (Maslach & Leiter 2016).",
         doc="Weight of recognition received in the resources index (weighted mean: divided by the sum of "
             "the work.resource_weight_* weights).",
     )
     resource_weight_self_efficacy: float = param(
         1.0, unit="relative weight", range=(0.5, 2.0), bounds=(0.0, 10.0), tag="uncertainty",
-        source="Assumption: equal weights; no evidence ranks the JD-R resources (Bakker & Demerouti 2007).",
+        source="Reference weight (1) of the resources index (Xanthopoulou et al. 2007).",
         doc="Weight of self-efficacy (a personal resource) in the resources index (weighted mean: divided by "
             "the sum of the work.resource_weight_* weights).",
     )
     resource_weight_ei: float = param(
-        1.0, unit="relative weight", range=(0.5, 2.0), bounds=(0.0, 10.0), tag="uncertainty",
-        source="Assumption: equal weights; no evidence ranks the JD-R resources (Bakker & Demerouti 2007).",
+        0.5, unit="relative weight", range=(0.5, 2.0), bounds=(0.0, 10.0), tag="uncertainty",
+        source="EI acts mainly through its own paths (vulnerability, recovery, CS: traits.ei_*); a small weight as a JD-R personal resource (Xanthopoulou et al. 2007).",
         doc="Weight of emotional intelligence (a personal resource) in the resources index (weighted mean: divided "
             "by the sum of the work.resource_weight_* weights).",
     )
@@ -683,8 +765,8 @@ class Leadership(_Group):
         doc="Mean support given by team leaders.",
     )
     leader_support_sd: float = param(
-        0.12, unit="0-1 index", range=(0.0, 0.2), bounds=(0.0, 0.5), tag="uncertainty",
-        source="Assumption: leaders differ; teams vary around the service mean.",
+        0.25, unit="0-1 index", range=(0.1, 0.35), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Leaders differ more than anything else between teams (Green et al. 2013); calibrated to a team ICC(1) of burnout of about .05-.2.",
         doc="Spread of leader support between teams.",
     )
     recognition: float = param(
@@ -771,13 +853,13 @@ class Peers(_Group):
         doc="Mean psychological safety of teams (how usable peer support is).",
     )
     psych_safety_sd: float = param(
-        0.12, unit="0-1 index", range=(0.0, 0.2), bounds=(0.0, 0.5), tag="uncertainty",
-        source="Assumption: teams vary around the service mean.",
+        0.2, unit="0-1 index", range=(0.05, 0.3), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Psychological safety differs between teams (Edmondson 1999); calibrated with leader_support_sd to the team ICC(1) of burnout.",
         doc="Spread of psychological safety between teams.",
     )
     contagion_rate: float = param(
-        0.02, unit="/week", range=(0.0, 0.05), bounds=(0.0, 0.5), tag="uncertainty",
-        source="Burnout crossover between colleagues (Bakker, Le Blanc & Schaufeli 2005).",
+        0.025, unit="/week", range=(0.0, 0.05), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Burnout crossover between colleagues (Bakker, Le Blanc & Schaufeli 2005); calibrated with the team spread of leadership to a team ICC(1) of burnout of about .05-.2.",
         doc="Weekly pull of a clinician's burnout towards the mean of their peers.",
     )
     start_week: int = start_week("psychological-safety (the cross-team network is built once, at the start)")
@@ -787,8 +869,8 @@ class Burnout(_Group):
     """Burnout: JD-R health impairment, COR loss spiral, self-efficacy vulnerability."""
 
     rate_gain: float = param(
-        0.017, unit="/week per unit strain", range=(0.008, 0.03), bounds=(0.0, 1.0), tag="uncertainty",
-        source="Burnout builds over months (Maslach & Leiter 2016); chosen for a half-life of ~3 months.",
+        0.026, unit="/week per unit strain", range=(0.015, 0.04), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Burnout builds over months (Maslach & Leiter 2016); calibrated to the ProQOL BO norm (22.8).",
         doc="Weekly accrual of burnout per unit of strain.",
     )
     rate_recovery: float = param(
@@ -818,14 +900,41 @@ class Burnout(_Group):
         doc="Weekly rate at which personal reserves follow resources and strain.",
     )
     vulnerability_sd: float = param(
-        0.7, unit="log-sd", range=(0.4, 0.9), bounds=(0.0, 1.5), tag="uncertainty",
-        source="Personality explains a large share of burnout variance (Alarcon et al. 2009).",
+        0.8, unit="log-sd", range=(0.5, 1.0), bounds=(0.0, 1.5), tag="uncertainty",
+        source="Personality (negative affectivity) explains a large share of burnout variance (Alarcon et al. 2009); calibrated to the raw BO and STS SDs.",
         doc="Log-normal spread of individual vulnerability (multiplies burnout and STS accrual).",
     )
     noise_sd: float = param(
-        0.09, unit="per week", range=(0.05, 0.12), bounds=(0.0, 0.5), tag="uncertainty",
-        source="Life events outside work; sets the week-to-week spread of states.",
-        doc="Weekly idiosyncratic shock to SE, CS, BO, STS and turnover intention (scaled by sqrt(x(1-x))).",
+        0.03, unit="per week", range=(0.01, 0.06), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Calibrated: weekly fluctuation of states within persons is small against stable between-person "
+               "differences (one-year burnout stability about .5-.7).",
+        doc="Weekly idiosyncratic shock to SE, CS, BO and STS, one per state (scaled by sqrt(x(1-x))); turnover "
+            "intention has none.",
+    )
+    affect_shock_sd: float = param(
+        0.03, unit="per week", range=(0.0, 0.06), bounds=(0.0, 0.5), tag="uncertainty",
+        source="A common weekly affect shock (life events, mood) moves exhaustion, traumatic stress and satisfaction "
+               "together (Watson & Clark 1984 on negative affectivity; Cieslak et al. 2014 on shared BO-STS "
+               "variance).",
+        doc="Weekly shock common to one clinician's states: raises BO and STS and lowers CS and SE by the same draw "
+            "(scaled by sqrt(x(1-x))).",
+    )
+    cs_protection: float = param(
+        0.8, unit="rel. recovery per unit CS above the reference", range=(0.3, 1.5), bounds=(0.0, 5.0),
+        tag="uncertainty",
+        source="Compassion satisfaction is protective against burnout (Stamm 2010; Samios et al. 2013); the "
+               "motivational path of JD-R (Bakker & Demerouti 2007).",
+        doc="Rise of weekly burnout recovery per unit of compassion satisfaction above burnout.cs_reference.",
+    )
+    cs_reference: float = param(
+        0.7, unit="0-1 CS", range=(0.6, 0.8), bounds=(0.0, 1.0), tag="uncertainty",
+        source="The latent CS of the ProQOL norm (raw 37.7 is about 0.7 of the scale).",
+        doc="Compassion satisfaction at which burnout recovery is not adjusted (burnout.cs_protection).",
+    )
+    reserve_loss_weight: float = param(
+        1.5, unit="multiplier", range=(1.0, 2.5), bounds=(0.0, 10.0), tag="uncertainty",
+        source="Primacy of loss: resource losses weigh more than equal gains (Hobfoll et al. 2018).",
+        doc="Weight of strain and burnout in draining reserves relative to resources replenishing them.",
     )
     se_reference: float = param(
         0.5, unit="0-1 SE", range=(0.4, 0.6), bounds=(0.0, 1.0), tag="uncertainty",
@@ -838,8 +947,8 @@ class Sts(_Group):
     """Secondary traumatic stress: Figley's compassion-stress pathway."""
 
     rate_gain: float = param(
-        0.014, unit="/week per unit exposure", range=(0.007, 0.025), bounds=(0.0, 2.0), tag="uncertainty",
-        source="Figley (1995) compassion-stress model; exposure dose-response (Bride 2007).",
+        0.019, unit="/week per unit exposure", range=(0.01, 0.03), bounds=(0.0, 2.0), tag="uncertainty",
+        source="Figley (1995) compassion-stress model; exposure dose-response (Bride 2007); calibrated to the ProQOL STS norm (16.7).",
         doc="Weekly accrual of STS per unit trauma exposure.",
     )
     rate_recovery: float = param(
@@ -848,7 +957,7 @@ class Sts(_Group):
         doc="Weekly recovery from STS at average detachment.",
     )
     rel_trauma_history: float = param(
-        1.3, unit="multiplier", range=(1.0, 1.6), bounds=(0.5, 3.0), tag="uncertainty",
+        1.5, unit="multiplier", range=(1.0, 2.0), bounds=(0.5, 3.0), tag="uncertainty",
         source="Own trauma history raises STS risk (Hensel et al. 2015, meta-analysis).",
         doc="STS accrual of clinicians with their own trauma history relative to others.",
     )
@@ -908,8 +1017,13 @@ class Satisfaction(_Group):
         source="Vicarious post-traumatic growth raises satisfaction (Arnold et al. 2005).",
         doc="CS gain per unit of post-traumatic growth.",
     )
+    w_ei: float = param(
+        0.3, unit="gain weight", range=(0.1, 0.6), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Emotional intelligence supports compassion satisfaction (Zeidner et al. 2013).",
+        doc="CS gain per unit of emotional intelligence.",
+    )
     loss_base: float = param(
-        0.3, unit="loss weight", range=(0.1, 0.5), bounds=(0.0, 5.0), tag="uncertainty",
+        0.28, unit="loss weight", range=(0.1, 0.5), bounds=(0.0, 5.0), tag="uncertainty",
         source="Calibrated to the ProQOL CS norm (Stamm 2010).",
         doc="Baseline CS loss (habituation).",
     )
@@ -953,6 +1067,12 @@ class SelfEfficacy(_Group):
         0.3, unit="gain weight", range=(0.0, 0.6), bounds=(0.0, 5.0), tag="uncertainty",
         source="Post-traumatic growth includes a stronger sense of competence (Tedeschi & Calhoun 2004).",
         doc="Gain per unit of post-traumatic growth.",
+    )
+    w_ei: float = param(
+        0.3, unit="gain weight", range=(0.1, 0.6), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Resource caravans: personal resources travel together (Hobfoll 2011); EI and resilience correlate "
+               "(Frajo-Apor et al. 2016).",
+        doc="Self-efficacy gain per unit of emotional intelligence.",
     )
     w_failure: float = param(
         0.6, unit="loss weight", range=(0.3, 1.0), bounds=(0.0, 5.0), tag="uncertainty",
@@ -1011,6 +1131,12 @@ class Growth(_Group):
 class Absence(_Group):
     """Strain-related sick leave."""
 
+    p_other_leave_week: float = param(
+        0.011, unit="probability/week", range=(0.006, 0.016), bounds=(0.0, 0.5), tag="uncertainty",
+        source="All-cause sickness absence of mental-health staff of about 4-6% of time (NHS Digital sickness "
+               "absence statistics), most of it unrelated to burnout.",
+        doc="Weekly chance of starting sick leave for reasons unrelated to burnout.",
+    )
     p_leave_max_week: float = param(
         0.02, unit="probability/week", range=(0.01, 0.04), bounds=(0.0, 1.0), tag="uncertainty",
         source="Burnout predicts long sickness absence (Ahola et al. 2008).",
@@ -1067,19 +1193,31 @@ class Turnover(_Group):
         doc="Intention loss per unit leader support.",
     )
     intention_threshold: float = param(
-        0.3, unit="intention", range=(0.2, 0.45), bounds=(0.0, 0.99), tag="uncertainty",
+        0.35, unit="intention", range=(0.25, 0.5), bounds=(0.0, 0.99), tag="uncertainty",
         source="Intention is necessary but not sufficient for leaving (Mobley 1977; Griffeth et al. 2000).",
         doc="Intention above which a clinician may give notice.",
     )
     p_quit_week: float = param(
-        0.08, unit="probability/week", range=(0.04, 0.15), bounds=(0.0, 1.0), tag="uncertainty",
-        source="Calibrated to ~30% annual turnover in behavioural health (Brabson et al. 2020).",
+        0.05, unit="probability/week", range=(0.02, 0.1), bounds=(0.0, 1.0), tag="uncertainty",
+        source="Calibrated to ~30% annual turnover in behavioural health (Brabson et al. 2020) with the odds of leaving 2-4x higher in the top burnout quartile.",
         doc="Weekly chance of giving notice at full intention, on top of p_other_week (linear above the threshold).",
     )
     p_other_week: float = param(
-        0.0012, unit="probability/week", range=(0.0005, 0.002), bounds=(0.0, 0.1), tag="uncertainty",
-        source="Retirement, relocation and family reasons: about 6% a year irrespective of attitudes.",
+        0.002, unit="probability/week", range=(0.001, 0.003), bounds=(0.0, 0.1), tag="uncertainty",
+        source="Retirement, relocation and family reasons: about 10% a year irrespective of attitudes (Brabson et al. 2020).",
         doc="Weekly chance of leaving for reasons unrelated to the job.",
+    )
+    p_early_week: float = param(
+        0.012, unit="probability/week", range=(0.006, 0.02), bounds=(0.0, 0.5), tag="uncertainty",
+        source="Reality shock: exits are highest in the first year of tenure (Kramer 1974; Griffeth, Hom & "
+               "Gaertner 2000; Brabson et al. 2020).",
+        doc="Extra weekly chance of giving notice on arrival, falling with tenure (x exp(-weeks in post / "
+            "turnover.early_tenure_weeks)).",
+    )
+    early_tenure_weeks: float = param(
+        26.0, unit="weeks", range=(13.0, 52.0), bounds=(1.0, 520.0), tag="uncertainty",
+        source="Assumption: the early-tenure hazard fades over the first year.",
+        doc="Time constant of the early-tenure exit hazard.",
     )
     notice_weeks: int = param(
         4, unit="weeks", range=(2, 8), bounds=(0, 26), tag="uncertainty",
@@ -1095,6 +1233,12 @@ class Hiring(_Group):
         12.0, unit="weeks", range=(4.0, 26.0), bounds=(1.0, 104.0), tag="lever",
         source="Time to fill behavioural-health posts of about 2-4 months (NHS vacancy statistics).",
         doc="Mean time from a post falling vacant to the new hire starting (Poisson, at least 1 week).",
+    )
+    frozen_share: float = param(
+        0.0, unit="share of posts", range=(0.0, 0.3), bounds=(0.0, 0.9), tag="lever",
+        source="Recruitment freezes and budget caps keep funded posts empty for long periods (King's Fund 2019).",
+        doc="Share of posts that may not be filled while the lever is in force: vacancies are refilled only "
+            "while fewer than (1 - this) of the posts are filled.",
     )
     start_week: int = start_week("hiring")
 
@@ -1358,17 +1502,17 @@ class Measurement(_Group):
         doc="Half-range of the STS items' difficulties (evenly spaced from minus to plus this).",
     )
     item_noise_sd_cs: float = param(
-        0.7, unit="answer points", range=(0.4, 1.0), bounds=(0.0, 3.0), tag="uncertainty",
+        0.55, unit="answer points", range=(0.4, 0.8), bounds=(0.0, 3.0), tag="uncertainty",
         source="Calibrated to the CS alpha of 0.88 (Stamm 2010).",
         doc="Standard deviation of the response noise of a CS item before rounding.",
     )
     item_noise_sd_bo: float = param(
-        0.7, unit="answer points", range=(0.4, 1.2), bounds=(0.0, 3.0), tag="uncertainty",
+        0.9, unit="answer points", range=(0.6, 1.2), bounds=(0.0, 3.0), tag="uncertainty",
         source="Calibrated to the BO alpha of 0.75 (Stamm 2010).",
         doc="Standard deviation of the response noise of a BO item before rounding.",
     )
     item_noise_sd_sts: float = param(
-        0.7, unit="answer points", range=(0.4, 1.0), bounds=(0.0, 3.0), tag="uncertainty",
+        0.7, unit="answer points", range=(0.5, 1.0), bounds=(0.0, 3.0), tag="uncertainty",
         source="Calibrated to the STS alpha of 0.81 (Stamm 2010).",
         doc="Standard deviation of the response noise of an STS item before rounding.",
     )
@@ -1393,6 +1537,7 @@ class Parameters(BaseModel):
     service: Service = Service()
     initial_staff: InitialStaff = InitialStaff()
     new_hires: NewHires = NewHires()
+    traits: Traits = Traits()
     clients: Clients = Clients()
     caseload: Caseload = Caseload()
     exposure: Exposure = Exposure()

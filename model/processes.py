@@ -65,6 +65,20 @@ def capacity(caseload_total: np.ndarray, cap: np.ndarray, accepting: np.ndarray)
 
 
 @njit
+def onboarding_share(weeks_in_post: np.ndarray, onboarding_weeks: float, start_share: float) -> np.ndarray:
+    """Share of the full caseload cap a clinician may carry: rising linearly from ``start_share`` in the first week
+    to 1 after ``onboarding_weeks`` in post (1 throughout when ``onboarding_weeks`` is 0).
+
+    References:
+        Graduated caseloads during onboarding and preceptorship; socialisation lowers early turnover (Hom et al.
+        2017).
+    """
+    if onboarding_weeks <= 0.0:
+        return np.ones(weeks_in_post.shape[0])
+    return np.minimum(1.0, start_share + (1.0 - start_share) * weeks_in_post / onboarding_weeks)
+
+
+@njit
 def _fenwick(counts: np.ndarray) -> np.ndarray:
     """Fenwick (binary indexed) tree of ``counts``, 1-based, for prefix sums and k-th element search."""
     n = counts.shape[0]
@@ -341,15 +355,16 @@ def team_absent_share(absent: np.ndarray, team: np.ndarray, team_posts: np.ndarr
 
 
 @njit
-def demands(load: np.ndarray, exposure: np.ndarray, admin: float, cover: np.ndarray,
-            w_load: float, w_trauma: float, w_admin: float, w_cover: float) -> np.ndarray:
-    """Job demands index: weighted sum of caseload load, trauma exposure, admin burden and cover duty.
+def demands(load: np.ndarray, exposure: np.ndarray, admin: float, cover: np.ndarray, pressure: float, w) -> np.ndarray:
+    """Job demands index: weighted sum of caseload load, trauma exposure, admin burden, cover duty and
+    waiting-list pressure (weights ``demand_weight_*`` of the ``work`` group ``w``).
 
     References:
         Job Demands-Resources model (Demerouti et al. 2001; Bakker & Demerouti 2007); workload and
         documentation as the main demands in mental-health work (O'Connor et al. 2018; Sinsky et al. 2016).
     """
-    return w_load * load + w_trauma * exposure + w_admin * admin + w_cover * cover
+    return (w.demand_weight_load * load + w.demand_weight_trauma * exposure + w.demand_weight_admin * admin
+            + w.demand_weight_cover * cover + w.demand_weight_waitlist * pressure)
 
 
 def supervision_intensity(supervised: np.ndarray, s) -> np.ndarray:
@@ -398,6 +413,47 @@ def strain(demand: np.ndarray, resource: np.ndarray, buffer_strength: float) -> 
         Buffering hypothesis of JD-R (Bakker, Demerouti & Euwema 2005).
     """
     return demand * (1.0 - buffer_strength * resource)
+
+
+@njit
+def waitlist_pressure(n_waiting: float, n_at_work: float, reference_per_clinician: float) -> float:
+    """Pressure of the waiting list on the clinicians at work (0-1): ``w / (w + 1)``, ``w`` the waiting clients per
+    clinician at work over the reference (one half at the reference; 1 when nobody is at work and clients wait).
+
+    References:
+        Assumption: waiting clients reach clinicians as duty, triage and holding work; workload pressure
+        predicts burnout (O'Connor et al. 2018).
+    """
+    if n_waiting <= 0.0:
+        return 0.0
+    if n_at_work <= 0.0:
+        return 1.0
+    w = n_waiting / (n_at_work * reference_per_clinician)
+    return w / (w + 1.0)
+
+
+@njit
+def matched_strain(load: np.ndarray, exposure: np.ndarray, cover: np.ndarray, pressure: float,
+                   resource: np.ndarray, recognition: np.ndarray, supervision: np.ndarray, at_work: np.ndarray,
+                   w) -> np.ndarray:
+    """Strain with matching: every demand is buffered by the general resources, and two also by their own.
+
+    ``strain = (1 - buffer R) [w_load load (1 - m_aut autonomy - m_rec recognition)^+ + w_trauma exposure
+    (1 - m_sup supervision) + w_admin admin + w_cover cover + w_wait pressure]``, zero when not at work, with
+    the fields of the ``work`` group ``w``.
+
+    References:
+        JD-R buffering (Bakker, Demerouti & Euwema 2005); the matching principle of the DISC model (de Jonge &
+        Dormann 2006); job control and workload (Karasek 1979); effort-reward imbalance (Siegrist 1996);
+        supervision and trauma work (Knight 2013).
+    """
+    load_buffer = np.maximum(0.0, 1.0 - w.match_load_autonomy * w.schedule_autonomy
+                             - w.match_load_recognition * recognition)
+    matched = (w.demand_weight_load * load * load_buffer
+               + w.demand_weight_trauma * exposure * (1.0 - w.match_trauma_supervision * supervision)
+               + w.demand_weight_admin * w.admin_burden + w.demand_weight_cover * cover
+               + w.demand_weight_waitlist * pressure)
+    return at_work * matched * (1.0 - w.buffer_strength * resource)
 
 
 @njit
@@ -460,30 +516,48 @@ def balance_update(x: np.ndarray, gain: np.ndarray, loss: np.ndarray) -> np.ndar
 
 
 @njit
-def burnout_rates(strain_, vulnerability, se, reserves, detachment, peer_bo, b, contagion_rate):
-    """Burnout: JD-R health impairment with a COR loss spiral, efficacy vulnerability and crossover.
+def burnout_rates(strain_, vulnerability, se, reserves, detachment, peer_bo, cs, b, contagion_rate):
+    """Burnout: JD-R health impairment with a COR loss spiral, efficacy vulnerability, CS protection and crossover.
 
-    ``gain = rate_gain * strain * vulnerability * (1 + se_vuln * max(0, 0.5 - SE))
+    ``gain = rate_gain * strain * vulnerability * (1 + se_vuln * max(0, se_ref - SE))
     * (1 + cor_spiral * max(0, thr - reserves) / thr) + contagion * peer BO``;
-    ``loss = rate_recovery * detachment + contagion * (1 - peer BO)``.
+    ``loss = rate_recovery * detachment * max(0, 1 + cs_protection (CS - cs_ref)) + contagion * (1 - peer BO)``.
     The contagion terms add ``contagion * (peer BO - BO)``: crossover towards the peers' mean.
 
     Args:
-        strain_, vulnerability, se, reserves, detachment, peer_bo: arrays, one element per slot.
-        b: the ``burnout`` group (``rate_gain``, ``rate_recovery``, ``se_vulnerability``, ``cor_spiral``,
-            ``reserve_threshold``).
+        strain_, vulnerability, se, reserves, detachment, peer_bo, cs: arrays, one element per slot.
+        b: the ``burnout`` group (``rate_gain``, ``rate_recovery``, ``se_vulnerability``, ``se_reference``,
+            ``cor_spiral``, ``reserve_threshold``, ``cs_protection``, ``cs_reference``).
         contagion_rate: ``peers.contagion_rate``.
 
     References:
-        Bakker & Demerouti 2007 (JD-R); Hobfoll 1989 and Hobfoll et al. 2018 (COR loss spirals);
-        Shoji et al. 2016 (self-efficacy and burnout); Bakker, Le Blanc & Schaufeli 2005 (crossover);
-        Sonnentag & Fritz 2007 (recovery through detachment).
+        Bakker & Demerouti 2007 (JD-R; the motivational path); Hobfoll 1989 and Hobfoll et al. 2018 (COR loss
+        spirals); Shoji et al. 2016 (self-efficacy and burnout); Stamm 2010 and Samios et al. 2013 (CS protects
+        against burnout); Bakker, Le Blanc & Schaufeli 2005 (crossover); Sonnentag & Fritz 2007 (detachment).
     """
     rel_se = 1.0 + b.se_vulnerability * np.maximum(0.0, b.se_reference - se)
     rel_cor = 1.0 + (b.cor_spiral / b.reserve_threshold) * np.maximum(0.0, b.reserve_threshold - reserves)
+    rel_cs = np.maximum(0.0, 1.0 + b.cs_protection * (cs - b.cs_reference))
     gain = b.rate_gain * strain_ * vulnerability * rel_se * rel_cor + contagion_rate * peer_bo
-    loss = b.rate_recovery * detachment + contagion_rate * (1.0 - peer_bo)
+    loss = b.rate_recovery * detachment * rel_cs + contagion_rate * (1.0 - peer_bo)
     return gain, loss
+
+
+@njit
+def ei_paths(ei, vulnerability, t):
+    """Emotional intelligence as a personal resource: (effective vulnerability, recovery multiplier).
+
+    ``vulnerability x max(0.1, 1 - ei_vulnerability (EI - ref))`` and ``max(0.1, 1 + ei_recovery (EI - ref))``
+    with the ``traits`` group ``t``; the recovery multiplier scales detachment, so it speeds the recovery of
+    burnout and STS alike.
+
+    References:
+        Mikolajczak et al. 2008 (trait EI, stress reactivity and recovery); Zeidner, Matthews & Roberts 2012
+        (EI and well-being); Frajo-Apor et al. 2016 (EI and resilience in mental-health professionals).
+    """
+    dev = ei - t.ei_reference
+    return (vulnerability * np.maximum(0.1, 1.0 - t.ei_vulnerability * dev),
+            np.maximum(0.1, 1.0 + t.ei_recovery * dev))
 
 
 @njit
@@ -515,62 +589,65 @@ def sts_rates(exposure, vulnerability, trauma_history, supervision, ei, cs, deta
 
 
 @njit
-def satisfaction_rates(mastery, recognition, vicarious_resilience, growth, bo, sts, s):
-    """Compassion satisfaction from meaning, successes, recognition, vicarious resilience and growth.
+def satisfaction_rates(mastery, recognition, vicarious_resilience, growth, bo, sts, ei, calling, s):
+    """Compassion satisfaction from meaning, successes, recognition, vicarious resilience, growth and EI.
 
-    ``gain = rate (w_meaning + w_mastery mastery + w_recognition recognition + w_vr VR + w_growth growth)``;
-    ``loss = rate (loss_base + w_bo BO + w_sts STS)``.
+    ``gain = rate (w_meaning calling + w_mastery mastery + w_recognition recognition + w_vr VR + w_growth growth
+    + w_ei EI)``; ``loss = rate (loss_base + w_bo BO + w_sts STS)``.
 
     Args:
-        mastery, recognition, vicarious_resilience, growth, bo, sts: arrays.
+        mastery, recognition, vicarious_resilience, growth, bo, sts, ei: arrays.
+        calling: the clinician's stable sense of calling (multiplier of the meaning gain, mean 1).
         s: the ``satisfaction`` group.
 
     References:
-        Stamm 2010 (ProQOL: CS as pleasure from doing the work well); Hernandez, Gangsei & Engstrom 2007
-        (vicarious resilience); Maslach & Leiter 2016 (recognition); Arnold et al. 2005 (vicarious growth).
+        Stamm 2010 (ProQOL: CS as pleasure from doing the work well); Duffy & Dik 2013 (calling);
+        Hernandez, Gangsei & Engstrom 2007 (vicarious resilience); Maslach & Leiter 2016 (recognition);
+        Arnold et al. 2005 (vicarious growth); Zeidner et al. 2013 (EI).
     """
-    gain = s.rate * (s.w_meaning + s.w_mastery * mastery + s.w_recognition * recognition
-                     + s.w_vicarious_resilience * vicarious_resilience + s.w_growth * growth)
+    gain = s.rate * (s.w_meaning * calling + s.w_mastery * mastery + s.w_recognition * recognition
+                     + s.w_vicarious_resilience * vicarious_resilience + s.w_growth * growth + s.w_ei * ei)
     loss = s.rate * (s.loss_base + s.w_bo_erosion * bo + s.w_sts_erosion * sts)
     return gain, loss
 
 
 @njit
-def self_efficacy_rates(mastery, peer_mastery, persuasion, growth, bo, sts, e):
-    """Self-efficacy from Bandura's four sources.
+def self_efficacy_rates(mastery, peer_mastery, persuasion, growth, bo, sts, ei, e):
+    """Self-efficacy from Bandura's four sources, growth and emotional intelligence (a resource caravan).
 
-    ``gain = rate (w_m mastery + w_v peer mastery + w_p persuasion + w_g growth)``;
+    ``gain = rate (w_m mastery + w_v peer mastery + w_p persuasion + w_g growth + w_ei EI)``;
     ``loss = rate (loss_base + w_f (1 - mastery) + w_a (BO + STS) / 2)``.
 
     Args:
-        mastery, peer_mastery, persuasion, growth, bo, sts: arrays.
+        mastery, peer_mastery, persuasion, growth, bo, sts, ei: arrays.
         e: the ``self_efficacy`` group.
 
     References:
         Bandura 1977, 1997: mastery experience, vicarious experience, verbal persuasion, physiological and
-        affective states; Tedeschi & Calhoun 2004 (growth).
+        affective states; Tedeschi & Calhoun 2004 (growth); Hobfoll 2011 (resource caravans).
     """
     gain = e.rate * (e.w_mastery * mastery + e.w_vicarious * peer_mastery + e.w_persuasion * persuasion
-                     + e.w_growth * growth)
+                     + e.w_growth * growth + e.w_ei * ei)
     loss = e.rate * (e.loss_base + e.w_failure * (1.0 - mastery) + (0.5 * e.w_affective) * (bo + sts))
     return gain, loss
 
 
 @njit
 def reserves_rates(resource, strain_, bo, b):
-    """Personal resource reserves (COR): replenished by resources, drained by strain and burnout.
+    """Personal resource reserves (COR): replenished by resources, drained by strain and burnout, losses weighing more.
 
-    ``gain = rate * resources``; ``loss = rate * (strain + BO) / 2``. Burnout draining reserves, and low
-    reserves raising burnout (:func:`burnout_rates`), is the loss spiral.
+    ``gain = rate * resources``; ``loss = rate * loss_weight * (strain + BO) / 2``. Burnout draining reserves, and
+    low reserves raising burnout (:func:`burnout_rates`), is the loss spiral.
 
     Args:
         resource, strain_, bo: arrays.
-        b: the ``burnout`` group (``rate_reserves``).
+        b: the ``burnout`` group (``rate_reserves``, ``reserve_loss_weight``).
 
     References:
-        Hobfoll 1989, 2001 (Conservation of Resources; resource caravans and loss spirals).
+        Hobfoll 1989, 2001 (Conservation of Resources; resource caravans and loss spirals); Hobfoll et al. 2018
+        (primacy of loss).
     """
-    return b.rate_reserves * resource, (0.5 * b.rate_reserves) * (strain_ + bo)
+    return b.rate_reserves * resource, (0.5 * b.rate_reserves * b.reserve_loss_weight) * (strain_ + bo)
 
 
 @njit
@@ -614,6 +691,30 @@ def ewma(previous: np.ndarray, current: np.ndarray, observed: np.ndarray, weight
     return np.where(observed, (1.0 - weight) * previous + weight * current, previous)
 
 
+#: direction of the common affect shock on the noisy rows (se, cs, bo, sts): a bad week lowers SE and CS and
+#: raises BO and STS
+AFFECT_SIGN = np.array([-1.0, -1.0, 1.0, 1.0])
+
+
+@njit
+def affect_noise(x: np.ndarray, u: np.ndarray, sd: float, affect_sd: float) -> np.ndarray:
+    """Weekly shocks to the rows ``se, cs, bo, sts`` of ``x``: one common affect shock and one per state.
+
+    ``x + sqrt(x (1 - x)) (affect_sd sign z_0 + sd z_k)``, clipped to [0, 1], with ``z = sqrt(12) (u - 1/2)``
+    from the uniform rows of ``u`` (row 0 the common shock, rows 1-4 the states'); ``sign`` is
+    :data:`AFFECT_SIGN`. The common shock makes within-person changes of the four states move together.
+
+    References:
+        Watson & Clark 1984 (negative affectivity); Jacobi diffusion scaling as in :func:`jacobi_noise`.
+    """
+    z = (u - 0.5) * 3.4641016151377544
+    out = np.empty_like(x)
+    for k in range(x.shape[0]):
+        shock = AFFECT_SIGN[k] * affect_sd * z[0] + sd * z[k + 1]
+        out[k] = np.clip(x[k] + np.sqrt(x[k] * (1.0 - x[k])) * shock, 0.0, 1.0)
+    return out
+
+
 @njit
 def jacobi_noise(x: np.ndarray, u: np.ndarray, sd: float) -> np.ndarray:
     """Weekly idiosyncratic shock: add ``sd * sqrt(x (1 - x)) * z`` and clip to [0, 1].
@@ -631,22 +732,33 @@ def jacobi_noise(x: np.ndarray, u: np.ndarray, sd: float) -> np.ndarray:
 # ------------------------------------------------------------------------------------------------------------
 
 
-def p_sick_leave(bo: np.ndarray, p_max: float, bo_half_max: float, bo_slope: float) -> np.ndarray:
-    """Weekly chance of starting sick leave: logistic in burnout.
+def p_sick_leave(bo: np.ndarray, p_max: float, bo_half_max: float, bo_slope: float,
+                 p_other: float = 0.0) -> np.ndarray:
+    """Weekly chance of starting sick leave: all-cause plus a part logistic in burnout.
+
+    ``p_other + p_max / (1 + exp(-(BO - half) / slope))``.
 
     References:
-        Ahola et al. 2008 (burnout predicts long-term sickness absence).
+        Ahola et al. 2008 (burnout predicts long-term sickness absence); all-cause absence of mental-health
+        staff (NHS Digital sickness absence statistics).
     """
-    return p_max / (1.0 + np.exp(-(bo - bo_half_max) / bo_slope))
+    return p_other + p_max / (1.0 + np.exp(-(bo - bo_half_max) / bo_slope))
 
 
-def p_give_notice(intention: np.ndarray, threshold: float, p_quit: float, p_other: float) -> np.ndarray:
-    """Weekly chance of giving notice: two-stage turnover.
+def p_give_notice(intention: np.ndarray, threshold: float, p_quit: float, p_other: float,
+                  weeks_in_post: np.ndarray | None = None, p_early: float = 0.0,
+                  early_weeks: float = 26.0) -> np.ndarray:
+    """Weekly chance of giving notice: two-stage turnover plus an early-tenure hazard.
 
-    ``p = p_quit * max(0, (intention - thr) / (1 - thr)) + p_other``: below the threshold only reasons
-    unrelated to the job lead to leaving (intention is necessary, not sufficient).
+    ``p = p_quit * max(0, (intention - thr) / (1 - thr)) + p_other + p_early exp(-weeks in post / early_weeks)``:
+    below the threshold only reasons unrelated to the job, and the reality shock of the first months, lead to
+    leaving (intention is necessary, not sufficient).
 
     References:
-        Mobley 1977; Griffeth, Hom & Gaertner 2000 (intention is the best but an imperfect predictor).
+        Mobley 1977; Griffeth, Hom & Gaertner 2000 (intention is the best but an imperfect predictor; early
+        tenure leaves most); Kramer 1974 (reality shock).
     """
-    return p_quit * np.maximum(0.0, (intention - threshold) / (1.0 - threshold)) + p_other
+    p = p_quit * np.maximum(0.0, (intention - threshold) / (1.0 - threshold)) + p_other
+    if weeks_in_post is not None and p_early > 0.0:
+        p = p + p_early * np.exp(-weeks_in_post / early_weeks)
+    return p

@@ -10,6 +10,7 @@ import functools
 from dataclasses import dataclass, fields
 
 import numpy as np
+from scipy import special
 
 from .parameters import Parameters
 
@@ -18,8 +19,8 @@ NO_NOTICE = -1
 
 #: latent states in [0, 1], the rows of ``Workforce.latent``, in this order
 LATENT_STATES = ("se", "cs", "bo", "sts", "intention", "reserves", "growth")
-#: the latent states that get weekly idiosyncratic noise (the first rows of the block)
-NOISY_STATES = LATENT_STATES[:5]
+#: the latent states that get weekly shocks (the first rows of the block; turnover intention has none)
+NOISY_STATES = LATENT_STATES[:4]
 
 
 @dataclass
@@ -43,7 +44,8 @@ class Workforce:
         vicarious_resilience: smoothed trauma-weighted recoveries per week (clients).
         ei: emotional intelligence trait (0-1).
         trauma_history: own trauma history (bool).
-        vulnerability: individual vulnerability multiplier (log-normal, mean 1).
+        vulnerability: individual vulnerability multiplier (negative affectivity; log-normal, mean 1).
+        calling: stable sense of calling, the multiplier of the meaning gain of CS (mean 1).
         fte: full-time equivalent.
         specialist: trauma specialist (bool).
         u_supervision, u_wellness, u_mentor, u_ei: fixed uniform draws per clinician; the clinician takes part
@@ -78,6 +80,7 @@ class Workforce:
     ei: np.ndarray
     trauma_history: np.ndarray
     vulnerability: np.ndarray
+    calling: np.ndarray
     fte: np.ndarray
     specialist: np.ndarray
     u_supervision: np.ndarray
@@ -198,9 +201,14 @@ def draw_clinicians(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.rando
     start with lower self-efficacy, neutral satisfaction, low burnout and STS, little turnover intention, no
     time in post, no caseload and no vicarious resilience.
 
-    The draws are made in a fixed order for a given ``len(idx)``: the uniform block, the log-normals, one Beta
-    call for all states, then (established staff only) the tenures. Beta, log-normal and geometric draws use a
-    variable number of random bits, so the stream is only approximately aligned across scenarios.
+    Stable traits: vulnerability is log-normal (negative affectivity, ``burnout.vulnerability_sd``); emotional
+    intelligence keeps its Beta distribution but is tied to low negative affectivity by a Gaussian copula
+    (``traits.ei_affectivity_correlation``); calling is ``max(0, 1 + traits.calling_sd z)``.
+
+    The draws are made in a fixed order for a given ``len(idx)``: the uniform block, three standard normals per
+    clinician (negative affectivity, EI, calling), one Beta call for all states (its EI row is replaced by the
+    copula draw), then (established staff only) the tenures. Beta and geometric draws use a variable number of
+    random bits, so the stream is only approximately aligned across scenarios.
 
     Args:
         ws: the state arrays.
@@ -213,8 +221,12 @@ def draw_clinicians(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.rando
     if k == 0:
         return
     u = rng.random((k, 7))
+    # stable traits: negative affectivity (vulnerability), EI correlated with its absence, calling
+    z = rng.standard_normal((3, k))
     sd = p.burnout.vulnerability_sd
-    ws.vulnerability[idx] = rng.lognormal(-0.5 * sd**2, sd, k)  # sd = 0 gives exactly 1
+    ws.vulnerability[idx] = np.exp(sd * z[0] - 0.5 * sd**2)  # log-normal, mean 1; sd = 0 gives exactly 1
+    t = p.traits
+    ws.calling[idx] = np.maximum(0.0, 1.0 + t.calling_sd * z[2])
     ws.trauma_history[idx] = u[:, 0] < p.sts.p_trauma_history
     ws.fte[idx] = np.where(u[:, 1] < p.service.prop_part_time, p.service.part_time_fte, 1.0)
     ws.specialist[idx] = u[:, 2] < p.service.prop_trauma_specialist
@@ -224,8 +236,13 @@ def draw_clinicians(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.rando
     ws.u_ei[idx] = u[:, 6]
     ws.wellness_dose[idx] = 0.0
     ws.ei_trained[idx] = False
-    draws = _beta(rng, clinician_mean_sd(p, new_hire=new_hire), k)  # rows in BETA_ROWS order
-    ws.ei[idx] = draws[0]
+    mean_sd = clinician_mean_sd(p, new_hire=new_hire)
+    draws = _beta(rng, mean_sd, k)  # rows in BETA_ROWS order
+    # EI: the Beta of its row through a Gaussian copula with low negative affectivity
+    r = t.ei_affectivity_correlation
+    a, b, fixed = beta_shapes(mean_sd[:1])
+    q = special.ndtr(-r * z[0] + np.sqrt(1.0 - r * r) * z[1])
+    ws.ei[idx] = mean_sd[0][0] if fixed[0] else special.betaincinv(a[0, 0], b[0, 0], q)
     ws.latent[:, idx] = draws[1:]  # rows in LATENT_STATES order
     if new_hire:
         ws.weeks_in_post[idx] = 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+import functools
+
 import mesa
 import numpy as np
 
@@ -23,6 +25,37 @@ from .state import ACTIVE, LATENT_STATES, NO_NOTICE, VACANT, Workforce, draw_cli
 #: turned over by then, so selection by attrition (vulnerable clinicians leave more) has settled.
 DEFAULT_BURN_IN_WEEKS = 156
 
+#: the warm start: established staff are drawn from the clinicians of a pilot service run this long under the
+#: burn-in's parameters. The slowest process of the model is selection by attrition (the most resilient leave only
+#: for reasons unrelated to the job, about a tenth a year), which takes 10-20 years to settle; a pilot shared by
+#: every run of the same burn-in parameters settles it once instead of in every run.
+WARM_START_WEEKS = 1040
+#: posts of the pilot service (its clinicians are the pool the established staff are drawn from)
+WARM_START_POSTS = 400
+#: root seed of the pilot (fixed: the settled pool is a function of the parameters alone)
+WARM_START_SEED = 20261202
+#: the state of a pilot clinician that an established clinician takes over (the rest is drawn afresh)
+WARM_FIELDS = ("vulnerability", "calling", "ei", "trauma_history", "fte", "specialist", "mastery",
+               "vicarious_resilience", "weeks_in_post")
+
+
+@functools.lru_cache(maxsize=8)
+def settled_pool(params_json: str) -> dict[str, np.ndarray]:
+    """The clinicians in post at the end of a pilot run (:data:`WARM_START_WEEKS`, :data:`WARM_START_POSTS`) of
+    the parameters ``params_json`` (the burn-in's, as JSON), as arrays of :data:`WARM_FIELDS` and ``latent``.
+
+    Cached per process: every replicate and every policy of an experiment shares its burn-in parameters.
+    """
+    p = Parameters.model_validate_json(params_json).with_overrides({"service.n_posts": WARM_START_POSTS})
+    pilot = WorkforceModel(p, rng=WARM_START_SEED, burn_in_weeks=WARM_START_WEEKS, warm_start=False,
+                           record=("n_in_post",))
+    ws = pilot.workforce
+    present = ws.status != VACANT
+    pool = {f: getattr(ws, f)[present].copy() for f in WARM_FIELDS}
+    pool["latent"] = ws.latent[:, present].copy()
+    return pool
+
+
 #: named random streams, spawned from the root seed in this order (never reorder: it changes every result)
 STREAMS = ("init", "referrals", "allocation", "episodes", "incidents", "noise", "absence", "turnover",
            "hiring", "survey", "waitlist")
@@ -30,7 +63,7 @@ STREAMS = ("init", "referrals", "allocation", "episodes", "incidents", "noise", 
 
 #: the parameter groups the compiled kernels read, as structs (:func:`model.jit.struct`)
 _Structs = namedtuple("_Structs", ("clients", "work", "exposure", "burnout", "sts", "satisfaction",
-                                   "self_efficacy", "growth", "turnover"))
+                                   "self_efficacy", "growth", "turnover", "traits"))
 
 
 def _read_metric(model: WorkforceModel, name: str) -> float:
@@ -68,7 +101,10 @@ class WorkforceModel(mesa.Model):
         rng: root seed (int or ``numpy.random.SeedSequence``); a fresh one is drawn if None and kept in
             ``seed`` so the run can be repeated.
         burn_in_weeks: weeks simulated during construction, without recording, so the recorded run starts
-            from a settled service. Lever start weeks count from the end of the burn-in.
+            from a settled service.
+        warm_start: draw the established staff from a settled pilot service of the burn-in's parameters
+            (:func:`settled_pool`); without it they are drawn from the ``initial_staff`` distributions, and the
+            trait composition takes 10-20 years to settle. Lever start weeks count from the end of the burn-in.
         seed: alias of ``rng`` (Mesa convention).
         record: names of the outcomes to record (default: every registered outcome). Recording fewer saves
             time in large experiments: the state quantiles are only computed when one of them is recorded.
@@ -101,7 +137,7 @@ class WorkforceModel(mesa.Model):
     """
 
     def __init__(self, params: Parameters | None = None, *, rng: Any = None, burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS,
-                 seed: Any = None, record: Any = None, **dotted_overrides: Any):
+                 seed: Any = None, record: Any = None, warm_start: bool = True, **dotted_overrides: Any):
         root = rng if rng is not None else seed
         if root is None:
             root = int(np.random.SeedSequence().entropy % (2**63))
@@ -123,7 +159,7 @@ class WorkforceModel(mesa.Model):
         self._set_levers(self.params.at_week(self.week))
         # a group's levers switch on at the start of the week after its start week
         self._switch_weeks = {s + 1 for s in self.params.start_weeks()}
-        self._init_service()
+        self._init_service(warm_start)
         self.metrics: dict[str, float] = {}
         self.last_survey: proqol.Survey | None = None
         self.datacollector = None
@@ -213,7 +249,8 @@ class WorkforceModel(mesa.Model):
         for prog in self._hooks["cover"]:
             uncovered -= prog.cover(week, n_absent)
         week.cover, free = kernels.places(ws.caseload, week.at_work, ws.team, self.team_posts, r.cap,
-                                          p.caseload.vacancy_stretch, max(uncovered, 0.0))
+                                          p.caseload.vacancy_stretch, max(uncovered, 0.0), ws.weeks_in_post,
+                                          p.caseload.onboarding_weeks, p.caseload.onboarding_start_share)
         rng = self.streams["allocation"]
         n_high = int(self.waitlist[2] + new[2])
         pools, counts = [ws.specialist], [int(rng.binomial(n_high, p.caseload.trauma_concentration))]
@@ -265,25 +302,31 @@ class WorkforceModel(mesa.Model):
     # 5. demands, resources and states
     def _states(self, week: Week) -> None:
         ws, r, s, p = self.workforce, self.roster, self._structs, week.p
-        u_noise = self.streams["noise"].random((kernels.N_NOISY, ws.n))
+        u_noise = self.streams["noise"].random((kernels.N_NOISE_ROWS, ws.n))
+        # the waiting list left after this week's allocation presses on those at work (duty and triage work)
+        self.waitlist_pressure = pr.waitlist_pressure(float(self.waitlist.sum()), float(np.count_nonzero(week.at_work)),
+                                                      p.work.waitlist_reference_per_clinician)
         ws.demand, ws.resource, ws.strain, self.load = kernels.update_states(
             ws.latent, ws.mastery, ws.vicarious_resilience, ws.weeks_in_post, ws.recoveries, ws.dropouts,
-            ws.caseload, ws.exposure, ws.vulnerability, ws.trauma_history, ws.ei, ws.team, self.n_teams,
-            self._cross_indptr, self._cross_indices, week.present, week.at_work, week.cover, week.direct,
+            ws.caseload, ws.exposure, ws.vulnerability, ws.trauma_history, ws.ei, ws.calling, ws.team,
+            self.n_teams, self._cross_indptr, self._cross_indices, week.present, week.at_work, week.cover,
+            self.waitlist_pressure, week.direct,
             week.colleague, r.leader, r.safety, r.supervision, r.persuasion, r.recognition, r.inv_sustainable,
             week.rel_detachment, week.extra_gain, week.extra_loss, week.peer_support_extra, u_noise,
             s.work, s.exposure, s.burnout, s.sts, s.satisfaction, s.self_efficacy, s.growth, s.turnover,
-            p.peers.contagion_rate, p.supervision.sts_protection, p.absence.rel_recovery_on_leave)
+            s.traits, p.peers.contagion_rate, p.supervision.sts_protection, p.absence.rel_recovery_on_leave)
 
     # ---------------------------------------------------------------------------------------------------------
     # 6. absence and turnover
     def _absence_and_turnover(self, week: Week) -> None:
         p, ws = week.p, self.workforce
         u_leave = self.streams["absence"].random((2, ws.n))
-        p_start = pr.p_sick_leave(ws.bo, p.absence.p_leave_max_week, self.roster.bo_half_max, p.absence.bo_slope)
+        p_start = pr.p_sick_leave(ws.bo, p.absence.p_leave_max_week, self.roster.bo_half_max, p.absence.bo_slope,
+                                  p.absence.p_other_leave_week)
         u_quit = self.streams["turnover"].random(ws.n)
-        p_notice = pr.p_give_notice(ws.intention, p.turnover.intention_threshold, p.turnover.p_quit_week,
-                                    p.turnover.p_other_week)
+        t = p.turnover
+        p_notice = pr.p_give_notice(ws.intention, t.intention_threshold, t.p_quit_week, t.p_other_week,
+                                    ws.weeks_in_post, t.p_early_week, t.early_tenure_weeks)
         f = week.flows
         f.leave_starts, f.notices, leaving = kernels.absence_and_notice(
             ws.status, ws.notice_left, u_leave, p_start, 1.0 / p.absence.mean_leave_weeks, u_quit, p_notice,
@@ -309,6 +352,13 @@ class WorkforceModel(mesa.Model):
             self._agent_of_slot[slot] = None
 
     def _hire(self, slots: np.ndarray, week: Week) -> None:
+        frozen = self.p.hiring.frozen_share
+        if frozen > 0 and slots.size:
+            # a recruitment freeze: posts are filled only up to the unfrozen share, longest-waiting first
+            room = int(np.floor((1.0 - frozen) * self.workforce.n + 1e-9)) - int(np.count_nonzero(
+                self.workforce.status != VACANT))
+            order = np.argsort(self.workforce.hire_week[slots], kind="stable")
+            slots = np.sort(slots[order[:max(room, 0)]])
         week.flows.hires += int(slots.size)
         if slots.size == 0:
             return
@@ -421,7 +471,7 @@ class WorkforceModel(mesa.Model):
 
     # ---------------------------------------------------------------------------------------------------------
     # initialisation
-    def _init_service(self) -> None:
+    def _init_service(self, warm_start: bool) -> None:
         # structure (posts, teams, networks) comes from the scenario; levers from the parameters in force
         p, sc, rng = self.p, self.params, self.streams["init"]
         sizes = network.team_sizes(rng, p.service.n_posts, p.service.team_size_min, p.service.team_size_max)
@@ -446,6 +496,12 @@ class WorkforceModel(mesa.Model):
         vacant = rng.choice(ws.n, size=n_vacant, replace=False)
         filled = np.setdiff1d(np.arange(ws.n), vacant)
         draw_clinicians(ws, filled, p, rng, new_hire=False)
+        if warm_start:  # established staff take over the traits and states of clinicians of a settled pilot
+            pool = settled_pool(p.model_dump_json())
+            pick = rng.integers(0, pool["latent"].shape[1], filled.size)
+            for f in WARM_FIELDS:
+                getattr(ws, f)[filled] = pool[f][pick]
+            ws.latent[:, filled] = pool["latent"][:, pick]
         ws.status[vacant] = VACANT
         ws.hire_week[vacant] = self.week + self._hiring_delays(vacant.size)
         # established caseloads at a share of the cap, split by the referral mix
@@ -456,6 +512,7 @@ class WorkforceModel(mesa.Model):
         ws.caseload[:, filled] = rng.multinomial(totals, mix).T
         self.waitlist = np.zeros(pr.N_LEVELS, dtype=np.int64)
         self.load = np.zeros(ws.n)
+        self.waitlist_pressure = 0.0
         self._zeros = np.zeros(ws.n)
         self._ones = np.ones(ws.n)
         self._no_incidents = np.zeros(ws.n, bool)
