@@ -17,7 +17,7 @@ Example (``experiments/sa/uncertainties-sobol.toml``)::
     exclude = ["measurement.item_noise_sd_bo"]
 
     [ranges]
-    "burnout.rate_gain" = [0.012, 0.022]
+    "burnout.rate_gain" = [0.018, 0.034]
 """
 
 from __future__ import annotations

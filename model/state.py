@@ -242,7 +242,9 @@ def draw_clinicians(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.rando
     r = t.ei_affectivity_correlation
     a, b, fixed = beta_shapes(mean_sd[:1])
     q = special.ndtr(-r * z[0] + np.sqrt(1.0 - r * r) * z[1])
-    ws.ei[idx] = mean_sd[0][0] if fixed[0] else special.betaincinv(a[0, 0], b[0, 0], q)
+    ei = np.full(k, mean_sd[0][0]) if fixed[0] else special.betaincinv(a[0, 0], b[0, 0], q)
+    # an SD so small that the inversion overflows is a point mass at the mean
+    ws.ei[idx] = np.where(np.isfinite(ei), ei, mean_sd[0][0])
     ws.latent[:, idx] = draws[1:]  # rows in LATENT_STATES order
     if new_hire:
         ws.weeks_in_post[idx] = 0

@@ -83,9 +83,9 @@ def test_float_staff_cover_absent_posts(monkeypatch):
     seen = []
     original = kernels.places
 
-    def spy(caseload, at_work, team, team_posts, cap, vacancy_stretch, uncovered):
+    def spy(caseload, at_work, team, team_posts, cap, vacancy_stretch, uncovered, *onboarding):
         seen.append((int((~at_work).sum()), uncovered))
-        return original(caseload, at_work, team, team_posts, cap, vacancy_stretch, uncovered)
+        return original(caseload, at_work, team, team_posts, cap, vacancy_stretch, uncovered, *onboarding)
 
     monkeypatch.setattr(kernels, "places", spy)
     m = WorkforceModel(Parameters().with_overrides({"service.n_posts": 150, "service.initial_vacancy_rate": 0.2,

@@ -559,10 +559,11 @@ def test_initial_vacancy_rate_sets_week_zero_vacancies_and_raises_load():
         rate = _params(arm).service.initial_vacancy_rate
         week0 = values(arm, lambda r: r.weekly["n_vacant"].iloc[0])
         assert (week0 == round(rate * N_POSTS)).all(), (arm, week0)
-    # Load over the first quarter, while the extra vacancies refill (mean delay 12 weeks). Observed
-    # 0.906 -> 0.972 (t 10); over the whole two years only +0.012 (t 3.9) because the posts refill. Floor
-    # 0.02 (about half a client per full-time clinician). Mean ProQOL BO over two years: +0.07 raw (t 0.8).
-    assert_effect("vacancy_high", window_mean("mean_load", 1, 13), +1, 0.02)
+    # Load over the first quarter, while the extra vacancies refill (mean delay 12 weeks). Observed before the
+    # onboarding ramp 0.906 -> 0.972 (t 10); since new hires ramp up their caseloads and the extra waiting
+    # clients press on everyone (science v2), 0.912 -> 0.930 (t 4.5): the clients of the vacated posts wait
+    # rather than stretch the caps. Floor 0.01 (about a third of a client per full-time clinician).
+    assert_effect("vacancy_high", window_mean("mean_load", 1, 13), +1, 0.01)
     assert_plausible_burnout("vacancy_high")
 
 

@@ -212,7 +212,9 @@ ENGINE_CONSTANTS = {
     "clients.quality_min": 0.2, "clients.quality_max": 2.0, "clients.quality_se_reference": 0.5,
     "clients.quality_bo_reference": 0.3, "burnout.se_reference": 0.5, "self_efficacy.mastery_memory_weight": 0.1,
     "supervision.dose_scale_sessions": 2.0, "supervision.admin_value": 0.3, "work.detachment_base": 0.5,
-    **{f"work.resource_weight_{k}": 1.0 for k in RESOURCE_KEYS},
+    **{f"work.resource_weight_{k}": 1.0 for k in RESOURCE_KEYS if k not in ("leader", "autonomy", "ei")},
+    # weighted by evidence since science v2: leader support and job control heavier, EI mostly through its own paths
+    "work.resource_weight_leader": 2.0, "work.resource_weight_autonomy": 1.5, "work.resource_weight_ei": 0.5,
     "caseload.initial_fill": 0.9, "sts.cs_recovery_base": 0.5, "sts.ei_reference": 0.5,
     "self_efficacy.persuasion_leader_share": 0.5, "leadership.recognition_leader_share": 0.5,
 }
@@ -224,13 +226,15 @@ def test_engine_constants_have_todays_values(defaults, name, value):
     assert defaults.get(name) == value and spec.type is float and spec.tag == "uncertainty"
 
 
-def test_resource_weights_reproduce_the_equal_mean(defaults):
-    weights = [defaults.get(f"work.resource_weight_{k}") for k in RESOURCE_KEYS]
-    assert len(weights) == 7 and all(w / sum(weights) == 1 / 7 for w in weights)
+def test_resource_weights_rank_leader_support_and_job_control_first(defaults):
+    weights = {k: defaults.get(f"work.resource_weight_{k}") for k in RESOURCE_KEYS}
+    assert len(weights) == 7
+    ranked = sorted(weights, key=weights.get, reverse=True)
+    assert ranked[:2] == ["leader", "autonomy"] and ranked[-1] == "ei"
 
 
 def test_resource_weights_must_not_all_be_zero(defaults):
     with pytest.raises(ParameterError, match="must not all be 0"):
         defaults.with_overrides({f"work.resource_weight_{k}": 0 for k in RESOURCE_KEYS})
     one = defaults.with_overrides({f"work.resource_weight_{k}": 0 for k in RESOURCE_KEYS[1:]})
-    assert one.work.resource_weight_leader == 1.0
+    assert one.work.resource_weight_leader == 2.0

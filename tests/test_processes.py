@@ -216,19 +216,82 @@ def test_team_absent_share_excludes_self():
     np.testing.assert_allclose(share, [0.0, 0.5, 0.5, 1.0, 1.0])
 
 
+EQUAL = {f"resource_weight_{k}": 1.0 for k in ("leader", "supervision", "peer", "autonomy", "recognition",
+                                               "self_efficacy", "ei")}
+
+
 def test_demands_resources_strain_hand_values():
-    d = pr.demands(np.array([1.0]), np.array([0.5]), 0.3, np.array([0.2]), 0.6, 0.5, 0.6, 0.6)
-    assert d[0] == pytest.approx(0.6 + 0.25 + 0.18 + 0.12)
+    w = grp("work", demand_weight_load=0.6, demand_weight_trauma=0.5, demand_weight_admin=0.6, demand_weight_cover=0.6,
+            demand_weight_waitlist=0.4)
+    d = pr.demands(np.array([1.0]), np.array([0.5]), 0.3, np.array([0.2]), 0.5, w)
+    assert d[0] == pytest.approx(0.6 + 0.25 + 0.18 + 0.12 + 0.2)
     r = pr.resources(np.array([0.5]), np.array([0.2]), np.array([0.4]), np.array([0.45]), np.array([0.6]),
-                     np.array([0.5]), grp("work", schedule_autonomy=0.5))
+                     np.array([0.5]), grp("work", schedule_autonomy=0.5, **EQUAL))
     assert r[0] == pytest.approx(3.15 / 7)
     # weights: autonomy counted twice, EI not at all -> (3.15 + 0.5 - 0.5) / 7
     r = pr.resources(np.array([0.5]), np.array([0.2]), np.array([0.4]), np.array([0.45]), np.array([0.6]),
-                     np.array([0.5]), grp("work", schedule_autonomy=0.5, resource_weight_autonomy=2.0,
-                                          resource_weight_ei=0.0))
+                     np.array([0.5]), grp("work", schedule_autonomy=0.5, **{**EQUAL, "resource_weight_autonomy": 2.0,
+                                                                           "resource_weight_ei": 0.0}))
     assert r[0] == pytest.approx(3.15 / 7)
     s = pr.strain(d, r, 0.6)
-    assert s[0] == pytest.approx(1.15 * (1 - 0.6 * 0.45))
+    assert s[0] == pytest.approx(1.35 * (1 - 0.6 * 0.45))
+    # the default weights put leader support (2) and job control (1.5) first: a leader at 1 instead of 0 moves the
+    # index by 2 / 8 (the weights sum to 8)
+    lo, hi = (pr.resources(np.array([x]), np.zeros(1), np.zeros(1), np.zeros(1), np.zeros(1), np.zeros(1),
+                           grp("work", schedule_autonomy=0.0))[0] for x in (0.0, 1.0))
+    assert hi - lo == pytest.approx(2.0 / 8.0)
+
+
+def test_matched_strain_hand_values():
+    w = grp("work", demand_weight_load=0.6, demand_weight_trauma=0.5, demand_weight_admin=0.6, demand_weight_cover=0.6,
+            demand_weight_waitlist=0.4, admin_burden=0.3, schedule_autonomy=0.5, buffer_strength=0.6,
+            match_load_autonomy=0.3, match_load_recognition=0.2, match_trauma_supervision=0.4)
+    one = np.array([1.0])
+    s = pr.matched_strain(one, np.array([0.5]), np.array([0.2]), 0.5, np.array([0.45]), np.array([0.5]),
+                          np.array([0.25]), np.array([True]), w)
+    demand = 0.6 * 1.0 * (1 - 0.15 - 0.1) + 0.5 * 0.5 * (1 - 0.1) + 0.18 + 0.12 + 0.2
+    assert s[0] == pytest.approx(demand * (1 - 0.6 * 0.45))
+    # with no matching it is the general buffer alone; not at work, no strain
+    plain = grp("work", demand_weight_load=0.6, demand_weight_trauma=0.5, demand_weight_admin=0.6,
+                demand_weight_cover=0.6, demand_weight_waitlist=0.4, admin_burden=0.3, buffer_strength=0.6,
+                match_load_autonomy=0.0, match_load_recognition=0.0, match_trauma_supervision=0.0)
+    args = (one, np.array([0.5]), np.array([0.2]), 0.5, np.array([0.45]), np.array([0.5]), np.array([0.25]))
+    d = pr.demands(one, np.array([0.5]), 0.3, np.array([0.2]), 0.5, plain)
+    assert pr.matched_strain(*args, np.array([True]), plain)[0] == pytest.approx(pr.strain(d, np.array([0.45]), 0.6)[0])
+    assert pr.matched_strain(*args, np.array([False]), w)[0] == 0.0
+
+
+def test_matching_resources_buffer_their_own_demand():
+    w = grp("work")
+    base = dict(load=np.array([1.2]), exposure=np.array([0.0]), cover=np.zeros(1), pressure=0.0,
+                resource=np.array([0.5]), recognition=np.array([0.3]), supervision=np.array([0.0]),
+                at_work=np.array([True]))
+    strain = lambda **kw: pr.matched_strain(**{**base, **kw}, w=w)[0]  # noqa: E731
+    # supervision buffers trauma exposure only: no exposure, no effect; with exposure, less strain
+    assert strain(supervision=np.array([1.0])) == strain()
+    assert strain(exposure=np.array([0.8]), supervision=np.array([1.0])) < strain(exposure=np.array([0.8]))
+    # recognition buffers the caseload load (effort-reward)
+    assert strain(recognition=np.array([0.9])) < strain()
+    assert strain(load=np.array([0.0]), recognition=np.array([0.9])) == strain(load=np.array([0.0]))
+
+
+def test_waitlist_pressure_hand_values():
+    assert pr.waitlist_pressure(0.0, 100.0, 5.0) == 0.0
+    assert pr.waitlist_pressure(500.0, 100.0, 5.0) == pytest.approx(0.5)
+    assert pr.waitlist_pressure(1500.0, 100.0, 5.0) == pytest.approx(0.75)
+    assert pr.waitlist_pressure(10.0, 0.0, 5.0) == 1.0
+
+
+def test_ei_paths_hand_values():
+    t = grp("traits", ei_vulnerability=0.6, ei_recovery=0.5, ei_reference=0.5)
+    vuln, rec = pr.ei_paths(np.array([0.5, 0.9, 0.1]), np.array([1.0, 2.0, 1.0]), t)
+    np.testing.assert_allclose(vuln, [1.0, 2.0 * (1 - 0.24), 1 + 0.24])
+    np.testing.assert_allclose(rec, [1.0, 1.2, 0.8])
+
+
+def test_onboarding_share_ramps_the_cap():
+    np.testing.assert_allclose(pr.onboarding_share(np.array([0, 6, 12, 40]), 12.0, 0.4), [0.4, 0.7, 1.0, 1.0])
+    np.testing.assert_allclose(pr.onboarding_share(np.array([0, 3]), 0.0, 0.4), [1.0, 1.0])
 
 
 def test_resources_buffer_demands_interaction():
@@ -279,18 +342,22 @@ def test_balance_update_fixed_point_and_bounds():
 
 
 def test_burnout_rates_hand_values():
+    b = grp("burnout", rate_gain=0.02, rate_recovery=0.03, se_vulnerability=1.0, cor_spiral=1.0,
+            reserve_threshold=0.4, cs_protection=0.8, cs_reference=0.7)
     g, lo = pr.burnout_rates(np.array([1.0]), np.array([1.0]), np.array([0.3]), np.array([0.1]),
-                             np.array([1.0]), np.array([0.4]),
-                             grp("burnout", rate_gain=0.02, rate_recovery=0.03, se_vulnerability=1.0, cor_spiral=1.0,
-                                 reserve_threshold=0.4), 0.02)
-    # rel_se = 1 + 0.2; rel_cor = 1 + (0.4 - 0.1) / 0.4 = 1.75
+                             np.array([1.0]), np.array([0.4]), np.array([0.7]), b, 0.02)
+    # rel_se = 1 + 0.2; rel_cor = 1 + (0.4 - 0.1) / 0.4 = 1.75; CS at the reference: recovery unchanged
     assert g[0] == pytest.approx(0.02 * 1.2 * 1.75 + 0.02 * 0.4)
     assert lo[0] == pytest.approx(0.03 + 0.02 * 0.6)
+    # CS protects: 0.2 above the reference raises recovery by 0.8 x 0.2
+    _, hi_cs = pr.burnout_rates(np.array([1.0]), np.array([1.0]), np.array([0.3]), np.array([0.1]),
+                                np.array([1.0]), np.array([0.4]), np.array([0.9]), b, 0.02)
+    assert hi_cs[0] == pytest.approx(0.03 * 1.16 + 0.02 * 0.6)
 
 
 def test_contagion_is_crossover_towards_peers():
     bo, peer = np.array([0.2]), np.array([0.6])
-    g, lo = pr.burnout_rates(np.zeros(1), np.ones(1), np.ones(1), np.ones(1), np.zeros(1), peer,
+    g, lo = pr.burnout_rates(np.zeros(1), np.ones(1), np.ones(1), np.ones(1), np.zeros(1), peer, np.ones(1),
                              grp("burnout", rate_gain=0.0, rate_recovery=0.0, se_vulnerability=0.0, cor_spiral=0.0,
                                  reserve_threshold=0.3), 0.05)
     assert pr.balance_update(bo, g, lo)[0] == pytest.approx(0.2 + 0.05 * (0.6 - 0.2))
@@ -300,9 +367,10 @@ def test_low_self_efficacy_and_low_reserves_raise_burnout_gain():
     b = grp("burnout", rate_gain=0.02, rate_recovery=0.03, se_vulnerability=1.0, cor_spiral=1.0,
             reserve_threshold=0.35)
     one = np.ones(1)
-    base, _ = pr.burnout_rates(one, one, np.array([0.7]), np.array([0.6]), one, one * 0.3, b, 0.0)
-    low_se, _ = pr.burnout_rates(one, one, np.array([0.2]), np.array([0.6]), one, one * 0.3, b, 0.0)
-    low_res, _ = pr.burnout_rates(one, one, np.array([0.7]), np.array([0.1]), one, one * 0.3, b, 0.0)
+    cs = one * 0.7
+    base, _ = pr.burnout_rates(one, one, np.array([0.7]), np.array([0.6]), one, one * 0.3, cs, b, 0.0)
+    low_se, _ = pr.burnout_rates(one, one, np.array([0.2]), np.array([0.6]), one, one * 0.3, cs, b, 0.0)
+    low_res, _ = pr.burnout_rates(one, one, np.array([0.7]), np.array([0.1]), one, one * 0.3, cs, b, 0.0)
     assert low_se[0] > base[0] and low_res[0] > base[0]
 
 
@@ -317,23 +385,29 @@ def test_sts_rates_hand_values():
 
 def test_satisfaction_and_self_efficacy_rates_hand_values():
     g, lo = pr.satisfaction_rates(np.array([0.7]), np.array([0.4]), np.array([0.3]), np.array([0.1]),
-                                  np.array([0.3]), np.array([0.2]),
+                                  np.array([0.3]), np.array([0.2]), np.array([0.6]), np.array([1.5]),
                                   grp("satisfaction", rate=0.03, w_meaning=1.0, w_mastery=0.5, w_recognition=0.4,
                                       w_vicarious_resilience=0.3, w_growth=0.4, loss_base=0.3, w_bo_erosion=1.8,
-                                      w_sts_erosion=0.4))
-    assert g[0] == pytest.approx(0.03 * (1.0 + 0.35 + 0.16 + 0.09 + 0.04))
+                                      w_sts_erosion=0.4, w_ei=0.3))
+    # calling 1.5 scales the meaning gain; EI 0.6 adds 0.3 x 0.6
+    assert g[0] == pytest.approx(0.03 * (1.5 + 0.35 + 0.16 + 0.09 + 0.04 + 0.18))
     assert lo[0] == pytest.approx(0.03 * (0.3 + 0.54 + 0.08))
     g, lo = pr.self_efficacy_rates(np.array([0.7]), np.array([0.6]), np.array([0.4]), np.array([0.1]),
-                                   np.array([0.3]), np.array([0.1]),
+                                   np.array([0.3]), np.array([0.1]), np.array([0.5]),
                                    grp("self_efficacy", rate=0.02, w_mastery=0.6, w_vicarious=0.25, w_persuasion=0.4,
-                                       w_growth=0.3, w_failure=0.6, w_affective=0.8, loss_base=0.1))
-    assert g[0] == pytest.approx(0.02 * (0.42 + 0.15 + 0.16 + 0.03))
+                                       w_growth=0.3, w_failure=0.6, w_affective=0.8, loss_base=0.1, w_ei=0.3))
+    assert g[0] == pytest.approx(0.02 * (0.42 + 0.15 + 0.16 + 0.03 + 0.15))
     assert lo[0] == pytest.approx(0.02 * (0.1 + 0.18 + 0.16))
 
 
 def test_reserves_growth_intention_rates_hand_values():
-    g, lo = pr.reserves_rates(np.array([0.4]), np.array([0.8]), np.array([0.2]), grp("burnout", rate_reserves=0.05))
+    g, lo = pr.reserves_rates(np.array([0.4]), np.array([0.8]), np.array([0.2]),
+                              grp("burnout", rate_reserves=0.05, reserve_loss_weight=1.0))
     assert (g[0], lo[0]) == pytest.approx((0.02, 0.025))
+    # losses weigh more than gains (primacy of loss)
+    _, heavy = pr.reserves_rates(np.array([0.4]), np.array([0.8]), np.array([0.2]),
+                                 grp("burnout", rate_reserves=0.05, reserve_loss_weight=1.5))
+    assert heavy[0] == pytest.approx(0.0375)
     g, lo = pr.growth_rates(np.array([1.0, 1.0]), np.array([0.2, 0.65]),
                             grp("growth", rate_gain=0.02, support_threshold=0.3, rate_decay=0.005))
     np.testing.assert_allclose(g, [0.0, 0.02 * 0.35 / 0.7])
@@ -363,11 +437,33 @@ def test_sick_leave_logistic():
     p = pr.p_sick_leave(np.array([0.55, 1.0]), 0.02, 0.55, 0.08)
     assert p[0] == pytest.approx(0.01)
     assert p[1] == pytest.approx(0.02 / (1 + np.exp(-0.45 / 0.08)))
+    # all-cause leave adds the same chance at every burnout level
+    np.testing.assert_allclose(pr.p_sick_leave(np.array([0.0, 0.55]), 0.02, 0.55, 0.08, 0.01) - p[[0]] * [0, 1],
+                               [0.01 + 0.02 / (1 + np.exp(0.55 / 0.08)), 0.01])
+
+
+def test_affect_noise_moves_states_together():
+    x = np.full((4, 100000), 0.5)
+    u = rng().random((5, 100000))
+    out = pr.affect_noise(x, u, 0.0, 0.1)  # the common shock alone: SE and CS against BO and STS
+    d = out - x
+    assert d[2].std() == pytest.approx(0.05, rel=0.02)
+    np.testing.assert_allclose(d[2], d[3])
+    np.testing.assert_allclose(d[0], -d[2])
+    np.testing.assert_allclose(d[1], -d[2])
+    ind = pr.affect_noise(x, u, 0.1, 0.0) - x  # idiosyncratic shocks only: uncorrelated
+    assert abs(np.corrcoef(ind[2], ind[3])[0, 1]) < 0.02
+    np.testing.assert_array_equal(pr.affect_noise(np.zeros((4, 2)), u[:, :2], 0.5, 0.5), np.zeros((4, 2)))
 
 
 def test_notice_needs_intention_above_threshold():
     p = pr.p_give_notice(np.array([0.1, 0.3, 0.65, 1.0]), 0.3, 0.08, 0.001)
     np.testing.assert_allclose(p, [0.001, 0.001, 0.08 * 0.5 + 0.001, 0.081])
+
+
+def test_early_tenure_hazard_falls_with_tenure():
+    p = pr.p_give_notice(np.zeros(3), 0.3, 0.08, 0.001, np.array([0, 26, 520]), 0.012, 26.0)
+    np.testing.assert_allclose(p, [0.013, 0.001 + 0.012 / np.e, 0.001 + 0.012 * np.exp(-20)])
 
 
 def test_network_structure():

@@ -8,7 +8,9 @@ import pytest
 from model import Parameters, proqol
 
 M = Parameters().measurement  # default item model: loading 4, difficulties -0.5..0.5, noise 0.7, cross-loading 0.3
-FLAT = Parameters().with_overrides({"measurement.bo_reverse_cs_loading": 0.0}).measurement
+# no cross-loading and the same noise (0.7) on every subscale: raw sums unbiased for 10 + 40 x away from the bounds
+FLAT = Parameters().with_overrides({"measurement.bo_reverse_cs_loading": 0.0, "measurement.item_noise_sd_cs": 0.7,
+                                    "measurement.item_noise_sd_bo": 0.7, "measurement.item_noise_sd_sts": 0.7}).measurement
 
 
 def _noiseless(m=FLAT, **changes):

@@ -83,8 +83,8 @@ def test_problem_uses_declared_ranges_never_retyped():
     assert "supervision.start_week" in prob["int_names"]
     levers = problem_from_parameters(tags=["levers"])
     assert set(levers["names"]) == {s.name for s in Parameters.specs() if s.tag == "lever"}
-    narrowed = problem_from_parameters(names=["burnout.rate_gain"], ranges={"burnout.rate_gain": (0.01, 0.02)})
-    assert narrowed["bounds"] == [[0.01, 0.02]]
+    narrowed = problem_from_parameters(names=["burnout.rate_gain"], ranges={"burnout.rate_gain": (0.02, 0.03)})
+    assert narrowed["bounds"] == [[0.02, 0.03]]
 
 
 @pytest.mark.parametrize(
