@@ -24,9 +24,10 @@ import pandas as pd
 from scipy import stats
 
 from model import DEFAULT_BURN_IN_WEEKS, Parameters, WorkforceModel
-from model.proqol import NORMS, SUBSCALES, cronbach_alpha, scored
+from model.proqol import SUBSCALES, cronbach_alpha, scored
 from model.state import ACTIVE, VACANT
 
+from .comparison import norm_sd, paired_differences
 from .errors import ExperimentError
 from .executors import executor_for, stream
 from .results import atomic_write
@@ -37,6 +38,8 @@ from .single import prepare_folder
 _RECORD = ("n_in_post",)
 #: scenarios whose effect on burnout is a target of its own, and those that are not single programmes
 _EFFECT_SCENARIOS = {"effect_wellness": "wellness-programme", "effect_bundle": "organisational-bundle"}
+#: the run summary whose paired fall is a programme's effect on burnout
+_EFFECT_METRIC = "proqol_bo_raw_mean"
 _NOT_SINGLE = {"baseline", "understaffed", "high-trauma-caseload", "organisational-bundle"}
 
 
@@ -328,14 +331,18 @@ def validate(*, replicates: int = 10, clinicians: int = 300, weeks: int = 260,
                 micro.append(md)
             else:
                 summaries.append({"scenario": task.scenario, "replicate": task.replicate,
-                                  "bo": result["proqol_bo_raw_mean"]})
+                                  _EFFECT_METRIC: result[_EFFECT_METRIC]})
     reps = pd.DataFrame(rows).sort_values("replicate").reset_index(drop=True)
     eff = pd.DataFrame(columns=["scenario", "effect_sd", "ci_low", "ci_high"])
     if effects:
-        s = pd.DataFrame(summaries).pivot(index="replicate", columns="scenario", values="bo")
-        per_rep = {name: (s["baseline"] - s[name]) / NORMS["bo"][1] for name in scenarios}
-        eff = pd.DataFrame([{"scenario": n, **dict(zip(("effect_sd", "ci_low", "ci_high"), _interval(v.values)))}
-                            for n, v in per_rep.items()])
+        runs = pd.DataFrame(summaries)
+        # the comparisons' paired differences, in norm SDs, signed as a fall in burnout
+        d = paired_differences(runs, metrics=[_EFFECT_METRIC])
+        sd = norm_sd(_EFFECT_METRIC)
+        eff = pd.DataFrame({"scenario": d["scenario"], "effect_sd": -d["effect_sd"],
+                            "ci_low": -d["ci_high"] / sd, "ci_high": -d["ci_low"] / sd})
+        s = runs.pivot(index="replicate", columns="scenario", values=_EFFECT_METRIC)
+        per_rep = {name: (s["baseline"] - s[name]) / sd for name in scenarios}
         for pattern, name in _EFFECT_SCENARIOS.items():
             reps[pattern] = per_rep[name].values
         singles = [n for n in scenarios if n not in _NOT_SINGLE]

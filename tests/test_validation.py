@@ -103,3 +103,15 @@ def test_cli_validate_bad_arguments_exit_2(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "missing.toml" in err and "cannot read the targets file" in err and err.count("\n") == 1
     assert not (tmp_path / "o").exists()
+
+
+def test_effects_are_the_paired_falls_in_burnout():
+    val = v.validate(replicates=2, clinicians=40, weeks=104, burn_in_weeks=0, effects=True, workers=1)
+    eff = val.effects.set_index("scenario")
+    # the per-replicate pattern and the effects table agree, and the interval brackets the mean
+    assert eff.loc["wellness-programme", "effect_sd"] == pytest.approx(val.replicates["effect_wellness"].mean())
+    assert (eff["ci_low"] <= eff["effect_sd"]).all() and (eff["effect_sd"] <= eff["ci_high"]).all()
+    # the largest single-programme effect is at least each single programme's |effect| in every replicate
+    singles = [n for n in eff.index if n not in v._NOT_SINGLE]
+    assert "organisational-bundle" not in singles and "understaffed" not in singles
+    assert val.replicates["max_single_programme_effect"].mean() >= eff.loc[singles, "effect_sd"].abs().max() - 1e-9
