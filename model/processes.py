@@ -702,10 +702,12 @@ def affect_noise(x: np.ndarray, u: np.ndarray, sd: float, affect_sd: float) -> n
 
     ``x + sqrt(x (1 - x)) (affect_sd sign z_0 + sd z_k)``, clipped to [0, 1], with ``z = sqrt(12) (u - 1/2)``
     from the uniform rows of ``u`` (row 0 the common shock, rows 1-4 the states'); ``sign`` is
-    :data:`AFFECT_SIGN`. The common shock makes within-person changes of the four states move together.
+    :data:`AFFECT_SIGN`. The common shock makes within-person changes of the four states move together. Uniform
+    draws are four times cheaper than normal ones, and summed over weeks the shocks are near-Gaussian; the
+    ``sqrt(x (1 - x))`` scale is that of a Jacobi diffusion, which keeps states off the bounds.
 
     References:
-        Watson & Clark 1984 (negative affectivity); Jacobi diffusion scaling as in :func:`jacobi_noise`.
+        Watson & Clark 1984 (negative affectivity).
     """
     z = (u - 0.5) * 3.4641016151377544
     out = np.empty_like(x)
@@ -713,18 +715,6 @@ def affect_noise(x: np.ndarray, u: np.ndarray, sd: float, affect_sd: float) -> n
         shock = AFFECT_SIGN[k] * affect_sd * z[0] + sd * z[k + 1]
         out[k] = np.clip(x[k] + np.sqrt(x[k] * (1.0 - x[k])) * shock, 0.0, 1.0)
     return out
-
-
-@njit
-def jacobi_noise(x: np.ndarray, u: np.ndarray, sd: float) -> np.ndarray:
-    """Weekly idiosyncratic shock: add ``sd * sqrt(x (1 - x)) * z`` and clip to [0, 1].
-
-    ``z = sqrt(12) (u - 1/2)`` turns uniform draws ``u`` into shocks of mean 0 and SD 1 (uniform draws are
-    four times cheaper than normal ones; summed over weeks the shocks are near-Gaussian). The
-    ``sqrt(x (1 - x))`` scale is that of a Jacobi diffusion, which keeps states off the bounds.
-    """
-    z = (u - 0.5) * 3.4641016151377544
-    return np.clip(x + sd * np.sqrt(x * (1.0 - x)) * z, 0.0, 1.0)
 
 
 # ------------------------------------------------------------------------------------------------------------

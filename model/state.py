@@ -133,7 +133,6 @@ class Workforce:
 MAX_SD_SHARE = 0.5**0.5
 
 
-@functools.lru_cache(maxsize=64)
 @functools.lru_cache(maxsize=64)  # hires draw from the same few distributions every week
 def beta_shapes(mean_sd: tuple[tuple[float, float], ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Beta shape parameters (column vectors) matching each (mean, sd) pair, feasible for every pair.

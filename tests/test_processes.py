@@ -423,11 +423,14 @@ def test_ewma_only_moves_where_observed():
 
 
 def test_noise_is_centred_with_the_stated_sd_and_vanishes_at_bounds():
-    x = np.full(200000, 0.5)
-    out = pr.jacobi_noise(x, rng().random(x.size), 0.1)
-    assert (out - x).mean() == pytest.approx(0.0, abs=1e-3)
-    assert (out - x).std() == pytest.approx(0.1 * 0.5, rel=0.01)
-    np.testing.assert_array_equal(pr.jacobi_noise(np.array([0.0, 1.0]), np.array([0.9, 0.1]), 0.5), [0.0, 1.0])
+    # a state's own shock (no common affect shock)
+    x = np.full((4, 200000), 0.5)
+    out = pr.affect_noise(x, rng().random((5, x.shape[1])), 0.1, 0.0)[2]
+    assert (out - x[2]).mean() == pytest.approx(0.0, abs=1e-3)
+    assert (out - x[2]).std() == pytest.approx(0.1 * 0.5, rel=0.01)
+    bounds = np.array([[0.0, 1.0]] * 4)
+    np.testing.assert_array_equal(pr.affect_noise(bounds, np.array([[0.5, 0.5]] + [[0.9, 0.1]] * 4), 0.5, 0.0)[2],
+                                  [0.0, 1.0])
 
 
 # ---- 6. absence and turnover ------------------------------------------------------------------------------
