@@ -25,7 +25,7 @@ from scipy import stats
 
 from model import DEFAULT_BURN_IN_WEEKS, Parameters, WorkforceModel
 from model.proqol import SUBSCALES, cronbach_alpha, scored
-from model.state import ACTIVE, VACANT
+from model.state import ACTIVE, LATENT_STATES, VACANT
 
 from .comparison import norm_sd, paired_differences
 from .errors import ExperimentError
@@ -199,8 +199,11 @@ def measure_replicate(task: ReplicateTask) -> tuple[dict[str, float], pd.DataFra
     out["r_bo_sts"] = float(np.nanmean([pearson(r["survey"].raw[:, 1], r["survey"].raw[:, 2]) for r in rounds]))
     out["r_cs_bo"] = float(np.nanmean([pearson(r["survey"].raw[:, 0], r["survey"].raw[:, 1]) for r in rounds]))
     out["team_icc_bo"] = float(np.nanmean([icc1(r["survey"].raw[:, 1], ws.team[r["survey"].slots]) for r in rounds]))
-    out["r_ei_se"] = float(np.nanmean([pearson(r["ei"][r["present"]], r["latent"][0, r["present"]])
+    se, cs, growth = (LATENT_STATES.index(s) for s in ("se", "cs", "growth"))
+    out["r_ei_se"] = float(np.nanmean([pearson(r["ei"][r["present"]], r["latent"][se, r["present"]])
                                        for r in rounds]))
+    out["r_growth_cs"] = float(np.nanmean([pearson(r["latent"][growth, r["present"]], r["latent"][cs, r["present"]])
+                                           for r in rounds]))
     # a year on: the same person (tenure grew by 52 weeks) or gone
     retest, top_left, top_n, rest_left, rest_n = [], 0, 0, 0, 0
     by_week = {r["week"]: r for r in rounds}
@@ -243,7 +246,7 @@ def _measure(task):
 #: every pattern the validation measures (the names the targets file may use)
 PATTERNS = (*(f"proqol_{s}_{k}" for k in ("mean", "sd") for s in SUBSCALES), *(f"alpha_{s}" for s in SUBSCALES),
             "r_bo_sts", "r_cs_bo", "retest_bo_1y", "annual_turnover", "first_year_exit_ratio", "sick_leave_share",
-            "team_icc_bo", "or_leave_top_bo", "r_ei_se", "drift_bo_per_year", "effect_wellness", "effect_bundle",
+            "team_icc_bo", "or_leave_top_bo", "r_ei_se", "r_growth_cs", "drift_bo_per_year", "effect_wellness", "effect_bundle",
             "max_single_programme_effect")
 
 

@@ -452,7 +452,7 @@ class Traits(_Group):
         doc="Emotional intelligence at which its vulnerability and recovery paths are neutral.",
     )
     calling_sd: float = param(
-        1.0, unit="relative SD", range=(0.6, 1.4), bounds=(0.0, 3.0), tag="uncertainty",
+        1.15, unit="relative SD", range=(0.6, 1.4), bounds=(0.0, 3.0), tag="uncertainty",
         source="A sense of calling or meaning in the work is a stable difference behind compassion satisfaction "
                "(Stamm 2010; Duffy & Dik 2013).",
         doc="Spread of a clinician's meaning-of-work gain of CS (multiplier max(0, 1 + this x z), z standard "
@@ -992,7 +992,7 @@ class Satisfaction(_Group):
         doc="Weekly rate at which CS moves between its gains and losses.",
     )
     w_meaning: float = param(
-        1.15, unit="gain weight", range=(0.7, 1.5), bounds=(0.0, 5.0), tag="uncertainty",
+        1.02, unit="gain weight", range=(0.7, 1.5), bounds=(0.0, 5.0), tag="uncertainty",
         source="Meaning of helping work as the base of CS (Stamm 2010).",
         doc="Baseline CS gain from meaningful work.",
     )
@@ -1013,9 +1013,11 @@ class Satisfaction(_Group):
         doc="CS gain per trauma-weighted client recovery per week (smoothed).",
     )
     w_growth: float = param(
-        0.4, unit="gain weight", range=(0.1, 0.8), bounds=(0.0, 5.0), tag="uncertainty",
-        source="Vicarious post-traumatic growth raises satisfaction (Arnold et al. 2005).",
-        doc="CS gain per unit of post-traumatic growth.",
+        1.2, unit="gain weight", range=(0.6, 1.8), bounds=(0.0, 5.0), tag="uncertainty",
+        source="Vicarious post-traumatic growth raises satisfaction (Arnold et al. 2005); growth and CS go "
+               "together in therapists (Samios, Abel & Rodzik 2013; Manning-Jones et al. 2015).",
+        doc="CS gain per unit of post-traumatic growth; calibrated so that growth is about a tenth of the CS "
+            "gain and r(growth, CS) is about .25.",
     )
     w_ei: float = param(
         0.3, unit="gain weight", range=(0.1, 0.6), bounds=(0.0, 5.0), tag="uncertainty",

@@ -566,12 +566,13 @@ def sts_rates(exposure, vulnerability, trauma_history, supervision, ei, cs, deta
     """Secondary traumatic stress along Figley's compassion-stress pathway, plus critical-incident shocks.
 
     ``gain = rate_gain * exposure * vulnerability * rel_history * (1 - protection * supervision)
-    * (1 - ei_protection (EI - 0.5)) + min(1, direct_shock * direct + team_shock * colleague incidents)``;
-    ``loss = rate_recovery * detachment * (0.5 + CS)``.
+    * (1 - ei_protection (EI - ei_reference)) + min(1, direct_shock * direct + team_shock * colleague incidents)``;
+    ``loss = rate_recovery * detachment * (cs_recovery_base + CS)``.
 
     Args:
         exposure, vulnerability, trauma_history, supervision, ei, cs, detachment, direct, colleague: arrays.
-        s: the ``sts`` group (``rate_gain``, ``rate_recovery``, ``rel_trauma_history``, ``ei_protection``).
+        s: the ``sts`` group (``rate_gain``, ``rate_recovery``, ``rel_trauma_history``, ``ei_protection``,
+            ``ei_reference``, ``cs_recovery_base``).
         sts_protection: ``supervision.sts_protection``.
         ex: the ``exposure`` group (``incident_sts_shock``, ``incident_team_shock``).
 
