@@ -243,7 +243,8 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
             print(f"{name:34s} {load(name).title}")
     elif args.action == "show":
         sc = load(args.scenario)
-        print(f"{sc.name}: {sc.title}\n  file: {sc.path}\n  extends: {' -> '.join(sc.chain)}\n")
+        target = f"\n  target: {sc.target} ({sc.target_direction})" if sc.target else ""
+        print(f"{sc.name}: {sc.title}\n  file: {sc.path}\n  extends: {' -> '.join(sc.chain)}{target}\n")
         print(sc.description + "\n\nEvidence: " + sc.evidence + "\n\nSettings (differences from the defaults):")
         for key, value in sorted(sc.overrides.items()):
             spec = Parameters.spec(key)

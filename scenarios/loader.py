@@ -7,6 +7,8 @@ A scenario file is TOML written for planners:
     description = "What the policy is, in words a planner uses."
     evidence = "What the settings rest on."
     extends = "baseline"                      # optional: start from another scenario
+    target = "mean_sts_mean"                  # optional: the run summary the scenario is meant to move
+    target_direction = "lower"                # with target: "lower" or "higher"
 
     [supervision]                             # one table per parameter group (see `resilience parameters`)
     sessions_per_month = 2.0
@@ -27,10 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from model import ParameterError, Parameters
+from model.outcomes import SUMMARIES
 
 LIBRARY = Path(__file__).resolve().parent
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-TEXT_KEYS = ("name", "title", "description", "evidence", "extends")
+TEXT_KEYS = ("name", "title", "description", "evidence", "extends", "target", "target_direction")
+TARGET_DIRECTIONS = ("lower", "higher")
 
 
 class ScenarioError(ValueError):
@@ -47,6 +51,8 @@ class Scenario:
         description: what the policy is, for planners.
         evidence: what the settings rest on.
         path: the file it came from.
+        target: the run summary (a key of ``model.outcomes.SUMMARIES``) the scenario is meant to move, or "".
+        target_direction: "lower" or "higher" with a target, else "".
         chain: names from the root ancestor to this scenario.
         overrides: flat ``{dotted name: value}`` after resolving ``extends`` (later files win).
         params: the validated parameters.
@@ -58,6 +64,8 @@ class Scenario:
     evidence: str
     path: Path
     chain: tuple[str, ...]
+    target: str = ""
+    target_direction: str = ""
     overrides: dict[str, Any] = field(default_factory=dict)
     params: Parameters = field(default_factory=Parameters)
 
@@ -115,9 +123,28 @@ def read_file(path: Path) -> dict[str, Any]:
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.append(f"unknown key '{key}'{hint} (allowed: {', '.join(TEXT_KEYS)} and the parameter "
                             f"groups {', '.join(sorted(groups))})")
+    problems += _target_problems(data)
     if problems:
         raise ScenarioError(_join(path, problems))
     return data
+
+
+def _target_problems(data: Mapping[str, Any]) -> list[str]:
+    target, direction = data.get("target"), data.get("target_direction")
+    if not isinstance(target, (str, type(None))) or not isinstance(direction, (str, type(None))):
+        return []  # already reported as not text
+    problems = []
+    if target is not None and target not in SUMMARIES:
+        close = difflib.get_close_matches(target, list(SUMMARIES), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        problems.append(f"target = {target!r} is not a run summary{hint} (allowed: the run summaries "
+                        "of docs/ODD.md section 10.1, e.g. mean_bo_mean, annual_turnover)")
+    if direction is not None and direction not in TARGET_DIRECTIONS:
+        problems.append(f"target_direction = {direction!r} is not allowed (allowed: {', '.join(TARGET_DIRECTIONS)})")
+    if (target is None) != (direction is None):
+        given, missing = ("target", "target_direction") if direction is None else ("target_direction", "target")
+        problems.append(f"'{given}' needs '{missing}' as well")
+    return problems
 
 
 def load(name_or_path: str | Path, folder: Path = LIBRARY) -> Scenario:
@@ -173,6 +200,7 @@ def load(name_or_path: str | Path, folder: Path = LIBRARY) -> Scenario:
         name=name, title=data.get("title", path.stem),
         description=data.get("description", "").strip(), evidence=data.get("evidence", "").strip(),
         path=path, chain=tuple(p.stem for p, _ in chain), overrides=overrides, params=params,
+        target=data.get("target", ""), target_direction=data.get("target_direction", ""),
     )
 
 

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from model import Parameters
+from model.outcomes import SUMMARIES
 
-from .loader import LIBRARY
+from .loader import LIBRARY, TARGET_DIRECTIONS
 
 SCHEMA_PATH = LIBRARY / "scenario.schema.json"
 
@@ -27,6 +28,10 @@ def scenario_schema() -> dict[str, Any]:
         "description": {"type": "string", "description": "What the policy is, for planners."},
         "evidence": {"type": "string", "description": "What the settings rest on."},
         "extends": {"type": "string", "description": "Name of the scenario this one starts from."},
+        "target": {"type": "string", "enum": sorted(SUMMARIES),
+                   "description": "The run summary the scenario is meant to move (with target_direction)."},
+        "target_direction": {"type": "string", "enum": list(TARGET_DIRECTIONS),
+                             "description": "Which way the target should move against the baseline."},
     }
     for group, spec in base["properties"].items():
         ref = spec.get("$ref") or spec.get("allOf", [{}])[0].get("$ref")

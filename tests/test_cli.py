@@ -125,6 +125,7 @@ def test_scenarios_subcommands(tmp_path, capsys):
     assert main(["scenarios", "show", "understaffed"]) == 0
     shown = capsys.readouterr().out
     assert "service.initial_vacancy_rate = 0.2" in shown and "extends: baseline -> understaffed" in shown
+    assert "target: prop_vacant_mean (higher)" in shown
     assert main(["scenarios", "validate", "baseline", "mentoring"]) == 0
     assert capsys.readouterr().out.count("ok: ") == 2
     bad = tmp_path / "bad.toml"

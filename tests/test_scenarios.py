@@ -67,6 +67,12 @@ def test_extends_chain_later_files_win(tmp_path):
         ('extends = "nosuch"\n', "bad.toml: extends = 'nosuch': unknown scenario 'nosuch'"),
         ('[supervision\nx = 1\n', "bad.toml: invalid TOML: "),
         ('[service]\nteam_size_min = 14\n', "service.team_size_min (14) must not exceed service.team_size_max (12)"),
+        ('target = "mean_bo"\ntarget_direction = "lower"\n',
+         "bad.toml: target = 'mean_bo' is not a run summary; did you mean 'mean_bo_end'?"),
+        ('target = "mean_bo_mean"\ntarget_direction = "down"\n',
+         "bad.toml: target_direction = 'down' is not allowed (allowed: lower, higher)"),
+        ('target = "mean_bo_mean"\n', "bad.toml: 'target' needs 'target_direction' as well"),
+        ('target_direction = "lower"\n', "bad.toml: 'target_direction' needs 'target' as well"),
     ],
 )
 def test_bad_scenario_files(tmp_path, text, expected):
@@ -116,3 +122,9 @@ def test_scenario_names_must_be_safe_for_file_names(tmp_path):
     path = _write(tmp_path, "odd", 'name = "a/b"\n')
     with pytest.raises(ScenarioError, match="name = 'a/b' is not allowed"):
         load(path)
+
+
+def test_target_is_read(tmp_path):
+    path = _write(tmp_path, "t", 'extends = "baseline"\ntarget = "annual_turnover"\ntarget_direction = "lower"\n')
+    sc = load(path)
+    assert (sc.target, sc.target_direction) == ("annual_turnover", "lower")
