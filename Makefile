@@ -19,7 +19,7 @@ VENV312 ?= .venv312
 # the fast subset run on Python 3.12 (a few minutes on two cores)
 FAST_TESTS ?= tests/test_parameters.py tests/test_state.py tests/test_model.py tests/test_processes.py tests/test_cli.py
 
-.PHONY: run test test-fast test-py312 bench clean
+.PHONY: run test test-fast test-py312 bench validation-docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,15 @@ test-py312:
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_model.py
+
+# the validation docs/ODD.md section 9 is generated from (one or two minutes on two cores): run it after changing a
+# default, a scenario file or a target (tests/test_layout.py says when it is out of date)
+validation-docs: $(STAMP)
+	$(VENV)/bin/resilience validate --replicates 10 --clinicians 300 --weeks 260 --out results/validation-docs
+	mkdir -p docs/validation
+	cp results/validation-docs/patterns.csv results/validation-docs/effects.csv \
+	   results/validation-docs/settings.json docs/validation/
+	$(PY) docs/build_tables.py
 
 clean:
 	rm -rf $(VENV) $(VENV312) results .pytest_cache .hypothesis

@@ -11,6 +11,7 @@ The statistics are small pure functions with known-answer tests (``cronbach_alph
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -40,6 +41,9 @@ _RECORD = ("n_in_post",)
 _EFFECT_SCENARIOS = {"effect_wellness": "wellness-programme", "effect_bundle": "organisational-bundle"}
 #: the run summary whose paired fall is a programme's effect on burnout
 _EFFECT_METRIC = "proqol_bo_raw_mean"
+#: the run summaries every library scenario is compared on (besides its own target)
+EFFECT_METRICS = (_EFFECT_METRIC, "proqol_sts_raw_mean", "proqol_cs_raw_mean", "annual_turnover", "n_waitlist_mean",
+                  "cum_programme_cost", "cum_total_cost")
 _NOT_SINGLE = {"baseline", "understaffed", "high-trauma-caseload", "organisational-bundle"}
 
 
@@ -289,6 +293,65 @@ def verdict(mean: float, low: float, high: float, ci_low: float, ci_high: float)
     return "misses"
 
 
+def fingerprint(params: Parameters | None = None, targets: list[Target] | None = None, effects: bool = True) -> str:
+    """SHA-256 of what a validation's result depends on besides the code: the parameters of the validated model
+    and (with ``effects``) of every library scenario, without the service size, and the targets.
+
+    docs/ODD.md section 9 is generated from a stored validation; a test compares its fingerprint with this one, so
+    a change of a default, a scenario file or a target asks for the validation to be run again.
+    """
+    def flat(p: Parameters) -> dict:
+        return {k: v for k, v in p.flat().items() if k != "service.n_posts"}
+
+    doc: dict = {"model": flat(params or Parameters()),
+                 "targets": [t.__dict__ for t in (targets if targets is not None else load_targets())]}
+    if effects:
+        from scenarios import library_names, load
+
+        doc["scenarios"] = {n: [flat(load(n).params), load(n).target, load(n).target_direction]
+                            for n in library_names() if n != "baseline"}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
+
+
+#: columns of the effects table
+EFFECT_COLUMNS = ("scenario", "title", "metric", "label", "unit", "baseline", "scenario_mean", "diff", "ci_low",
+                  "ci_high", "effect_sd", "is_target", "target_direction", "moves_target")
+
+
+def effects_table(runs: pd.DataFrame | None, declared: dict[str, tuple[str, str, str]],
+                  metrics: list[str]) -> pd.DataFrame:
+    """Paired differences of each library scenario against the baseline, with its declared target marked.
+
+    Args:
+        runs: one row per run (``scenario``, ``replicate`` and the metrics), or None for an empty table.
+        declared: scenario name to (title, target, target direction) from its file.
+        metrics: the run summaries to compare.
+
+    Returns:
+        one row per (scenario, metric): the columns of :func:`experiments.comparison.paired_differences`
+        (``diff`` = scenario minus baseline, ``effect_sd`` in ProQOL norm SDs), the scenario's title,
+        ``is_target``, its ``target_direction`` and ``moves_target``: True when the 95% interval of the paired
+        difference excludes 0 on the declared side.
+    """
+    if runs is None or runs.empty:
+        return pd.DataFrame(columns=list(EFFECT_COLUMNS))
+    d = paired_differences(runs, metrics=metrics)
+    d["title"] = [declared[s][0] for s in d["scenario"]]
+    d["is_target"] = [declared[s][1] == m for s, m in zip(d["scenario"], d["metric"])]
+    d["target_direction"] = [declared[s][2] if it else "" for s, it in zip(d["scenario"], d["is_target"])]
+    moves = []
+    for r in d.itertuples():
+        if not r.is_target:
+            moves.append(float("nan"))
+        else:
+            moves.append(bool(r.ci_high < 0) if r.target_direction == "lower" else bool(r.ci_low > 0))
+    d["moves_target"] = moves
+    # runs arrive in completion order: sort, so the table is the same on any executor
+    d["_order"] = [metrics.index(m) for m in d["metric"]]
+    d = d.sort_values(["scenario", "_order"], kind="stable")
+    return d[list(EFFECT_COLUMNS)].reset_index(drop=True)
+
+
 def validate(*, replicates: int = 10, clinicians: int = 300, weeks: int = 260,
              burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS, seed: int = 20261201, effects: bool = True,
              params: Parameters | None = None, targets: list[Target] | None = None, workers: int | None = None,
@@ -316,15 +379,19 @@ def validate(*, replicates: int = 10, clinicians: int = 300, weeks: int = 260,
     seeds = replicate_seeds(seed, replicates)
     tasks: list = [ReplicateTask(r, seeds[r], base, weeks, burn_in_weeks) for r in range(replicates)]
     scenarios: dict[str, Parameters] = {}
+    declared: dict[str, tuple[str, str, str]] = {}  # name -> (title, target, direction)
     if effects:
         from scenarios import library_names, load
 
         for name in library_names():
             if name == "baseline":
                 continue
-            scenarios[name] = load(name).params.with_overrides({"service.n_posts": clinicians}, context=name)
+            sc = load(name)
+            scenarios[name] = sc.params.with_overrides({"service.n_posts": clinicians}, context=name)
+            declared[name] = (sc.title, sc.target, sc.target_direction)
         tasks += [Task(name, r, seeds[r], p, weeks, burn_in_weeks)
                   for r in range(replicates) for name, p in [("baseline", base), *scenarios.items()]]
+    metrics = list(dict.fromkeys([*EFFECT_METRICS, *(d[1] for d in declared.values() if d[1])]))
     rows, micro, summaries = [], [], []
     with executor_for(executor, workers=workers, scheduler=scheduler) as ex:
         for task, result in stream(ex, _measure, tasks):
@@ -334,17 +401,13 @@ def validate(*, replicates: int = 10, clinicians: int = 300, weeks: int = 260,
                 micro.append(md)
             else:
                 summaries.append({"scenario": task.scenario, "replicate": task.replicate,
-                                  _EFFECT_METRIC: result[_EFFECT_METRIC]})
+                                  **{m: result[m] for m in metrics}})
     reps = pd.DataFrame(rows).sort_values("replicate").reset_index(drop=True)
-    eff = pd.DataFrame(columns=["scenario", "effect_sd", "ci_low", "ci_high"])
+    eff = effects_table(pd.DataFrame(summaries), declared, metrics) if effects else effects_table(None, {}, [])
     if effects:
         runs = pd.DataFrame(summaries)
-        # the comparisons' paired differences, in norm SDs, signed as a fall in burnout
-        d = paired_differences(runs, metrics=[_EFFECT_METRIC])
-        sd = norm_sd(_EFFECT_METRIC)
-        eff = pd.DataFrame({"scenario": d["scenario"], "effect_sd": -d["effect_sd"],
-                            "ci_low": -d["ci_high"] / sd, "ci_high": -d["ci_low"] / sd})
         s = runs.pivot(index="replicate", columns="scenario", values=_EFFECT_METRIC)
+        sd = norm_sd(_EFFECT_METRIC)
         per_rep = {name: (s["baseline"] - s[name]) / sd for name in scenarios}
         for pattern, name in _EFFECT_SCENARIOS.items():
             reps[pattern] = per_rep[name].values
@@ -357,8 +420,75 @@ def validate(*, replicates: int = 10, clinicians: int = 300, weeks: int = 260,
                       "ci_low": lo, "ci_high": hi, "published_low": t.low, "published_high": t.high,
                       "verdict": verdict(mean, t.low, t.high, lo, hi), "source": t.source})
     settings = {"replicates": replicates, "clinicians": clinicians, "weeks": weeks,
-                "burn_in_weeks": burn_in_weeks, "seed": seed, "effects": effects}
+                "burn_in_weeks": burn_in_weeks, "seed": seed, "effects": effects,
+                "fingerprint": fingerprint(params, targets, effects)}
     return Validation(pd.DataFrame(table), reps, pd.concat(micro, ignore_index=True), eff, settings)
+
+
+def effects_wide(effects: pd.DataFrame, weeks: int) -> pd.DataFrame:
+    """One row per scenario: its target's change and verdict, then the common outcomes (for reports and the ODD).
+
+    Args:
+        effects: the table of :func:`effects_table`.
+        weeks: recorded weeks of the runs (costs are turned into costs per year).
+
+    Returns:
+        columns ``scenario``, ``title``, ``target``, ``target_direction``, ``target_diff``, ``target_ci_low``,
+        ``target_ci_high``, ``moves_target``, then ``bo_sd``, ``sts_sd``, ``cs_sd`` (paired differences in
+        ProQOL norm SDs), ``turnover`` (annual rate), ``waitlist`` (clients), ``programme_cost_year``,
+        ``total_cost_year``.
+    """
+    years = weeks / 52.0
+    rows = []
+    for name, g in effects.groupby("scenario", sort=False):
+        by = g.set_index("metric")
+        tgt = g[g["is_target"].astype(bool)]
+        row = {"scenario": name, "title": g["title"].iloc[0]}
+        if len(tgt):
+            r = tgt.iloc[0]
+            row.update(target=r["metric"], target_direction=r["target_direction"], target_diff=r["diff"],
+                       target_ci_low=r["ci_low"], target_ci_high=r["ci_high"], moves_target=bool(r["moves_target"]))
+        else:
+            row.update(target="", target_direction="", target_diff=float("nan"), target_ci_low=float("nan"),
+                       target_ci_high=float("nan"), moves_target=False)
+        row.update(bo_sd=by.loc["proqol_bo_raw_mean", "effect_sd"], sts_sd=by.loc["proqol_sts_raw_mean", "effect_sd"],
+                   cs_sd=by.loc["proqol_cs_raw_mean", "effect_sd"], turnover=by.loc["annual_turnover", "diff"],
+                   waitlist=by.loc["n_waitlist_mean", "diff"],
+                   programme_cost_year=by.loc["cum_programme_cost", "diff"] / years,
+                   total_cost_year=by.loc["cum_total_cost", "diff"] / years)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _num(x: float, digits: int = 2) -> str:
+    if not np.isfinite(x):
+        return "–"
+    return f"{x:+,.{digits}f}".replace("-", "−")
+
+
+def patterns_markdown(table: pd.DataFrame) -> str:
+    """The validation's patterns as a Markdown table (docs/ODD.md section 9)."""
+    lines = ["| pattern | measured on | simulated [95% interval] | published | verdict |", "|---|---|---|---|---|"]
+    for r in table.itertuples():
+        lines.append(f"| {r.title} (`{r.pattern}`) | {r.level} | {_fmt(r.simulated)} [{_fmt(r.ci_low)}, "
+                     f"{_fmt(r.ci_high)}] | {_fmt(r.published_low)} to {_fmt(r.published_high)} {r.unit} | {r.verdict} |")
+    return "\n".join(lines) + "\n"
+
+
+def effects_markdown(effects: pd.DataFrame, weeks: int) -> str:
+    """Each library scenario against the baseline as a Markdown table (docs/ODD.md section 9)."""
+    lines = ["| scenario | target | target change [95% interval] | moves it | BO (SD) | STS (SD) | CS (SD) | "
+             "annual turnover | waiting clients | programme cost / year | total cost / year |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in effects_wide(effects, weeks).itertuples():
+        digits = 0 if abs(r.target_diff) >= 10 else 3
+        lines.append(
+            f"| `{r.scenario}` | `{r.target}` {r.target_direction} | {_num(r.target_diff, digits)} "
+            f"[{_num(r.target_ci_low, digits)}, {_num(r.target_ci_high, digits)}] | "
+            f"{'yes' if r.moves_target else 'no'} | {_num(r.bo_sd)} | {_num(r.sts_sd)} | {_num(r.cs_sd)} | "
+            f"{_num(r.turnover, 3)} | {_num(r.waitlist, 0)} | {_num(r.programme_cost_year, 0)} | "
+            f"{_num(r.total_cost_year, 0)} |")
+    return "\n".join(lines) + "\n"
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -390,9 +520,15 @@ def write_validation(v: Validation, out: Path) -> Path:
         f"<td>{_fmt(r.published_low)}–{_fmt(r.published_high)} {html.escape(r.unit)}</td>"
         f"<td class='{r.verdict.split()[0]}'>{r.verdict}</td><td>{html.escape(r.source)}</td></tr>"
         for r in v.table.itertuples())
-    eff_rows = "".join(f"<tr><td>{html.escape(r.scenario)}</td><td>{_fmt(r.effect_sd)} "
-                       f"[{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]</td></tr>"
-                       for r in v.effects.sort_values("effect_sd", ascending=False).itertuples())
+    wide = effects_wide(v.effects, v.settings["weeks"]) if len(v.effects) else pd.DataFrame()
+    eff_rows = "".join(
+        f"<tr><td>{html.escape(r.title)} (<code>{html.escape(r.scenario)}</code>)</td>"
+        f"<td><code>{html.escape(r.target)}</code> {r.target_direction}</td>"
+        f"<td>{_num(r.target_diff, 3)} [{_num(r.target_ci_low, 3)}, {_num(r.target_ci_high, 3)}]</td>"
+        f"<td class='{'meets' if r.moves_target else 'misses'}'>{'yes' if r.moves_target else 'no'}</td>"
+        f"<td>{_num(r.bo_sd)}</td><td>{_num(r.sts_sd)}</td><td>{_num(r.cs_sd)}</td><td>{_num(r.turnover, 3)}</td>"
+        f"<td>{_num(r.waitlist, 0)}</td><td>{_num(r.total_cost_year, 0)}</td></tr>"
+        for r in wide.itertuples())
     s = v.settings
     doc = (f"<!doctype html><html><head><meta charset='utf-8'><title>Validation report</title><style>{_STYLE}"
            f"</style></head><body><h1>Validation against published patterns</h1>"
@@ -404,9 +540,13 @@ def write_validation(v: Validation, out: Path) -> Path:
            f"<table><tr><th>pattern</th><th>measured on</th><th>simulated [95% interval]</th><th>published</th>"
            f"<th>verdict</th><th>source</th></tr>{rows}</table>")
     if len(v.effects):
-        doc += ("<h2>Effect of each library scenario on ProQOL burnout</h2><p>Fall in the mean raw burnout score "
-                "against the baseline over the run, in units of the norm SD (5.4), paired replicates.</p>"
-                f"<table><tr><th>scenario</th><th>fall in BO, SD [95% interval]</th></tr>{eff_rows}</table>")
+        doc += ("<h2>Each library scenario against the baseline</h2><p>Paired replicates (the same seeds). The "
+                "target is the run summary the scenario file declares; it <em>moves</em> when the 95% interval "
+                "of the paired difference excludes 0 on the declared side. ProQOL columns are differences of "
+                "the mean raw scores in norm SDs (BO 5.4, STS 5.7, CS 6.5; negative is better for BO and STS); "
+                "costs are per year.</p><table><tr><th>scenario</th><th>target</th><th>target change [95% "
+                "interval]</th><th>moves it</th><th>BO (SD)</th><th>STS (SD)</th><th>CS (SD)</th><th>annual "
+                f"turnover</th><th>waiting clients</th><th>total cost / year</th></tr>{eff_rows}</table>")
     doc += ("<p>Files: <code>patterns.csv</code> (this table), <code>replicates.csv</code> (every pattern per "
             "replicate), <code>effects.csv</code>, <code>survey_microdata.parquet</code> (one row per respondent "
             "and survey: the 30 answers, raw and T scores).</p></body></html>")

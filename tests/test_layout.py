@@ -127,3 +127,21 @@ def test_scenario_schema_accepts_the_library_and_rejects_typos():
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"supervision": {"sessions_per_month": 20}}, schema)
     assert json.dumps(schema)  # serialisable
+
+
+@pytest.mark.parametrize("block", ["VALIDATION", "EFFECTS"])
+def test_odd_validation_tables_are_current(block):
+    text = ODD.read_text(encoding="utf-8")
+    bt = _build_tables()
+    assert bt.current(text, block).strip() == bt.BLOCKS[block]().strip(), "run: python docs/build_tables.py"
+
+
+def test_stored_validation_is_of_the_current_defaults_scenarios_and_targets():
+    import json
+
+    from experiments import validation
+
+    stored = json.loads((ROOT / "docs" / "validation" / "settings.json").read_text(encoding="utf-8"))
+    assert stored["effects"] is True
+    assert stored["fingerprint"] == validation.fingerprint(), (
+        "a default, a scenario file or a target changed since docs/validation/ was written: run make validation-docs")

@@ -105,13 +105,39 @@ def test_cli_validate_bad_arguments_exit_2(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
-def test_effects_are_the_paired_falls_in_burnout():
-    val = v.validate(replicates=2, clinicians=40, weeks=104, burn_in_weeks=0, effects=True, workers=1)
-    eff = val.effects.set_index("scenario")
-    # the per-replicate pattern and the effects table agree, and the interval brackets the mean
-    assert eff.loc["wellness-programme", "effect_sd"] == pytest.approx(val.replicates["effect_wellness"].mean())
-    assert (eff["ci_low"] <= eff["effect_sd"]).all() and (eff["effect_sd"] <= eff["ci_high"]).all()
+@pytest.fixture(scope="module")
+def with_effects():
+    return v.validate(replicates=2, clinicians=40, weeks=104, burn_in_weeks=0, effects=True, workers=1)
+
+
+def test_effects_are_the_paired_falls_in_burnout(with_effects):
+    val = with_effects
+    eff = val.effects[val.effects["metric"] == v._EFFECT_METRIC].set_index("scenario")
+    # the per-replicate pattern and the effects table agree (a fall is a negative difference)
+    assert -eff.loc["wellness-programme", "effect_sd"] == pytest.approx(val.replicates["effect_wellness"].mean())
+    assert -eff.loc["organisational-bundle", "effect_sd"] == pytest.approx(val.replicates["effect_bundle"].mean())
+    assert (eff["ci_low"] <= eff["diff"]).all() and (eff["diff"] <= eff["ci_high"]).all()
     # the largest single-programme effect is at least each single programme's |effect| in every replicate
     singles = [n for n in eff.index if n not in v._NOT_SINGLE]
     assert "organisational-bundle" not in singles and "understaffed" not in singles
     assert val.replicates["max_single_programme_effect"].mean() >= eff.loc[singles, "effect_sd"].abs().max() - 1e-9
+
+
+def test_effects_mark_each_scenarios_declared_target(with_effects):
+    from scenarios import library_names, load
+
+    eff = with_effects.effects
+    targets = eff[eff["is_target"]].set_index("scenario")
+    assert sorted(targets.index) == sorted(n for n in library_names() if n != "baseline")
+    for name, r in targets.iterrows():
+        sc = load(name)
+        assert (r["metric"], r["target_direction"]) == (sc.target, sc.target_direction)
+        side = r["ci_high"] < 0 if sc.target_direction == "lower" else r["ci_low"] > 0
+        assert r["moves_target"] == side
+    assert eff.loc[~eff["is_target"], "moves_target"].isna().all()
+    wide = v.effects_wide(eff, 104)
+    assert len(wide) == len(targets) and set(wide["target"]) == set(targets["metric"])
+    cost = eff[(eff["scenario"] == "wellness-programme") & (eff["metric"] == "cum_total_cost")]["diff"].iloc[0]
+    assert wide.set_index("scenario").loc["wellness-programme", "total_cost_year"] == pytest.approx(cost / 2)
+    md = v.effects_markdown(eff, 104)
+    assert md.count("\n") == len(wide) + 2 and "`mentoring` | `mean_intention_mean` lower" in md
