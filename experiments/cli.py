@@ -17,6 +17,7 @@ Bad input ends with a one-line message on standard error and exit status 2.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tomllib
 from pathlib import Path
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="resilience",
         description="Simulate the resilience of a mental-health clinician workforce under organisational policies.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run one scenario once and write a results folder",
                          description="Run one scenario once and write weekly.parquet, summary.json and plots "
@@ -295,8 +297,27 @@ def _cmd_parameters(args: argparse.Namespace) -> int:
     return 0
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("workforce-resilience")
+    except PackageNotFoundError:  # run from a source tree that was not installed
+        return "unknown (not installed)"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except BrokenPipeError:
+        # the reader went away (`resilience parameters | head`): stop quietly, and keep Python from complaining
+        # again when it flushes stdout at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     try:
         if args.command == "run":
             return _cmd_run(args)

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from model.outcomes import BY_NAME
 from scenarios import load as load_scenario
+from scenarios.loader import read_text
 
 from .sensitivity import (
     METHODS,
@@ -116,9 +117,13 @@ def load(path_or_name: str | Path) -> tuple[Path, SensitivityFile]:
     if not path.is_file():
         raise SensitivityError(f"{path}: no such experiment file (ready ones: {', '.join(library_names())})")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(path))
+    except OSError as exc:
+        raise SensitivityError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise SensitivityError(f"{path}: invalid TOML: {exc}") from None
+    except ValueError as exc:
+        raise SensitivityError(f"{path}: {exc}") from None
     try:
         return path, SensitivityFile.model_validate(data)
     except ValidationError as exc:

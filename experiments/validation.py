@@ -34,6 +34,7 @@ from .executors import executor_for, stream
 from .results import atomic_write
 from .runner import Task, replicate_seeds, run_task
 from .single import prepare_folder
+from scenarios.loader import read_text
 
 #: the outcomes a validation replicate records (it reads the state arrays and surveys directly)
 _RECORD = ("n_in_post",)
@@ -69,10 +70,12 @@ def load_targets(path: Path | None = None) -> list[Target]:
     """
     where = str(path) if path is not None else "experiments/targets.toml"
     try:
-        text = (Path(path).read_text(encoding="utf-8") if path is not None
+        text = (read_text(Path(path)) if path is not None
                 else resources.files("experiments").joinpath("targets.toml").read_text(encoding="utf-8"))
         data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except OSError as exc:
+        raise ExperimentError(f"{where}: cannot read the targets file: {exc.strerror or exc}") from None
+    except (ValueError, tomllib.TOMLDecodeError) as exc:  # TOMLDecodeError is a ValueError
         raise ExperimentError(f"{where}: cannot read the targets file: {exc}") from None
     out = []
     for k, row in enumerate(data.get("target", [])):

@@ -86,6 +86,8 @@ def resolve_path(name_or_path: str | Path, folder: Path = LIBRARY) -> Path:
     if candidate.suffix == ".toml" or candidate.parent != Path("."):
         if candidate.is_file():
             return candidate
+        if candidate.is_dir():
+            raise ScenarioError(f"{candidate}: is a directory, not a scenario file")
         raise ScenarioError(f"{candidate}: no such scenario file")
     path = folder / f"{text}.toml"
     if path.is_file():
@@ -95,6 +97,23 @@ def resolve_path(name_or_path: str | Path, folder: Path = LIBRARY) -> Path:
     raise ScenarioError(f"unknown scenario '{text}'{hint} (available: {', '.join(library_names(folder))})")
 
 
+def read_text(path: Path) -> str:
+    """The text of a user's file: UTF-8, with or without a byte-order mark.
+
+    Raises:
+        OSError: the file cannot be read (missing, a directory, no permission).
+        ValueError: the file is not UTF-8; the message names the first bad byte and its position.
+    """
+    if path.is_dir():
+        raise IsADirectoryError(21, "is a directory, not a file")
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}); "
+                         "save it as UTF-8") from None
+
+
 def read_file(path: Path) -> dict[str, Any]:
     """Parse one scenario file (no ``extends`` resolution, no parameter validation).
 
@@ -102,9 +121,11 @@ def read_file(path: Path) -> dict[str, Any]:
         ScenarioError: unreadable file, invalid TOML, or a malformed top-level key.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise ScenarioError(f"{path}: {exc}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

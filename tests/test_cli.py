@@ -134,3 +134,39 @@ def test_scenarios_subcommands(tmp_path, capsys):
     assert "mentoring.coverage = 3 is not allowed" in capsys.readouterr().err
     assert main(["scenarios", "schema"]) == 0
     assert json.loads(capsys.readouterr().out)["title"] == "Workforce resilience scenario"
+
+
+def test_user_files_bom_not_utf8_and_directories(tmp_path, capsys):
+    bom = tmp_path / "bom.toml"
+    bom.write_bytes(b'\xef\xbb\xbftitle = "with a byte-order mark"\nextends = "baseline"\n')
+    assert main(["scenarios", "validate", str(bom)]) == 0
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes('title = "caf\u00e9"\n'.encode("latin-1"))
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    capsys.readouterr()
+    for argv, expected in (
+        (["scenarios", "validate", str(latin)], "latin.toml: is not UTF-8 text (byte 0xe9 at position 12)"),
+        (["scenarios", "validate", str(folder)], "folder: is a directory, not a scenario file"),
+        (["sensitivity", str(latin), "--out", str(tmp_path / "sa")], "latin.toml: is not UTF-8 text"),
+        (["validate", "--targets", str(latin), "--out", str(tmp_path / "v")], "latin.toml: cannot read the "
+                                                                              "targets file: is not UTF-8 text"),
+    ):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert expected in err and err.count("\n") == 1, err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0 and capsys.readouterr().out.startswith("resilience 0.")
+
+
+def test_closed_pipe_ends_quietly(tmp_path):
+    import subprocess
+    import sys
+
+    cmd = (f"{sys.executable} -m experiments parameters | head -1")
+    run = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.startswith("service.") and "Traceback" not in run.stderr, run.stderr
