@@ -226,10 +226,16 @@ def load(name_or_path: str | Path, folder: Path = LIBRARY) -> Scenario:
 
 
 def _find_parent(parent: str, child: Path, folder: Path) -> Path:
-    sibling = child.parent / f"{parent}.toml"
+    """The file ``extends = parent`` names: a sibling of the child, else a library scenario; never a path, so the
+    result does not depend on the working directory and never leaves those two folders."""
+    name = parent[:-5] if parent.endswith(".toml") else parent
+    if not _SAFE_NAME.fullmatch(name) or name != Path(name).name:
+        raise ScenarioError("must be a scenario name (a file next to this one, or a library scenario), not a path: "
+                            "use letters, digits, '-', '_' and '.'")
+    sibling = child.resolve().parent / f"{name}.toml"
     if sibling.is_file():
         return sibling
-    return resolve_path(parent, folder)
+    return resolve_path(name, folder)
 
 
 def _join(path: Path, problems: list[str]) -> str:

@@ -128,3 +128,23 @@ def test_target_is_read(tmp_path):
     path = _write(tmp_path, "t", 'extends = "baseline"\ntarget = "annual_turnover"\ntarget_direction = "lower"\n')
     sc = load(path)
     assert (sc.target, sc.target_direction) == ("annual_turnover", "lower")
+
+
+@pytest.mark.parametrize("parent", ["/etc/passwd", "../baseline", "sub/child", "..", "/tmp/x.toml"])
+def test_extends_takes_names_not_paths(tmp_path, parent):
+    path = _write(tmp_path, "bad", f'extends = "{parent}"\n')
+    with pytest.raises(ScenarioError) as info:
+        load(path)
+    assert f"extends = '{parent}': must be a scenario name" in str(info.value) and str(path) in str(info.value)
+
+
+def test_extends_resolves_next_to_the_child_whatever_the_working_directory(tmp_path, monkeypatch):
+    sub = tmp_path / "plans"
+    sub.mkdir()
+    _write(sub, "parent", 'extends = "baseline"\n[supervision]\ncoverage = 0.9\n')
+    child = _write(sub, "child", 'extends = "parent.toml"\n')
+    decoy = _write(tmp_path, "parent", '[supervision]\ncoverage = 0.1\n')
+    for cwd in (tmp_path, sub, decoy.parent.parent):
+        monkeypatch.chdir(cwd)
+        assert load(child).params.supervision.coverage == 0.9
+        assert load(child).chain == ("baseline", "parent", "child")
