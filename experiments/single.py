@@ -33,6 +33,31 @@ def prepare_folder(out: Path) -> Path:
     return out
 
 
+#: the files a single run writes (``summary.json`` last: its presence marks a finished run)
+SINGLE_RUN_FILES = ("weekly.parquet", "states.png", "proqol.png", "staffing.png", "costs.png", "summary.json")
+
+
+def check_single_run_folder(out: Path) -> None:
+    """Refuse to write a single run into a folder holding anything else (a comparison, other files).
+
+    An empty or missing folder, or one holding only a previous single run's files, is fine: the new run replaces
+    the old one.
+
+    Raises:
+        OutputError: the folder holds files that are not a single run's (named in the message).
+    """
+    out = Path(out)
+    if not out.is_dir():
+        if out.exists():
+            raise OutputError(f"cannot write results to '{out}': it is a file, not a folder")
+        return
+    other = sorted(p.name for p in out.iterdir() if p.name not in SINGLE_RUN_FILES and not p.name.startswith("."))
+    if other:
+        shown = ", ".join(other[:3]) + (f" and {len(other) - 3} more" if len(other) > 3 else "")
+        raise OutputError(f"'{out}' is not empty and is not a single-run folder (it holds {shown}); choose "
+                          "another --out or delete it")
+
+
 def versions() -> dict[str, str]:
     """Versions of Python and the packages a result depends on."""
     out = {"python": platform.python_version()}
@@ -65,12 +90,16 @@ def run_to_folder(params: Parameters, *, seed: int, weeks: int, out: Path,
     Raises:
         OutputError: the folder cannot be written.
     """
+    from .results import atomic_write  # results builds on this module
+
+    check_single_run_folder(out)
     out = prepare_folder(out)
     show = sys.stderr.isatty() if progress is None else progress
     with tqdm(total=weeks, desc=f"{name}: weeks", unit="wk", disable=not show, leave=False) as bar:
         result = simulate(params, seed=seed, weeks=weeks, burn_in_weeks=burn_in_weeks,
                           on_week=lambda _w: bar.update())
-    result.weekly.to_parquet(out / "weekly.parquet", index=False)
+    (out / "summary.json").unlink(missing_ok=True)  # until the new run is whole, the folder is not a finished run
+    atomic_write(out / "weekly.parquet", lambda tmp: result.weekly.to_parquet(tmp, index=False))
     summary = {
         "name": name,
         "seed": seed,
@@ -82,6 +111,7 @@ def run_to_folder(params: Parameters, *, seed: int, weeks: int, out: Path,
         "versions": versions(),
         "command": " ".join([os.path.basename(sys.argv[0])] + sys.argv[1:]),
     }
-    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=float), encoding="utf-8")
     plot_run(result.weekly, out)
+    atomic_write(out / "summary.json",
+                 lambda tmp: tmp.write_text(json.dumps(summary, indent=2, default=float), encoding="utf-8"))
     return result

@@ -10,6 +10,7 @@ import sys
 import pandas as pd
 import pytest
 
+from experiments import single
 from experiments.cli import main
 
 
@@ -170,3 +171,22 @@ def test_closed_pipe_ends_quietly(tmp_path):
     cmd = (f"{sys.executable} -m experiments parameters | head -1")
     run = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and run.stdout.startswith("service.") and "Traceback" not in run.stderr, run.stderr
+
+
+def test_run_refuses_a_folder_that_is_not_a_single_run(tmp_path, capsys):
+    args = ["run", "--weeks", "4", "--clinicians", "20", "--burn-in", "0", "--no-progress", "--out"]
+    out = tmp_path / "single"
+    assert main([*args, str(out)]) == 0
+    first = (out / "summary.json").read_text()
+    assert main([*args, str(out), "--seed", "9"]) == 0  # a single run replaces the previous one
+    assert (out / "summary.json").read_text() != first
+    assert sorted(p.name for p in out.iterdir()) == sorted(single.SINGLE_RUN_FILES)
+    comparison = tmp_path / "cmp"
+    comparison.mkdir()
+    (comparison / "manifest.json").write_text("{}")
+    (comparison / "notes.txt").write_text("mine")
+    capsys.readouterr()
+    assert main([*args, str(comparison)]) == 2
+    err = capsys.readouterr().err
+    assert "is not empty and is not a single-run folder (it holds manifest.json, notes.txt)" in err
+    assert err.count("\n") == 1 and sorted(p.name for p in comparison.iterdir()) == ["manifest.json", "notes.txt"]
