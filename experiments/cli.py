@@ -43,15 +43,23 @@ def _parse_assignment(text: str) -> tuple[str, object]:
     return name.strip(), value
 
 
-def _int_at_least(minimum: int):
-    """An argparse type: a whole number of at least ``minimum``."""
+#: the largest job sizes accepted on the command line (a typo like 10**9 replicates would run for days)
+MAX_REPLICATES = 1000
+MAX_WEEKS = 5200  # a hundred years
+MAX_CLINICIANS = 1_000_000  # the bound of service.n_posts
+MAX_WORKERS = 1024
+
+
+def _int_at_least(minimum: int, maximum: int | None = None):
+    """An argparse type: a whole number of at least ``minimum`` (and at most ``maximum``)."""
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"expected a whole number of at least {minimum}, got {value}")
+        if value < minimum or (maximum is not None and value > maximum):
+            allowed = f"from {minimum:,} to {maximum:,}" if maximum is not None else f"of at least {minimum}"
+            raise argparse.ArgumentTypeError(f"expected a whole number {allowed}, got {value:,}")
         return value
 
     return parse
@@ -59,6 +67,11 @@ def _int_at_least(minimum: int):
 
 _positive = _int_at_least(1)
 _non_negative = _int_at_least(0)
+_replicates = _int_at_least(1, MAX_REPLICATES)
+_weeks = _int_at_least(1, MAX_WEEKS)
+_burn_in = _int_at_least(0, MAX_WEEKS)
+_clinicians = _int_at_least(1, MAX_CLINICIANS)
+_workers = _int_at_least(1, MAX_WORKERS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,11 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("scenario", nargs="?", default="baseline",
                      help="scenario name from the library (see `resilience scenarios list`) or a .toml file "
                           "(default: baseline)")
-    run.add_argument("--weeks", type=_positive, default=260, help="recorded weeks after the burn-in (default 260)")
-    run.add_argument("--clinicians", type=_positive, default=None,
+    run.add_argument("--weeks", type=_weeks, default=260, help="recorded weeks after the burn-in (default 260)")
+    run.add_argument("--clinicians", type=_clinicians, default=None,
                      help="budgeted posts (service.n_posts; default from the parameters, 300)")
     run.add_argument("--seed", type=_non_negative, default=0, help="root seed (default 0)")
-    run.add_argument("--burn-in", type=_non_negative, default=DEFAULT_BURN_IN_WEEKS, dest="burn_in",
+    run.add_argument("--burn-in", type=_burn_in, default=DEFAULT_BURN_IN_WEEKS, dest="burn_in",
                      help=f"unrecorded weeks before week 0 (default {DEFAULT_BURN_IN_WEEKS})")
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="override a parameter by dotted name, e.g. --set supervision.sessions_per_month=2")
@@ -92,14 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
                                       "same command again resumes an interrupted experiment.")
     cmp_.add_argument("scenarios", nargs="*", help="scenario names or .toml files (baseline is added)")
     cmp_.add_argument("--all", action="store_true", help="every scenario of the library")
-    cmp_.add_argument("--replicates", type=_positive, default=10, help="replicates per scenario (default 10)")
-    cmp_.add_argument("--weeks", type=_positive, default=260, help="recorded weeks (default 260)")
-    cmp_.add_argument("--clinicians", type=_positive, default=None, help="budgeted posts for every scenario")
+    cmp_.add_argument("--replicates", type=_replicates, default=10, help="replicates per scenario (default 10)")
+    cmp_.add_argument("--weeks", type=_weeks, default=260, help="recorded weeks (default 260)")
+    cmp_.add_argument("--clinicians", type=_clinicians, default=None, help="budgeted posts for every scenario")
     cmp_.add_argument("--seed", type=_non_negative, default=0, help="root seed of the replicate seeds")
-    cmp_.add_argument("--burn-in", type=_non_negative, default=DEFAULT_BURN_IN_WEEKS, dest="burn_in",
+    cmp_.add_argument("--burn-in", type=_burn_in, default=DEFAULT_BURN_IN_WEEKS, dest="burn_in",
                       help=f"unrecorded weeks before week 0 (default {DEFAULT_BURN_IN_WEEKS})")
     where = cmp_.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=_positive, default=None,
+    where.add_argument("--workers", type=_workers, default=None,
                        help="local worker processes (default: all CPUs; 1 = in this process)")
     where.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="dask.distributed scheduler address, to run beyond one machine")
@@ -118,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "again resumes an interrupted analysis.")
     sen.add_argument("experiment", help="experiment file, or the name of a ready one")
     where2 = sen.add_mutually_exclusive_group()
-    where2.add_argument("--workers", type=_positive, default=None, help="local worker processes (1 = here)")
+    where2.add_argument("--workers", type=_workers, default=None, help="local worker processes (1 = here)")
     where2.add_argument("--scheduler", default=None, metavar="ADDRESS", help="dask.distributed scheduler")
     sen.add_argument("--out", type=Path, default=None, help="results folder (default results/sensitivity-NAME)")
     sen.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
@@ -128,17 +141,17 @@ def build_parser() -> argparse.ArgumentParser:
                                       "teams, paired runs of the library's programmes) and write report.html "
                                       "with the simulated value, its 95% interval, the published range and a "
                                       "verdict, plus the survey microdata.")
-    val_.add_argument("--replicates", type=_int_at_least(2), default=10, help="replicates (default 10)")
-    val_.add_argument("--clinicians", type=_positive, default=300, help="budgeted posts (default 300)")
-    val_.add_argument("--weeks", type=_int_at_least(104), default=260, help="recorded weeks (default 260)")
-    val_.add_argument("--burn-in", type=_non_negative, default=DEFAULT_BURN_IN_WEEKS, dest="burn_in",
+    val_.add_argument("--replicates", type=_int_at_least(2, MAX_REPLICATES), default=10, help="replicates (default 10)")
+    val_.add_argument("--clinicians", type=_clinicians, default=300, help="budgeted posts (default 300)")
+    val_.add_argument("--weeks", type=_int_at_least(104, MAX_WEEKS), default=260, help="recorded weeks (default 260)")
+    val_.add_argument("--burn-in", type=_burn_in, default=DEFAULT_BURN_IN_WEEKS, dest="burn_in",
                       help=f"unrecorded weeks before week 0 (default {DEFAULT_BURN_IN_WEEKS})")
     val_.add_argument("--seed", type=_non_negative, default=20261201, help="root seed of the replicate seeds")
     val_.add_argument("--targets", type=Path, default=None, help="targets file (default: the packaged one)")
     val_.add_argument("--no-effects", action="store_false", dest="effects",
                       help="skip the paired runs of the library's programmes")
     where3 = val_.add_mutually_exclusive_group()
-    where3.add_argument("--workers", type=_positive, default=None, help="local worker processes (1 = here)")
+    where3.add_argument("--workers", type=_workers, default=None, help="local worker processes (1 = here)")
     where3.add_argument("--scheduler", default=None, metavar="ADDRESS", help="dask.distributed scheduler")
     val_.add_argument("--out", type=Path, default=Path("results/validation"), help="results folder")
     scn = sub.add_parser("scenarios", help="list, show or validate scenario files")

@@ -65,7 +65,7 @@ class SensitivityFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str = ""
     method: Literal["morris", "sobol", "fast", "pawn"]
-    n: int = Field(gt=1, description="base sample size (Sobol: a power of two)")
+    n: int = Field(gt=1, le=65_536, description="base sample size (Sobol: a power of two)")
     calc_second_order: bool = False
     num_levels: int = Field(4, ge=2, le=20)
     replicates: int = Field(1, ge=1, le=1000)

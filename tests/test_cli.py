@@ -66,11 +66,20 @@ def test_unwritable_output_folder(tmp_path, capsys):
     assert f"cannot write results to '{blocker / 'sub'}'" in capsys.readouterr().err
 
 
-def test_argparse_errors_exit_2(capsys):
+@pytest.mark.parametrize(("argv", "message"), [
+    (["run", "--weeks", "0"], "expected a whole number from 1 to 5,200, got 0"),
+    (["run", "--weeks", "100000000"], "--weeks: expected a whole number from 1 to 5,200, got 100,000,000"),
+    (["run", "--burn-in", "100000000"], "--burn-in: expected a whole number from 0 to 5,200"),
+    (["compare", "--replicates", "1000000000"], "--replicates: expected a whole number from 1 to 1,000"),
+    (["compare", "--clinicians", "2000000"], "--clinicians: expected a whole number from 1 to 1,000,000"),
+    (["validate", "--replicates", "5000"], "--replicates: expected a whole number from 2 to 1,000"),
+    (["sensitivity", "quick-demo", "--workers", "100000"], "--workers: expected a whole number from 1 to 1,024"),
+])
+def test_argparse_errors_exit_2(capsys, argv, message):
     with pytest.raises(SystemExit) as info:
-        main(["run", "--weeks", "0"])
+        main(argv)
     assert info.value.code == 2
-    assert "expected a whole number of at least 1" in capsys.readouterr().err
+    assert message in capsys.readouterr().err
 
 
 def test_parameters_listing(capsys):

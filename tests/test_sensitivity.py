@@ -219,6 +219,8 @@ def test_ready_experiment_files_validate():
          "replicate = 2: unknown key; did you mean 'replicates'?"),
         ('method = "morris"\nn = 4\noutputs = ["mean_bo_mean"]\n[parameters]\nnames = ["burnout.rate_gain"]\n'
          '[ranges]\n"burnout.rate_gain" = [0.02, 0.01]\n', "is empty"),
+        ('method = "morris"\nn = 1000000000\noutputs = ["mean_bo_mean"]\n[parameters]\nnames = ["burnout.rate_gain"]\n',
+         "n = 1000000000"),
     ],
 )
 def test_bad_experiment_files(tmp_path, text, message):
