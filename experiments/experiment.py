@@ -113,6 +113,7 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
         raise ExperimentError(f"workers must be at least 1, got {workers}")
     resolved = resolve_scenarios(names, clinicians)
     scenarios = {name: params for name, (_, params) in resolved.items()}
+    _check_start_weeks(scenarios, weeks)
     seeds = replicate_seeds(seed, replicates)
     spec = {"scenarios": list(scenarios), "replicates": replicates, "weeks": weeks, "burn_in_weeks": burn_in_weeks,
             "clinicians": clinicians, "root_seed": seed, "baseline": BASELINE}
@@ -158,6 +159,40 @@ def analyse(store: ExperimentStore, rank_by: str = cmp.DEFAULT_RANK_BY) -> Compa
                             ranking=cmp.rank(diffs, rank_by), ran=0)
 
 
+def _check_start_weeks(scenarios: dict[str, Parameters], weeks: int) -> None:
+    """A lever group that changes something but starts after the last recorded week would silently be the
+    baseline: refuse it."""
+    base = scenarios[BASELINE].flat()
+    for name, params in scenarios.items():
+        flat = params.flat()
+        for key, start in flat.items():
+            if not key.endswith(".start_week") or start < weeks:
+                continue
+            group = key.rsplit(".", 1)[0]
+            changed = [k for k in flat if k.startswith(group + ".") and k != key and flat[k] != base[k]]
+            if changed:
+                raise ExperimentError(f"scenario {name}: {key} = {start} is not before the end of the run "
+                                      f"(--weeks {weeks}), so {', '.join(changed)} would never act; use --weeks "
+                                      f"{start + 1} or more, or an earlier start week")
+
+
+def _check_survey_horizon(names: Sequence[str], clinicians: int | None, weeks: int, rank_by: str) -> None:
+    """A ranking by a survey outcome needs a survey inside the recorded weeks."""
+    from model import outcomes
+
+    summary = outcomes.SUMMARIES[rank_by]
+    if outcomes.get(summary.outcome).kind != "survey" or not isinstance(weeks, int):
+        return
+    intervals = {name: params.measurement.survey_interval_weeks
+                 for name, (_, params) in resolve_scenarios(names, clinicians).items()}
+    name, interval = max(intervals.items(), key=lambda kv: kv[1])
+    if weeks < interval:
+        raise ExperimentError(f"--weeks {weeks} is shorter than the survey interval of {interval} weeks "
+                              f"(measurement.survey_interval_weeks, scenario {name}): the ranking metric {rank_by} "
+                              f"would have no survey to read; use --weeks {interval} or more, or --rank-by a "
+                              "weekly outcome such as mean_bo_mean")
+
+
 def compare(names: Sequence[str], *, replicates: int = 10, weeks: int = 260, out: str | Path,
             clinicians: int | None = None, seed: int = 0, burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS,
             workers: int | None = None, scheduler: str | None = None, executor: Executor | None = None,
@@ -169,6 +204,9 @@ def compare(names: Sequence[str], *, replicates: int = 10, weeks: int = 260, out
     results folder; ``rank_by`` is the summary metric that orders the scenarios.
     """
     cmp.check_rank_by(rank_by)
+    if isinstance(replicates, int) and not isinstance(replicates, bool) and replicates == 1:
+        raise ExperimentError("--replicates 1 gives no intervals for the paired differences; use at least 2")
+    _check_survey_horizon(names, clinicians, weeks, rank_by)
     store, ran = run_experiment(names, replicates=replicates, weeks=weeks, out=Path(out), clinicians=clinicians,
                                 seed=seed, burn_in_weeks=burn_in_weeks, workers=workers, scheduler=scheduler,
                                 executor=executor, progress=progress)

@@ -18,7 +18,7 @@ from experiments.experiment import ExperimentError
 from experiments.runner import SerialExecutor, replicate_seeds
 from experiments.store import ExperimentStore, StoreMismatchError
 
-SMALL = dict(replicates=3, weeks=12, clinicians=40, seed=5, burn_in_weeks=6, progress=False)
+SMALL = dict(replicates=3, weeks=13, clinicians=40, seed=5, burn_in_weeks=6, progress=False)  # one survey
 NAMES = ["mentoring", "reflective-supervision"]
 
 
@@ -37,7 +37,7 @@ def test_store_layout_and_manifest(serial_runs):
     out, runs = serial_runs
     assert len(runs) == 9 and set(runs["scenario"]) == {"baseline", *NAMES}
     ts = ExperimentStore.load(out).timeseries()
-    assert len(ts) == 9 * 13
+    assert len(ts) == 9 * (SMALL["weeks"] + 1)  # weeks 0 to weeks
     man = json.loads((out / "manifest.json").read_text())
     assert man["spec"]["replicates"] == 3 and man["finished"]
     assert man["seeds"] == replicate_seeds(5, 3)
@@ -183,7 +183,7 @@ def test_cli_compare_and_report(tmp_path, capsys):
     from experiments.cli import main
 
     out = tmp_path / "cli"
-    argv = ["compare", "mentoring", "--replicates", "2", "--weeks", "8", "--clinicians", "30", "--burn-in", "4",
+    argv = ["compare", "mentoring", "--replicates", "2", "--weeks", "13", "--clinicians", "30", "--burn-in", "4",
             "--workers", "1", "--out", str(out), "--no-progress"]
     assert main(argv) == 0
     text = capsys.readouterr().out
@@ -249,3 +249,32 @@ def test_cost_table_marks_dominant_scenarios():
     assert c["high_burnout_person_years_averted_per_year"] == pytest.approx(10.0)
     assert c["cost_per_high_burnout_person_year_averted"] == pytest.approx(-40.0)
     assert c["dominant"]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    (dict(weeks=4), "--weeks 4 is shorter than the survey interval of 13 weeks (measurement.survey_interval_weeks"),
+    (dict(replicates=1), "--replicates 1 gives no intervals"),
+])
+def test_compare_refuses_a_design_that_cannot_rank(tmp_path, kwargs, message):
+    with pytest.raises(ExperimentError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        compare(["mentoring"], out=tmp_path / "c", executor=SerialExecutor(), **{**SMALL, **kwargs})
+    assert not (tmp_path / "c").exists()
+
+
+def test_a_weekly_ranking_metric_needs_no_survey(tmp_path):
+    res = compare(["mentoring"], out=tmp_path / "c", executor=SerialExecutor(), report=False, rank_by="mean_bo_mean",
+                  **{**SMALL, "weeks": 4})
+    assert len(res.runs) == 2 * SMALL["replicates"]
+
+
+def test_a_lever_group_starting_after_the_run_is_refused(tmp_path):
+    plan = tmp_path / "late.toml"
+    plan.write_text('extends = "baseline"\n[supervision]\nsessions_per_month = 2.0\nstart_week = 20\n')
+    with pytest.raises(ExperimentError, match=r"scenario late: supervision.start_week = 20 is not before the end of "
+                                              r"the run \(--weeks 13\), so supervision.sessions_per_month would "
+                                              r"never act; use --weeks 21 or more"):
+        compare([str(plan)], out=tmp_path / "c", executor=SerialExecutor(), **SMALL)
+    # a start week after the run with nothing changed in its group is harmless
+    quiet = tmp_path / "quiet.toml"
+    quiet.write_text('extends = "baseline"\n[supervision]\nstart_week = 20\n[mentoring]\ncoverage = 1.0\n')
+    compare([str(quiet)], out=tmp_path / "q", executor=SerialExecutor(), report=False, **SMALL)
