@@ -27,7 +27,7 @@ from scenarios import Scenario, load
 from . import comparison as cmp
 from .errors import ExperimentError
 from .executors import executor_for
-from .results import ExperimentStore
+from .results import ExperimentStore, release_lock
 from .runner import execute as run_tasks
 from .runner import make_tasks, replicate_seeds
 
@@ -121,7 +121,15 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
                         "settings": sc.overrides, "parameters": params.model_dump()}
                  for name, (sc, params) in resolved.items()}
     store = ExperimentStore(Path(out))
-    store.open(spec, described, seeds)
+    store.open(spec, described, seeds)  # takes the folder's lock
+    try:
+        return _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, workers, scheduler, executor,
+                            progress)
+    finally:
+        release_lock(store.folder)
+
+
+def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, workers, scheduler, executor, progress):
     done = store.done()
     tasks = [t for t in make_tasks(scenarios, replicates, seed, weeks, burn_in_weeks) if t.key not in done]
     if not tasks:

@@ -30,6 +30,7 @@ Sensitivity analyses (:class:`SensitivityStore`)::
 from __future__ import annotations
 
 import datetime as _dt
+import fcntl
 import hashlib
 import json
 import os
@@ -47,6 +48,10 @@ if TYPE_CHECKING:  # only for annotations: the runner imports nothing from here
     from .runner import TaskResult
 
 MANIFEST = "manifest.json"
+#: the advisory lock of a results folder (holds the pid of the process writing it)
+LOCK = ".lock"
+#: lock files this process holds: resolved path -> [open file descriptor, times taken] (re-entrant)
+_HELD: dict[str, list[int]] = {}
 
 
 class StoreMismatchError(ValueError):
@@ -133,6 +138,47 @@ def differences(old: Mapping[str, Any], identity: Mapping[str, Any], limit: int 
 # --------------------------------------------------------------------------------------------------------------
 
 
+def acquire_lock(folder: Path) -> None:
+    """Take the advisory lock of a results folder for this process, or say who holds it.
+
+    The lock is an exclusive ``flock`` on ``<folder>/.lock``: the kernel drops it when the holder ends, however it
+    ends (a killed process leaves no stale lock). Taken again in the same process, it counts: each
+    :func:`release_lock` undoes one :func:`acquire_lock`.
+
+    Raises:
+        OutputError: another process holds the lock (the message names its pid).
+    """
+    path = Path(folder) / LOCK
+    key = str(path.resolve())
+    if key in _HELD:
+        _HELD[key][1] += 1
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 32).decode(errors="replace").strip() or "another process"
+        os.close(fd)
+        raise OutputError(f"'{folder}' is in use by process {holder}; wait for it to finish or choose another "
+                          "output folder") from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode())
+    _HELD[key] = [fd, 1]
+
+
+def release_lock(folder: Path) -> None:
+    """Release the lock :func:`acquire_lock` took (nothing if this process does not hold it)."""
+    key = str((Path(folder) / LOCK).resolve())
+    held = _HELD.get(key)
+    if held is None:
+        return
+    held[1] -= 1
+    if held[1] == 0:
+        del _HELD[key]
+        fcntl.flock(held[0], fcntl.LOCK_UN)
+        os.close(held[0])
+
+
 class ResultsFolder:
     """A results folder: manifest with identity check, atomic parts, consolidated tables.
 
@@ -173,6 +219,7 @@ class ResultsFolder:
             StoreMismatchError: the folder holds another experiment or unrelated files.
         """
         prepare_folder(self.folder)
+        acquire_lock(self.folder)
         path = self.folder / MANIFEST
         fp = fingerprint(identity)
         if path.exists():
@@ -183,7 +230,7 @@ class ResultsFolder:
                                          f"choose another {hint} or delete it")
             self.manifest = old
             return self.manifest
-        if any(p.name != ".write-test" for p in self.folder.iterdir()):
+        if any(p.name not in (".write-test", LOCK) for p in self.folder.iterdir()):
             raise StoreMismatchError(f"'{self.folder}' is not empty and is not {_article(self.kind)} results "
                                      f"folder; choose another {hint}")
         self.parts.mkdir(exist_ok=True)

@@ -35,7 +35,7 @@ from model import DEFAULT_BURN_IN_WEEKS, ParameterError, Parameters, simulate
 from model.outcomes import BY_NAME, outcome_of
 
 from .executors import SerialExecutor, executor_for, stream
-from .results import SensitivityStore
+from .results import SensitivityStore, release_lock
 
 METHODS = ("morris", "sobol", "fast", "pawn")
 TAGS = {"levers": "lever", "uncertainties": "uncertainty", "lever": "lever", "uncertainty": "uncertainty"}
@@ -415,7 +415,19 @@ class SensitivityResult:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-def run_sensitivity(f: Callable, problem: Mapping[str, Any], method: str, n: int, *, outputs: Sequence[str] | None = None,
+def run_sensitivity(*args: Any, **kwargs: Any) -> SensitivityResult:
+    """Sample, evaluate (resuming a stored partial run) and analyse; see :func:`_run_sensitivity` for the arguments.
+
+    The results folder ``out`` is locked against other processes while the analysis runs.
+    """
+    try:
+        return _run_sensitivity(*args, **kwargs)
+    finally:
+        if kwargs.get("out") is not None:
+            release_lock(Path(kwargs["out"]))
+
+
+def _run_sensitivity(f: Callable, problem: Mapping[str, Any], method: str, n: int, *, outputs: Sequence[str] | None = None,
                     replicates: int = 1, seed: int = 0, common_random_numbers: bool = True,
                     calc_second_order: bool = False, num_levels: int = 4,
                     m: int = 4, executor: Executor | None = None, workers: int | None = None,

@@ -206,3 +206,43 @@ def test_sensitivity_store_chunks_resume_without_overwriting(tmp_path):
         assert (tmp_path / name).is_file()
     with pytest.raises(StoreMismatchError, match="different sensitivity analysis .*n: stored 8, now 9"):
         SensitivityStore(tmp_path).open({**key, "n": 9}, {})
+
+
+def test_a_results_folder_in_use_by_another_process_is_refused(tmp_path):
+    import subprocess
+    import sys
+    import textwrap
+
+    from experiments import compare
+    from experiments.results import LOCK
+    from experiments.runner import SerialExecutor
+    from experiments.single import OutputError
+
+    out = tmp_path / "busy"
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import sys, time
+        from experiments.results import acquire_lock
+        from pathlib import Path
+        Path({str(out)!r}).mkdir()
+        acquire_lock(Path({str(out)!r}))
+        print("locked", flush=True)
+        time.sleep(60)
+        """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(OutputError, match=rf"'{out}' is in use by process {holder.pid}; wait for it"):
+            compare(["mentoring"], out=out, executor=SerialExecutor(), replicates=2, weeks=13, clinicians=20,
+                    burn_in_weeks=0, progress=False, report=False)
+        assert sorted(p.name for p in out.iterdir()) == [LOCK]  # nothing written
+    finally:
+        holder.kill()
+        holder.wait()
+    # the holder is gone, however it ended: the lock went with it
+    res = compare(["mentoring"], out=out, executor=SerialExecutor(), replicates=2, weeks=13, clinicians=20,
+                  burn_in_weeks=0, progress=False, report=False)
+    assert len(res.runs) == 4
+    # released after the run: this process can be replaced by another one
+    probe = subprocess.run([sys.executable, "-c", f"from experiments.results import acquire_lock; "
+                            f"from pathlib import Path; acquire_lock(Path({str(out)!r})); print('ok')"],
+                           capture_output=True, text=True, timeout=60)
+    assert probe.stdout.strip() == "ok", probe.stderr
