@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import threading
 import sys
 import tomllib
 from pathlib import Path
@@ -319,8 +321,18 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a batch scheduler's time limit, ``timeout``, ``kill``), handled like Ctrl-C."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return _dispatch(args)
     except BrokenPipeError:
@@ -349,8 +361,11 @@ def _dispatch(args: argparse.Namespace) -> int:
             SensitivityError) as exc:
         print(f"resilience: error: {exc}", file=sys.stderr)
         return 2
+    except Terminated:
+        print("resilience: terminated (SIGTERM); run the same command again to resume", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
-        print("resilience: interrupted", file=sys.stderr)
+        print("resilience: interrupted; run the same command again to resume", file=sys.stderr)
         return 130
 
 

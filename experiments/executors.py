@@ -46,14 +46,37 @@ class SerialExecutor(Executor):
         return future
 
 
+#: how often a worker checks that the process that started it is still alive (seconds)
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _exit_with_parent(parent_pid: int, interval: float) -> None:
+    """Worker initializer: end this worker when its parent dies.
+
+    A killed main process (SIGKILL by the OOM killer, SIGTERM by a batch scheduler) cannot shut its pool down;
+    without this its workers would stay alive and idle, holding memory. A daemon thread polls the parent pid.
+    """
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def local_executor(workers: int | None = None) -> Executor:
-    """A process pool of spawned workers (nothing relies on fork).
+    """A process pool of spawned workers (nothing relies on fork) that end when this process ends.
 
     Args:
         workers: worker processes (default, or 0: :func:`default_workers`).
     """
     return ProcessPoolExecutor(max_workers=workers or default_workers(),
-                               mp_context=multiprocessing.get_context("spawn"))
+                               mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_exit_with_parent, initargs=(os.getpid(), PARENT_CHECK_SECONDS))
 
 
 def dask_executor(address: str) -> Executor:
