@@ -97,19 +97,28 @@ def dask_executor(address: str) -> Executor:
     return Client(address).get_executor(pure=False)
 
 
-def make_executor(workers: int | None = None, scheduler: str | None = None) -> Executor:
+#: below this many clinician-weeks a job runs in this process by default: a spawned worker takes about two
+#: seconds to start (imports and compiled kernels), the time of about 500,000 clinician-weeks of simulation
+MIN_POOL_CLINICIAN_WEEKS = 2_000_000
+
+
+def make_executor(workers: int | None = None, scheduler: str | None = None,
+                  size: float | None = None) -> Executor:
     """The executor a command's ``workers``/``scheduler`` options ask for.
 
     Args:
         workers: local worker processes (default: the machine's CPUs; 1 runs in this process).
         scheduler: address of a dask.distributed scheduler; takes precedence over ``workers``.
+        size: the job's clinician-weeks, if known; with the default ``workers``, a job smaller than
+            :data:`MIN_POOL_CLINICIAN_WEEKS` runs in this process (starting workers would cost more than it saves).
 
     Returns:
-        a dask executor, a :class:`SerialExecutor` (``workers=1``) or a local process pool.
+        a dask executor, a :class:`SerialExecutor` (``workers=1``, or a small job by default) or a local process
+        pool.
     """
     if scheduler:
         return dask_executor(scheduler)
-    if workers == 1:
+    if workers == 1 or (workers is None and size is not None and size < MIN_POOL_CLINICIAN_WEEKS):
         return SerialExecutor()
     return local_executor(workers)
 
@@ -127,15 +136,16 @@ def shutdown(executor: Executor) -> None:
 
 @contextmanager
 def executor_for(executor: Executor | None = None, *, workers: int | None = None,
-                 scheduler: str | None = None) -> Iterator[Executor]:
-    """Use ``executor`` if given, else one from :func:`make_executor`, shut down on exit.
+                 scheduler: str | None = None, size: float | None = None) -> Iterator[Executor]:
+    """Use ``executor`` if given, else one from :func:`make_executor` (``size``: the job's clinician-weeks), shut
+    down on exit.
 
     A caller's own executor is left running: whoever made an executor shuts it down.
     """
     if executor is not None:
         yield executor
         return
-    made = make_executor(workers, scheduler)
+    made = make_executor(workers, scheduler, size)
     try:
         yield made
     finally:

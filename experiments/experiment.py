@@ -129,6 +129,11 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
         release_lock(store.folder)
 
 
+def _size(tasks) -> float:
+    """Clinician-weeks of a list of run tasks (burn-in weeks included)."""
+    return float(sum(t.params.service.n_posts * (t.weeks + t.burn_in_weeks) for t in tasks))
+
+
 def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, workers, scheduler, executor, progress):
     done = store.done()
     tasks = [t for t in make_tasks(scenarios, replicates, seed, weeks, burn_in_weeks) if t.key not in done]
@@ -139,7 +144,7 @@ def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, worke
     show = sys.stderr.isatty() if progress is None else progress
     total = replicates * len(scenarios)
     with tqdm(total=total, initial=total - len(tasks), desc="runs", unit="run", disable=not show) as bar, \
-            executor_for(executor, workers=workers, scheduler=scheduler) as ex:
+            executor_for(executor, workers=workers, scheduler=scheduler, size=_size(tasks)) as ex:
         def on_result(result):
             store.add(result)
             bar.update()

@@ -226,6 +226,11 @@ class ResultsFolder:
             old = json.loads(path.read_text(encoding="utf-8"))
             if old.get("fingerprint") != fp:
                 why = explain(old) if explain is not None else differences(old, identity)
+                if not why:  # nothing that changes a run differs (a folder of an earlier identity): resume
+                    old["fingerprint"] = fp
+                    self.manifest = old
+                    self.write_manifest()
+                    return self.manifest
                 raise StoreMismatchError(f"'{self.folder}' holds results of a different {self.kind} ({why}); "
                                          f"choose another {hint} or delete it")
             self.manifest = old
@@ -315,11 +320,12 @@ class ExperimentStore(ResultsFolder):
             OutputError: the folder cannot be written.
             StoreMismatchError: the folder holds another experiment or unrelated files.
         """
-        # file locations are recorded but are not part of the experiment's identity (a moved checkout resumes)
-        identity = {n: {k: v for k, v in d.items() if k != "file"} for n, d in scenarios.items()}
+        # an experiment is its design and each scenario's resolved parameters: how a file spells a value
+        # (1 or 1.0, a setting equal to its default), its title and its location do not change what runs
+        identity = {n: {"parameters": d["parameters"]} for n, d in scenarios.items()}
         return self.open_manifest({"spec": spec, "scenarios": identity, "seeds": seeds},
                             {"spec": spec, "scenarios": scenarios, "seeds": seeds},
-                            explain=lambda old: _describe_difference(old, spec, scenarios), hint="--out folder")
+                            explain=lambda old: _describe_difference(old, spec, scenarios, seeds), hint="--out folder")
 
     def done(self) -> set[tuple[str, int]]:
         """Keys (scenario, replicate) of the runs already stored."""
@@ -363,14 +369,32 @@ class ExperimentStore(ResultsFolder):
         return table if table is not None else self.read_parts()[1]
 
 
-def _describe_difference(old: dict[str, Any], spec: dict[str, Any], scenarios: dict[str, Any]) -> str:
+def _flat(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    return {f"{g}.{k}": v for g, table in parameters.items() for k, v in table.items()}
+
+
+def _describe_difference(old: dict[str, Any], spec: dict[str, Any], scenarios: dict[str, Any],
+                         seeds: list[int]) -> str:
+    """What differs between a stored experiment and this one: the design, the scenarios, their resolved
+    parameters (by name, first few), or the seeds; "" when nothing that changes a run differs."""
     old_spec = old.get("spec", {})
     diffs = [f"{k}: stored {old_spec.get(k)!r}, now {spec.get(k)!r}" for k in sorted(set(old_spec) | set(spec))
-             if old_spec.get(k) != spec.get(k)]
-    if not diffs and old.get("scenarios") != scenarios:
-        changed = [n for n in scenarios if old.get("scenarios", {}).get(n) != scenarios[n]]
-        diffs.append(f"settings of scenario(s) {', '.join(changed) or '?'} changed")
-    return "; ".join(diffs) or "different seeds"
+             if old_spec.get(k) != spec.get(k) and k != "scenarios"]
+    old_sc = old.get("scenarios", {})
+    if list(old_sc) != list(scenarios):
+        diffs.append(f"scenarios: stored {', '.join(old_sc)}; now {', '.join(scenarios)}")
+    for name in scenarios:
+        if name not in old_sc:
+            continue
+        a = _flat(json.loads(json.dumps(old_sc[name].get("parameters", {}))))
+        b = _flat(json.loads(json.dumps(scenarios[name]["parameters"], default=str)))
+        changed = [f"{k} stored {a.get(k)!r}, now {b.get(k)!r}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+        if changed:
+            more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+            diffs.append(f"scenario {name}: {'; '.join(changed[:3])}{more}")
+    if not diffs and old.get("seeds") != seeds:
+        diffs.append("different replicate seeds")
+    return "; ".join(diffs)
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -396,7 +396,8 @@ def validate(*, replicates: int = 10, clinicians: int = 300, weeks: int = 260,
                   for r in range(replicates) for name, p in [("baseline", base), *scenarios.items()]]
     metrics = list(dict.fromkeys([*EFFECT_METRICS, *(d[1] for d in declared.values() if d[1])]))
     rows, micro, summaries = [], [], []
-    with executor_for(executor, workers=workers, scheduler=scheduler) as ex:
+    size = sum(t.params.service.n_posts * (t.weeks + t.burn_in_weeks) for t in tasks)
+    with executor_for(executor, workers=workers, scheduler=scheduler, size=size) as ex:
         for task, result in stream(ex, _measure, tasks):
             if isinstance(task, ReplicateTask):
                 values, md = result

@@ -110,3 +110,18 @@ def test_stream_dask():
                                   dashboard_address=None) as c:
         with executor_for(scheduler=c.scheduler_address) as ex:
             _check_stream(ex, 5)
+
+
+
+def test_small_jobs_run_in_this_process_by_default():
+    from concurrent.futures import ProcessPoolExecutor
+
+    from experiments.executors import MIN_POOL_CLINICIAN_WEEKS, SerialExecutor, make_executor, shutdown
+
+    assert isinstance(make_executor(size=MIN_POOL_CLINICIAN_WEEKS - 1), SerialExecutor)
+    for kwargs in (dict(size=MIN_POOL_CLINICIAN_WEEKS), dict(workers=2, size=10.0), dict()):
+        ex = make_executor(**kwargs)
+        try:
+            assert isinstance(ex, ProcessPoolExecutor), kwargs  # a large job, or workers asked for explicitly
+        finally:
+            shutdown(ex)

@@ -278,3 +278,20 @@ def test_a_lever_group_starting_after_the_run_is_refused(tmp_path):
     quiet = tmp_path / "quiet.toml"
     quiet.write_text('extends = "baseline"\n[supervision]\nstart_week = 20\n[mentoring]\ncoverage = 1.0\n')
     compare([str(quiet)], out=tmp_path / "q", executor=SerialExecutor(), report=False, **SMALL)
+
+
+def test_resume_compares_resolved_parameters_and_names_the_real_difference(tmp_path):
+    plan = tmp_path / "plan.toml"
+    plan.write_text('title = "Mentoring"\nextends = "baseline"\n[mentoring]\ncoverage = 1\n')
+    kw = dict(out=tmp_path / "c", executor=SerialExecutor(), report=False, **SMALL)
+    first = compare([str(plan)], **kw)
+    assert first.ran == 2 * SMALL["replicates"]
+    # the same experiment spelled differently: 1.0 for 1, a new title, a setting equal to its default
+    plan.write_text('title = "Mentoring for all"\nextends = "baseline"\n[mentoring]\ncoverage = 1.0\n'
+                    '[supervision]\nsessions_per_month = 1.0\n')
+    assert compare([str(plan)], **kw).ran == 0
+    plan.write_text('extends = "baseline"\n[mentoring]\ncoverage = 0.5\n')
+    with pytest.raises(StoreMismatchError, match=r"scenario plan: mentoring.coverage stored 1.0, now 0.5"):
+        compare([str(plan)], **kw)
+    with pytest.raises(StoreMismatchError, match=r"replicates: stored 3, now 4"):
+        compare([str(plan)], **{**kw, "replicates": 4})

@@ -162,8 +162,8 @@ def _result(scenario: str, rep: int) -> TaskResult:
 
 def test_experiment_store_resumes_and_consolidates(tmp_path):
     spec = {"scenarios": ["baseline", "peer-support"], "replicates": 2}
-    scenarios = {"baseline": {"file": "/a/baseline.toml", "settings": {}},
-                 "peer-support": {"file": "/a/peer.toml", "settings": {"x": 1}}}
+    scenarios = {"baseline": {"file": "/a/baseline.toml", "settings": {}, "parameters": {"g": {"x": 0.0}}},
+                 "peer-support": {"file": "/a/peer.toml", "settings": {"x": 1}, "parameters": {"g": {"x": 1.0}}}}
     store = ExperimentStore(tmp_path)
     store.open(spec, scenarios, [1, 2])
     for key in [("peer-support", 1), ("baseline", 0), ("peer-support", 0)]:
@@ -182,6 +182,11 @@ def test_experiment_store_resumes_and_consolidates(tmp_path):
     assert len(ExperimentStore.load(tmp_path).timeseries()) == 8
     with pytest.raises(StoreMismatchError, match="replicates: stored 2, now 3"):
         ExperimentStore(tmp_path).open({**spec, "replicates": 3}, scenarios, [1, 2])
+    changed = {**scenarios, "peer-support": {**scenarios["peer-support"], "parameters": {"g": {"x": 2.0}}}}
+    with pytest.raises(StoreMismatchError, match="scenario peer-support: g.x stored 1.0, now 2.0"):
+        ExperimentStore(tmp_path).open(spec, changed, [1, 2])
+    with pytest.raises(StoreMismatchError, match="different replicate seeds"):
+        ExperimentStore(tmp_path).open(spec, scenarios, [1, 3])
     assert not _leftovers(tmp_path)
 
 
