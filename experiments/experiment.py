@@ -138,8 +138,8 @@ def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, worke
     done = store.done()
     tasks = [t for t in make_tasks(scenarios, replicates, seed, weeks, burn_in_weeks) if t.key not in done]
     if not tasks:
-        if not store.manifest.get("finished"):
-            store.finish()
+        if not store.manifest.get("finished") or not store.tables_complete(store.TABLES):
+            store.finish()  # first time, or the consolidated tables were deleted or damaged: write them again
         return store, 0
     show = sys.stderr.isatty() if progress is None else progress
     total = replicates * len(scenarios)

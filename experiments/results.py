@@ -138,6 +138,34 @@ def differences(old: Mapping[str, Any], identity: Mapping[str, Any], limit: int 
 # --------------------------------------------------------------------------------------------------------------
 
 
+def readable(path: Path) -> bool:
+    """True when ``path`` is a whole Parquet file (its footer and schema read); a truncated or garbage file is not."""
+    import pyarrow.parquet as pq
+
+    try:
+        pq.read_metadata(path)
+    except (OSError, ValueError, Exception):  # noqa: BLE001 - pyarrow raises several types for a damaged file
+        return False
+    return True
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """The manifest of a results folder.
+
+    Raises:
+        OutputError: it cannot be read or is not a JSON object (one line: the folder is damaged).
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"'{path}' cannot be read ({exc}): the results folder is damaged; delete it or choose "
+                          "another output folder") from None
+    if not isinstance(data, dict):
+        raise OutputError(f"'{path}' is not a manifest: the results folder is damaged; delete it or choose another "
+                          "output folder")
+    return data
+
+
 def acquire_lock(folder: Path) -> None:
     """Take the advisory lock of a results folder for this process, or say who holds it.
 
@@ -223,7 +251,7 @@ class ResultsFolder:
         path = self.folder / MANIFEST
         fp = fingerprint(identity)
         if path.exists():
-            old = json.loads(path.read_text(encoding="utf-8"))
+            old = read_manifest(path)
             if old.get("fingerprint") != fp:
                 why = explain(old) if explain is not None else differences(old, identity)
                 if not why:  # nothing that changes a run differs (a folder of an earlier identity): resume
@@ -255,7 +283,7 @@ class ResultsFolder:
         path = store.folder / MANIFEST
         if not path.is_file():
             raise OutputError(f"'{store.folder}' is not {_article(cls.kind)} results folder (no {MANIFEST})")
-        store.manifest = json.loads(path.read_text(encoding="utf-8"))
+        store.manifest = read_manifest(path)
         return store
 
     def write_manifest(self) -> None:
@@ -267,8 +295,19 @@ class ResultsFolder:
         write_table(df, self.parts / name)
 
     def part_files(self, pattern: str) -> list[Path]:
-        """Finished parts whose names match ``pattern``, sorted by name (temporary files never match)."""
-        return sorted(self.parts.glob(pattern))
+        """Finished, readable parts whose names match ``pattern``, sorted by name (temporary files never match).
+
+        A part that cannot be read (truncated, garbage: a crash while the disk filled, a damaged copy) is set aside
+        as ``<name>.damaged`` (kept for inspection, never read again), so the run it held counts as missing and
+        runs again.
+        """
+        out = []
+        for path in sorted(self.parts.glob(pattern)):
+            if readable(path):
+                out.append(path)
+            else:
+                os.replace(path, path.with_name(path.name + ".damaged"))
+        return out
 
     def concat_parts(self, names: Iterable[str]) -> pd.DataFrame:
         """The parts of ``names`` (in that order) as one table; empty without names."""
@@ -282,7 +321,14 @@ class ResultsFolder:
     def table(self, name: str) -> pd.DataFrame | None:
         """A consolidated table if the experiment finished and wrote it (else None: read the parts)."""
         path = self.folder / name
-        return pd.read_parquet(path) if path.exists() and self.manifest.get("finished") else None
+        if not (self.manifest.get("finished") and path.exists() and readable(path)):
+            return None  # not finished, deleted or damaged: the parts hold the same rows
+        return pd.read_parquet(path)
+
+    def tables_complete(self, names: Iterable[str]) -> bool:
+        """True when every consolidated table of ``names`` exists and is readable."""
+        return all((self.folder / n).exists() and (not n.endswith(".parquet") or readable(self.folder / n))
+                   for n in names)
 
     def consolidate(self, tables: Mapping[str, pd.DataFrame]) -> None:
         """Write the consolidated tables, then stamp the end time in the manifest.
@@ -327,13 +373,28 @@ class ExperimentStore(ResultsFolder):
                             {"spec": spec, "scenarios": scenarios, "seeds": seeds},
                             explain=lambda old: _describe_difference(old, spec, scenarios, seeds), hint="--out folder")
 
+    #: the consolidated tables of a finished experiment
+    TABLES = ("runs.parquet", "timeseries.parquet")
+
     def done(self) -> set[tuple[str, int]]:
-        """Keys (scenario, replicate) of the runs already stored."""
-        out = set()
-        for p in self.part_files("runs-*.parquet"):
-            scenario, _, rep = p.stem.removeprefix("runs-").rpartition("__r")
-            out.add((scenario, int(rep)))
-        return out
+        """Keys (scenario, replicate) of the runs already stored whole: both parts readable, the scenario and
+        replicate part of this experiment. Anything else in ``parts/`` (a stray file, a part of a scenario outside
+        the experiment, half a pair) is not a stored run; a run with a missing or damaged part runs again."""
+        spec = self.manifest.get("spec", {})
+        scenarios, replicates = set(spec.get("scenarios", [])), spec.get("replicates")
+
+        def keys(prefix: str) -> set[tuple[str, int]]:
+            out = set()
+            for p in self.part_files(f"{prefix}-*__r*.parquet"):
+                scenario, _, rep = p.stem.removeprefix(f"{prefix}-").rpartition("__r")
+                if not rep.isdigit() or (scenarios and scenario not in scenarios):
+                    continue
+                if replicates is not None and int(rep) >= int(replicates):
+                    continue
+                out.add((scenario, int(rep)))
+            return out
+
+        return keys("runs") & keys("weekly")
 
     def add(self, result: TaskResult) -> None:
         """Store one finished run (weekly rows first, so a stored summary always has its weekly rows)."""
@@ -432,7 +493,7 @@ class SensitivityStore(ResultsFolder):
         manifest = self.open_manifest(key, record)
         # chunk names carry the writer's pid and a counter that starts past every stored chunk, so a resumed
         # run never overwrites a chunk (not even one of an earlier process that had the same pid)
-        self._next = len(self.part_files("chunk-*.parquet"))
+        self._next = len(list(self.parts.glob("chunk-*")))  # set-aside damaged chunks count too
         return manifest
 
     def done(self) -> pd.DataFrame | None:
