@@ -13,8 +13,11 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any, TypeVar
+
+from .errors import ExperimentError
 
 T = TypeVar("T")
 
@@ -79,6 +82,10 @@ def local_executor(workers: int | None = None) -> Executor:
                                initializer=_exit_with_parent, initargs=(os.getpid(), PARENT_CHECK_SECONDS))
 
 
+#: how long to try to reach a dask scheduler before giving up (seconds)
+SCHEDULER_TIMEOUT_SECONDS = 10
+
+
 def dask_executor(address: str) -> Executor:
     """An executor on a ``dask.distributed`` cluster (install the ``distributed`` extra).
 
@@ -87,14 +94,22 @@ def dask_executor(address: str) -> Executor:
 
     Raises:
         RuntimeError: ``distributed`` is not installed.
+        ExperimentError: the scheduler cannot be reached within :data:`SCHEDULER_TIMEOUT_SECONDS` or the address
+            is malformed (one line).
     """
     try:
         from dask.distributed import Client
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise RuntimeError("the dask scheduler needs the 'distributed' extra: pip install "
                            "'workforce-resilience[distributed]'") from exc
+    try:
+        client = Client(address, timeout=SCHEDULER_TIMEOUT_SECONDS)
+    except (OSError, ValueError, TypeError, TimeoutError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ExperimentError(f"--scheduler {address!r}: cannot connect ({reason}); check the address (e.g. "
+                              "tcp://10.0.0.5:8786) and that the scheduler is running; a rerun resumes") from None
     # pure=False: every task is a distinct run even when its arguments hash alike
-    return Client(address).get_executor(pure=False)
+    return client.get_executor(pure=False)
 
 
 #: below this many clinician-weeks a job runs in this process by default: a spawned worker takes about two
@@ -148,6 +163,11 @@ def executor_for(executor: Executor | None = None, *, workers: int | None = None
     made = make_executor(workers, scheduler, size)
     try:
         yield made
+    except BrokenProcessPool:
+        raise ExperimentError(
+            "a worker process died (killed by the system, often for lack of memory, or it could not start: a "
+            "script that starts workers must call them under `if __name__ == \"__main__\":`); the runs finished "
+            "so far are stored, so the same command resumes") from None
     finally:
         shutdown(made)
 

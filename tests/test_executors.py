@@ -125,3 +125,24 @@ def test_small_jobs_run_in_this_process_by_default():
             assert isinstance(ex, ProcessPoolExecutor), kwargs  # a large job, or workers asked for explicitly
         finally:
             shutdown(ex)
+
+
+def test_a_worker_that_dies_is_one_sentence():
+    import os
+
+    from experiments.errors import ExperimentError
+    from experiments.executors import executor_for
+
+    with pytest.raises(ExperimentError, match=r"a worker process died .* the same command resumes"):
+        with executor_for(workers=2) as ex:
+            ex.submit(os._exit, 3).result()
+
+
+@pytest.mark.parametrize("address", ["nonsense:::1", "tcp://127.0.0.1:9"])
+def test_an_unreachable_scheduler_is_one_sentence(monkeypatch, address):
+    from experiments import executors
+    from experiments.errors import ExperimentError
+
+    monkeypatch.setattr(executors, "SCHEDULER_TIMEOUT_SECONDS", 2)
+    with pytest.raises(ExperimentError, match=rf"--scheduler '{address}': cannot connect \("):
+        executors.dask_executor(address)
