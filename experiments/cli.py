@@ -173,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     scenario = load(args.scenario)
+    _warn(scenario)
     overrides = dict(_parse_assignment(a) for a in args.set)
     if args.clinicians is not None:
         overrides["service.n_posts"] = args.clinicians
@@ -200,6 +201,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from .experiment import compare
 
     names = library_names() if args.all else list(args.scenarios)
+    for name in names:
+        _warn(load(name))
     if args.all and args.scenarios:
         raise ExperimentError("give scenario names or --all, not both")
     if not names:
@@ -254,6 +257,11 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warn(sc) -> None:
+    for line in sc.warnings:
+        print(f"resilience: warning: {line}", file=sys.stderr)
+
+
 def _cmd_scenarios(args: argparse.Namespace) -> int:
     if args.action == "list":
         for name in library_names():
@@ -272,6 +280,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
         for item in args.files:
             sc = load(item)
             print(f"ok: {sc.path} ({sc.name}: {len(sc.overrides)} settings)")
+            _warn(sc)
     else:
         if args.write:
             print(f"wrote {scenario_schema.write()}")

@@ -168,11 +168,17 @@ def cost_table(costs: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     })
 
 
+def md_cell(value) -> str:
+    """A value as the text of a Markdown table cell: pipes escaped, HTML shown as text, one line."""
+    text = html.escape(str(value), quote=False).replace("|", "\\|")
+    return " ".join(text.split())
+
+
 def _md_table(df: pd.DataFrame) -> str:
-    cols = [str(c) for c in df.columns]
+    cols = [md_cell(c) for c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for _, row in df.iterrows():
-        lines.append("| " + " | ".join(str(v) for v in row.to_numpy()) + " |")
+        lines.append("| " + " | ".join(md_cell(v) for v in row.to_numpy()) + " |")
     return "\n".join(lines)
 
 

@@ -376,6 +376,20 @@ class ExperimentStore(ResultsFolder):
     #: the consolidated tables of a finished experiment
     TABLES = ("runs.parquet", "timeseries.parquet")
 
+    @classmethod
+    def load(cls, folder: Path) -> Self:
+        """Open an existing comparison folder for reading.
+
+        Raises:
+            OutputError: no manifest, a damaged one, or the folder of a sensitivity analysis.
+        """
+        store = super().load(folder)
+        if "method" in store.manifest and "scenarios" not in store.manifest.get("spec", {}):
+            raise OutputError(f"'{store.folder}' holds a sensitivity analysis, not a comparison: its results are "
+                              "indices.csv, evaluations.parquet and the plots in that folder (`resilience report` "
+                              "rebuilds comparison reports)")
+        return store
+
     def done(self) -> set[tuple[str, int]]:
         """Keys (scenario, replicate) of the runs already stored whole: both parts readable, the scenario and
         replicate part of this experiment. Anything else in ``parts/`` (a stray file, a part of a scenario outside

@@ -30,6 +30,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from model.outcomes import BY_NAME
+from scenarios import ScenarioError
 from scenarios import load as load_scenario
 from scenarios.loader import read_text
 
@@ -149,7 +150,11 @@ def run_file(path_or_name: str | Path, *, out: str | Path, workers: int | None =
                                           spec.ranges, spec.parameters.exclude, spec.parameters.start_weeks)
     except SensitivityError as exc:
         raise SensitivityError(f"{path}: {exc}") from None
-    scenario = load_scenario(spec.scenario)
+    try:  # a scenario named relative to the experiment file is found next to it
+        sibling = path.parent / spec.scenario
+        scenario = load_scenario(sibling if sibling.suffix == ".toml" and sibling.is_file() else spec.scenario)
+    except ScenarioError as exc:
+        raise SensitivityError(f"{path}: scenario = {spec.scenario!r}: {exc}") from None
     base = scenario.overrides | {"service.n_posts": spec.clinicians}
     survey_every = scenario.params.measurement.survey_interval_weeks
     surveyed = [o for o in spec.time_resolved if BY_NAME[o].kind == "survey"]

@@ -1615,14 +1615,20 @@ class Parameters(BaseModel):
         """
         items = dict(_flatten(overrides or {}))
         items.update(_flatten(kw))
-        problems = [_unknown_message(k) for k in items if k not in _SPECS]
-        if problems:
-            raise ParameterError(problems, context)
+        unknown = [_unknown_message(k) for k in items if k not in _SPECS]
         nested = self.model_dump()
         for key, value in items.items():
-            group, field = _SPECS[key].path
-            nested[group][field] = value
-        return Parameters.validate_nested(nested, context=context)
+            if key in _SPECS:
+                group, field = _SPECS[key].path
+                nested[group][field] = value
+        if not unknown:
+            return Parameters.validate_nested(nested, context=context)
+        # report every problem at once: the unknown names, and what is wrong with the known ones
+        try:
+            Parameters.validate_nested(nested, context=context)
+        except ParameterError as exc:
+            raise ParameterError([*unknown, *exc.problems], context) from None
+        raise ParameterError(unknown, context)
 
     def start_weeks(self) -> list[int]:
         """Distinct start weeks of the lever groups, ascending (levers switch at the start of the next week)."""

@@ -53,6 +53,7 @@ class Scenario:
         path: the file it came from.
         target: the run summary (a key of ``model.outcomes.SUMMARIES``) the scenario is meant to move, or "".
         target_direction: "lower" or "higher" with a target, else "".
+        warnings: one line per setting that is accepted but outside its parameter's plausible range.
         chain: names from the root ancestor to this scenario.
         overrides: flat ``{dotted name: value}`` after resolving ``extends`` (later files win).
         params: the validated parameters.
@@ -66,6 +67,7 @@ class Scenario:
     chain: tuple[str, ...]
     target: str = ""
     target_direction: str = ""
+    warnings: tuple[str, ...] = ()
     overrides: dict[str, Any] = field(default_factory=dict)
     params: Parameters = field(default_factory=Parameters)
 
@@ -222,7 +224,20 @@ def load(name_or_path: str | Path, folder: Path = LIBRARY) -> Scenario:
         description=data.get("description", "").strip(), evidence=data.get("evidence", "").strip(),
         path=path, chain=tuple(p.stem for p, _ in chain), overrides=overrides, params=params,
         target=data.get("target", ""), target_direction=data.get("target_direction", ""),
+        warnings=tuple(range_warnings(overrides, path)),
     )
+
+
+def range_warnings(overrides: Mapping[str, Any], path: Path | str) -> list[str]:
+    """A line for each setting inside its parameter's accepted bounds but outside the plausible range."""
+    out = []
+    for key, value in overrides.items():
+        spec = Parameters.spec(key)
+        lo, hi = spec.range
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and not lo <= value <= hi:
+            out.append(f"{path}: {key} = {value!r} is outside the plausible range {lo:g}-{hi:g} ({spec.unit}); "
+                       "it runs, but check the value")
+    return out
 
 
 def _find_parent(parent: str, child: Path, folder: Path) -> Path:

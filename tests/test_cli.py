@@ -199,3 +199,47 @@ def test_run_refuses_a_folder_that_is_not_a_single_run(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "is not empty and is not a single-run folder (it holds manifest.json, notes.txt)" in err
     assert err.count("\n") == 1 and sorted(p.name for p in comparison.iterdir()) == ["manifest.json", "notes.txt"]
+
+
+def test_every_problem_of_a_file_at_once_and_warnings_outside_the_plausible_range(tmp_path, capsys):
+    bad = tmp_path / "multi.toml"
+    bad.write_text("[supervision]\nsesions_per_month = 2\ncoverage = 5\n")
+    assert main(["scenarios", "validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "2 problems" in err and "unknown parameter 'supervision.sesions_per_month'" in err
+    assert "supervision.coverage = 5 is not allowed" in err
+    odd = tmp_path / "odd.toml"
+    odd.write_text('extends = "baseline"\n[caseload]\ncap_per_fte = 5\n')
+    assert main(["scenarios", "validate", str(odd)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("ok: ")
+    assert ("warning: " + str(odd) + ": caseload.cap_per_fte = 5 is outside the plausible range 15-45 "
+            "(clients/FTE); it runs, but check the value") in captured.err
+    # the library is inside its own plausible ranges
+    from scenarios import library_names, load
+
+    assert [w for n in library_names() for w in load(n).warnings] == []
+
+
+def test_a_scenario_error_inside_an_experiment_file_names_the_file(tmp_path, capsys):
+    exp = tmp_path / "exp.toml"
+    exp.write_text('method = "morris"\nn = 2\nscenario = "nosuch"\noutputs = ["mean_bo_mean"]\n'
+                   '[parameters]\nnames = ["burnout.rate_gain"]\n')
+    assert main(["sensitivity", str(exp), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert f"{exp}: scenario = 'nosuch': unknown scenario 'nosuch'" in err and err.count("\n") == 1
+
+
+def test_report_on_a_sensitivity_folder_says_what_it_is(tmp_path, capsys):
+    from experiments.results import SensitivityStore
+
+    store = SensitivityStore(tmp_path / "sa")
+    store.open({"problem": {}, "method": "morris", "function": "f", "outputs": ["y"]}, {})
+    assert main(["report", str(tmp_path / "sa")]) == 2
+    assert "holds a sensitivity analysis, not a comparison" in capsys.readouterr().err
+
+
+def test_markdown_cells_escape_pipes_and_html():
+    from experiments.report import md_cell
+
+    assert md_cell("Plan | <b>bold</b>\nsecond line") == "Plan \\| &lt;b&gt;bold&lt;/b&gt; second line"
