@@ -29,7 +29,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from model.outcomes import BY_NAME
+from model.outcomes import BY_NAME, SUMMARIES
 from scenarios import ScenarioError
 from scenarios import load as load_scenario
 from scenarios.loader import read_text
@@ -115,6 +115,8 @@ def load(path_or_name: str | Path) -> tuple[Path, SensitivityFile]:
     path = Path(path_or_name)
     if not path.is_file() and (LIBRARY / f"{path_or_name}.toml").is_file():
         path = LIBRARY / f"{path_or_name}.toml"
+    if path.is_dir():
+        raise SensitivityError(f"{path}: is a directory, not an experiment file")
     if not path.is_file():
         raise SensitivityError(f"{path}: no such experiment file (ready ones: {', '.join(library_names())})")
     try:
@@ -158,6 +160,11 @@ def run_file(path_or_name: str | Path, *, out: str | Path, workers: int | None =
     base = scenario.overrides | {"service.n_posts": spec.clinicians}
     survey_every = scenario.params.measurement.survey_interval_weeks
     surveyed = [o for o in spec.time_resolved if BY_NAME[o].kind == "survey"]
+    survey_outputs = [o for o in spec.outputs if o in SUMMARIES and BY_NAME[SUMMARIES[o].outcome].kind == "survey"]
+    if survey_outputs and spec.weeks < survey_every:
+        raise SensitivityError(f"{path}: weeks = {spec.weeks} is shorter than the survey interval ({survey_every} "
+                               f"weeks, measurement.survey_interval_weeks), so the survey output(s) "
+                               f"{survey_outputs} would have no value; use weeks = {survey_every} or more")
     if spec.time_resolved and spec.every_weeks > spec.weeks:
         raise SensitivityError(f"{path}: every_weeks = {spec.every_weeks} exceeds weeks = {spec.weeks}: no time "
                                "point would be recorded")

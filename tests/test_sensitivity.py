@@ -221,6 +221,8 @@ def test_ready_experiment_files_validate():
          '[ranges]\n"burnout.rate_gain" = [0.02, 0.01]\n', "is empty"),
         ('method = "morris"\nn = 1000000000\noutputs = ["mean_bo_mean"]\n[parameters]\nnames = ["burnout.rate_gain"]\n',
          "n = 1000000000"),
+        ('method = "morris"\nn = 2\nweeks = 4\noutputs = ["proqol_bo_raw_mean"]\n[parameters]\n'
+         'names = ["burnout.rate_gain"]\n', "weeks = 4 is shorter than the survey interval (13 weeks"),
     ],
 )
 def test_bad_experiment_files(tmp_path, text, message):
@@ -275,3 +277,8 @@ def test_time_resolved_survey_outputs_need_survey_weeks(tmp_path):
                     '[parameters]\nnames = ["burnout.rate_gain"]\n')
     with pytest.raises(SensitivityError, match="multiple of the survey interval"):
         run_file(path, out=tmp_path / "out", workers=1, progress=False)
+
+
+def test_a_directory_is_not_an_experiment_file(tmp_path):
+    with pytest.raises(SensitivityError, match="is a directory, not an experiment file"):
+        run_file(tmp_path, out=tmp_path / "out", workers=1, progress=False)
