@@ -194,7 +194,7 @@ def _check_survey_horizon(names: Sequence[str], clinicians: int | None, weeks: i
     from model import outcomes
 
     summary = outcomes.SUMMARIES[rank_by]
-    if outcomes.get(summary.outcome).kind != "survey" or not isinstance(weeks, int):
+    if not any(outcomes.get(o).kind == "survey" for o in summary.outcomes) or not isinstance(weeks, int):
         return
     intervals = {name: params.measurement.survey_interval_weeks
                  for name, (_, params) in resolve_scenarios(names, clinicians).items()}

@@ -261,8 +261,9 @@ def test_compare_refuses_a_design_that_cannot_rank(tmp_path, kwargs, message):
     assert not (tmp_path / "c").exists()
 
 
-def test_a_weekly_ranking_metric_needs_no_survey(tmp_path):
-    res = compare(["mentoring"], out=tmp_path / "c", executor=SerialExecutor(), report=False, rank_by="mean_bo_mean",
+@pytest.mark.parametrize("rank_by", ["mean_bo_mean", "annual_turnover"])  # a weekly and a derived metric
+def test_a_weekly_ranking_metric_needs_no_survey(tmp_path, rank_by):
+    res = compare(["mentoring"], out=tmp_path / "c", executor=SerialExecutor(), report=False, rank_by=rank_by,
                   **{**SMALL, "weeks": 4})
     assert len(res.runs) == 2 * SMALL["replicates"]
 
