@@ -26,7 +26,7 @@ from scenarios import Scenario, load
 
 from . import comparison as cmp
 from .errors import ExperimentError
-from .executors import executor_for
+from .executors import default_workers, executor_for
 from .results import ExperimentStore, release_lock
 from .runner import execute as run_tasks
 from .runner import make_tasks, replicate_seeds
@@ -129,6 +129,28 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
         release_lock(store.folder)
 
 
+#: clinician-weeks one worker simulates per second, burn-in included (benchmarks/bench_model.py, 300 clinicians)
+CLINICIAN_WEEKS_PER_SECOND = 280_000
+#: bytes of stored weekly table per recorded run-week (about 80 columns, compressed Parquet)
+BYTES_PER_RUN_WEEK = 400
+#: jobs expected to take longer than this get an estimate before they start (seconds)
+ESTIMATE_NOTICE_SECONDS = 60.0
+
+
+def job_estimate(tasks, workers: int) -> tuple[float, float]:
+    """(seconds, bytes of results) a list of run tasks is expected to take on ``workers`` processes."""
+    seconds = _size(tasks) / CLINICIAN_WEEKS_PER_SECOND / max(1, workers)
+    return seconds, float(sum(t.weeks + 1 for t in tasks) * BYTES_PER_RUN_WEEK)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 def _size(tasks) -> float:
     """Clinician-weeks of a list of run tasks (burn-in weeks included)."""
     return float(sum(t.params.service.n_posts * (t.weeks + t.burn_in_weeks) for t in tasks))
@@ -142,6 +164,12 @@ def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, worke
             store.finish()  # first time, or the consolidated tables were deleted or damaged: write them again
         return store, 0
     show = sys.stderr.isatty() if progress is None else progress
+    n_workers = 1 if workers == 1 or executor is not None else (workers or default_workers())
+    seconds, size = job_estimate(tasks, n_workers)
+    if seconds > ESTIMATE_NOTICE_SECONDS and scheduler is None:
+        print(f"resilience: {len(tasks)} runs, {_size(tasks) / 1e6:,.0f} M clinician-weeks: about "
+              f"{_duration(seconds)} on {n_workers} worker(s) and {size / 1e6:,.0f} MB of results in {store.folder}; "
+              "Ctrl-C stops it and the same command resumes", file=sys.stderr)
     total = replicates * len(scenarios)
     with tqdm(total=total, initial=total - len(tasks), desc="runs", unit="run", disable=not show) as bar, \
             executor_for(executor, workers=workers, scheduler=scheduler, size=_size(tasks)) as ex:

@@ -296,3 +296,18 @@ def test_resume_compares_resolved_parameters_and_names_the_real_difference(tmp_p
         compare([str(plan)], **kw)
     with pytest.raises(StoreMismatchError, match=r"replicates: stored 3, now 4"):
         compare([str(plan)], **{**kw, "replicates": 4})
+
+
+def test_a_long_job_says_how_long_and_how_much_before_it_starts(tmp_path, capsys, monkeypatch):
+    from experiments import experiment
+
+    monkeypatch.setattr(experiment, "CLINICIAN_WEEKS_PER_SECOND", 10.0)  # pretend a very slow machine
+    compare(["mentoring"], out=tmp_path / "c", executor=SerialExecutor(), report=False, **SMALL)
+    err = capsys.readouterr().err
+    runs = 2 * SMALL["replicates"]
+    seconds = runs * SMALL["clinicians"] * (SMALL["weeks"] + SMALL["burn_in_weeks"]) / 10.0
+    assert f"resilience: {runs} runs, " in err and f"about {seconds / 60:.0f} min on 1 worker(s)" in err
+    assert "the same command resumes" in err
+    monkeypatch.setattr(experiment, "CLINICIAN_WEEKS_PER_SECOND", 280_000.0)
+    compare(["mentoring"], out=tmp_path / "d", executor=SerialExecutor(), report=False, **SMALL)
+    assert "clinician-weeks" not in capsys.readouterr().err  # a short job starts without a word
