@@ -133,14 +133,21 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
 CLINICIAN_WEEKS_PER_SECOND = 280_000
 #: bytes of stored weekly table per recorded run-week (about 80 columns, compressed Parquet)
 BYTES_PER_RUN_WEEK = 400
+#: memory of a worker process before it simulates anything (interpreter, NumPy, pandas, compiled kernels), bytes
+WORKER_BASE_BYTES = 300e6
+#: memory per simulated clinician, peer ties and Mesa agents included (benchmarks/bench_model.py), bytes
+BYTES_PER_CLINICIAN = 2_000
 #: jobs expected to take longer than this get an estimate before they start (seconds)
 ESTIMATE_NOTICE_SECONDS = 60.0
 
 
-def job_estimate(tasks, workers: int) -> tuple[float, float]:
-    """(seconds, bytes of results) a list of run tasks is expected to take on ``workers`` processes."""
+def job_estimate(tasks, workers: int) -> tuple[float, float, float]:
+    """(seconds, bytes of results, bytes of memory per worker) a list of run tasks is expected to take on
+    ``workers`` processes."""
     seconds = _size(tasks) / CLINICIAN_WEEKS_PER_SECOND / max(1, workers)
-    return seconds, float(sum(t.weeks + 1 for t in tasks) * BYTES_PER_RUN_WEEK)
+    memory = WORKER_BASE_BYTES + max((t.params.service.n_posts * BYTES_PER_CLINICIAN
+                                      + (t.weeks + 1) * BYTES_PER_RUN_WEEK * 20 for t in tasks), default=0)
+    return seconds, float(sum(t.weeks + 1 for t in tasks) * BYTES_PER_RUN_WEEK), float(memory)
 
 
 def _duration(seconds: float) -> str:
@@ -165,11 +172,12 @@ def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, worke
         return store, 0
     show = sys.stderr.isatty() if progress is None else progress
     n_workers = 1 if workers == 1 or executor is not None else (workers or default_workers())
-    seconds, size = job_estimate(tasks, n_workers)
+    seconds, size, memory = job_estimate(tasks, n_workers)
     if seconds > ESTIMATE_NOTICE_SECONDS and scheduler is None:
-        print(f"resilience: {len(tasks)} runs, {_size(tasks) / 1e6:,.0f} M clinician-weeks: about "
-              f"{_duration(seconds)} on {n_workers} worker(s) and {size / 1e6:,.0f} MB of results in {store.folder}; "
-              "Ctrl-C stops it and the same command resumes", file=sys.stderr)
+        print(f"resilience: {len(tasks)} runs, {_size(tasks) / 1e6:,.1f} M clinician-weeks: about "
+              f"{_duration(seconds)} on {n_workers} worker(s), about {memory / 1e6:,.0f} MB of memory per worker "
+              f"and {size / 1e6:,.1f} MB of results in {store.folder}; Ctrl-C stops it and the same command resumes",
+              file=sys.stderr)
     total = replicates * len(scenarios)
     with tqdm(total=total, initial=total - len(tasks), desc="runs", unit="run", disable=not show) as bar, \
             executor_for(executor, workers=workers, scheduler=scheduler, size=_size(tasks)) as ex:

@@ -307,7 +307,7 @@ def test_a_long_job_says_how_long_and_how_much_before_it_starts(tmp_path, capsys
     runs = 2 * SMALL["replicates"]
     seconds = runs * SMALL["clinicians"] * (SMALL["weeks"] + SMALL["burn_in_weeks"]) / 10.0
     assert f"resilience: {runs} runs, " in err and f"about {seconds / 60:.0f} min on 1 worker(s)" in err
-    assert "the same command resumes" in err
+    assert "the same command resumes" in err and "MB of memory per worker" in err
     monkeypatch.setattr(experiment, "CLINICIAN_WEEKS_PER_SECOND", 280_000.0)
     compare(["mentoring"], out=tmp_path / "d", executor=SerialExecutor(), report=False, **SMALL)
     assert "clinician-weeks" not in capsys.readouterr().err  # a short job starts without a word
