@@ -243,3 +243,11 @@ def test_markdown_cells_escape_pipes_and_html():
     from experiments.report import md_cell
 
     assert md_cell("Plan | <b>bold</b>\nsecond line") == "Plan \\| &lt;b&gt;bold&lt;/b&gt; second line"
+
+
+def test_main_restores_the_callers_sigterm_handler():
+    import signal
+
+    before = signal.getsignal(signal.SIGTERM)
+    assert main(["parameters", "--group", "mentoring"]) == 0
+    assert signal.getsignal(signal.SIGTERM) is before
