@@ -17,8 +17,16 @@ pytestmark = pytest.mark.slow
 
 
 def _children(pid: int) -> set[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
-    return {int(x) for x in out.split()}
+    """Processes whose parent is ``pid`` (from /proc: no procps needed)."""
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if int(fields[1]) == pid:  # after the name: state, then the parent's pid
+            out.add(int(stat.parent.name))
+    return out
 
 
 def _alive(pid: int) -> bool:
