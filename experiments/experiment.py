@@ -29,7 +29,7 @@ from .errors import ExperimentError
 from .executors import default_workers, executor_for
 from .results import ExperimentStore, release_lock
 from .runner import execute as run_tasks
-from .runner import make_tasks, replicate_seeds
+from .runner import clinician_weeks, make_tasks, replicate_seeds
 
 BASELINE = "baseline"
 
@@ -144,7 +144,7 @@ ESTIMATE_NOTICE_SECONDS = 60.0
 def job_estimate(tasks, workers: int) -> tuple[float, float, float]:
     """(seconds, bytes of results, bytes of memory per worker) a list of run tasks is expected to take on
     ``workers`` processes."""
-    seconds = _size(tasks) / CLINICIAN_WEEKS_PER_SECOND / max(1, workers)
+    seconds = clinician_weeks(tasks) / CLINICIAN_WEEKS_PER_SECOND / max(1, workers)
     memory = WORKER_BASE_BYTES + max((t.params.service.n_posts * BYTES_PER_CLINICIAN
                                       + (t.weeks + 1) * BYTES_PER_RUN_WEEK * 20 for t in tasks), default=0)
     return seconds, float(sum(t.weeks + 1 for t in tasks) * BYTES_PER_RUN_WEEK), float(memory)
@@ -158,11 +158,6 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def _size(tasks) -> float:
-    """Clinician-weeks of a list of run tasks (burn-in weeks included)."""
-    return float(sum(t.params.service.n_posts * (t.weeks + t.burn_in_weeks) for t in tasks))
-
-
 def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, workers, scheduler, executor, progress):
     done = store.done()
     tasks = [t for t in make_tasks(scenarios, replicates, seed, weeks, burn_in_weeks) if t.key not in done]
@@ -172,15 +167,16 @@ def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, worke
         return store, 0
     show = sys.stderr.isatty() if progress is None else progress
     n_workers = 1 if workers == 1 or executor is not None else (workers or default_workers())
-    seconds, size, memory = job_estimate(tasks, n_workers)
+    size = clinician_weeks(tasks)
+    seconds, stored, memory = job_estimate(tasks, n_workers)
     if seconds > ESTIMATE_NOTICE_SECONDS and scheduler is None:
-        print(f"resilience: {len(tasks)} runs, {_size(tasks) / 1e6:,.1f} M clinician-weeks: about "
+        print(f"resilience: {len(tasks)} runs, {size / 1e6:,.1f} M clinician-weeks: about "
               f"{_duration(seconds)} on {n_workers} worker(s), about {memory / 1e6:,.0f} MB of memory per worker "
-              f"and {size / 1e6:,.1f} MB of results in {store.folder}; Ctrl-C stops it and the same command resumes",
+              f"and {stored / 1e6:,.1f} MB of results in {store.folder}; Ctrl-C stops it and the same command resumes",
               file=sys.stderr)
     total = replicates * len(scenarios)
     with tqdm(total=total, initial=total - len(tasks), desc="runs", unit="run", disable=not show) as bar, \
-            executor_for(executor, workers=workers, scheduler=scheduler, size=_size(tasks)) as ex:
+            executor_for(executor, workers=workers, scheduler=scheduler, size=size) as ex:
         def on_result(result):
             store.add(result)
             bar.update()
@@ -229,8 +225,7 @@ def _check_survey_horizon(names: Sequence[str], clinicians: int | None, weeks: i
     """A ranking by a survey outcome needs a survey inside the recorded weeks."""
     from model import outcomes
 
-    summary = outcomes.SUMMARIES[rank_by]
-    if not any(outcomes.get(o).kind == "survey" for o in summary.outcomes) or not isinstance(weeks, int):
+    if not outcomes.SUMMARIES[rank_by].surveyed or not isinstance(weeks, int):
         return
     intervals = {name: params.measurement.survey_interval_weeks
                  for name, (_, params) in resolve_scenarios(names, clinicians).items()}

@@ -119,13 +119,16 @@ def plot_costs(weekly: pd.DataFrame, path) -> None:
     plt.close(fig)
 
 
+#: the standard plots of a run: file name -> plotting function
+RUN_PLOTS = {"states.png": plot_states, "proqol.png": plot_proqol, "staffing.png": plot_staffing,
+             "costs.png": plot_costs}
+
+
 def plot_run(weekly: pd.DataFrame, folder) -> list[str]:
-    """Write the four standard plots of a run into ``folder``; return their file names."""
+    """Write the standard plots of a run (:data:`RUN_PLOTS`) into ``folder``; return their file names."""
     from pathlib import Path
 
     folder = Path(folder)
-    names = {"states.png": plot_states, "proqol.png": plot_proqol, "staffing.png": plot_staffing,
-             "costs.png": plot_costs}
-    for name, fn in names.items():
+    for name, fn in RUN_PLOTS.items():
         fn(weekly, folder / name)
-    return list(names)
+    return list(RUN_PLOTS)

@@ -144,7 +144,7 @@ def readable(path: Path) -> bool:
 
     try:
         pq.read_metadata(path)
-    except (OSError, ValueError, Exception):  # noqa: BLE001 - pyarrow raises several types for a damaged file
+    except Exception:  # noqa: BLE001 - pyarrow raises several types (OSError, ArrowInvalid, ...) for a damaged file
         return False
     return True
 

@@ -80,6 +80,12 @@ def make_tasks(scenarios: dict[str, Parameters], replicates: int, root_seed: int
             for r in range(replicates) for name, params in scenarios.items()]
 
 
+def clinician_weeks(tasks: Iterable) -> float:
+    """Clinician-weeks of a list of run tasks (anything with ``params``, ``weeks`` and ``burn_in_weeks``), burn-in
+    weeks included: the size of a job for the executors and the estimates."""
+    return float(sum(t.params.service.n_posts * (t.weeks + t.burn_in_weeks) for t in tasks))
+
+
 def run_task(task: Task) -> TaskResult:
     """Run one task (top-level and picklable, for process pools and dask)."""
     result = simulate(task.params, seed=task.seed, weeks=task.weeks, burn_in_weeks=task.burn_in_weeks)

@@ -160,8 +160,7 @@ def run_file(path_or_name: str | Path, *, out: str | Path, workers: int | None =
     base = scenario.overrides | {"service.n_posts": spec.clinicians}
     survey_every = scenario.params.measurement.survey_interval_weeks
     surveyed = [o for o in spec.time_resolved if BY_NAME[o].kind == "survey"]
-    survey_outputs = [o for o in spec.outputs
-                      if o in SUMMARIES and any(BY_NAME[x].kind == "survey" for x in SUMMARIES[o].outcomes)]
+    survey_outputs = [o for o in spec.outputs if o in SUMMARIES and SUMMARIES[o].surveyed]
     if survey_outputs and spec.weeks < survey_every:
         raise SensitivityError(f"{path}: weeks = {spec.weeks} is shorter than the survey interval ({survey_every} "
                                f"weeks, measurement.survey_interval_weeks), so the survey output(s) "

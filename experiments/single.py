@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from model import DEFAULT_BURN_IN_WEEKS, Parameters, RunResult, simulate
 
-from .plots import plot_run
+from .plots import RUN_PLOTS, plot_run
 
 
 class OutputError(RuntimeError):
@@ -34,7 +34,7 @@ def prepare_folder(out: Path) -> Path:
 
 
 #: the files a single run writes (``summary.json`` last: its presence marks a finished run)
-SINGLE_RUN_FILES = ("weekly.parquet", "states.png", "proqol.png", "staffing.png", "costs.png", "summary.json")
+SINGLE_RUN_FILES = ("weekly.parquet", *RUN_PLOTS, "summary.json")
 
 
 def check_single_run_folder(out: Path) -> None:

@@ -32,7 +32,7 @@ from .comparison import norm_sd, paired_differences
 from .errors import ExperimentError
 from .executors import executor_for, stream
 from .results import atomic_write
-from .runner import Task, replicate_seeds, run_task
+from .runner import Task, clinician_weeks, replicate_seeds, run_task
 from .single import prepare_folder
 from scenarios.loader import read_text
 
@@ -206,7 +206,7 @@ def measure_replicate(task: ReplicateTask) -> tuple[dict[str, float], pd.DataFra
     out["r_bo_sts"] = float(np.nanmean([pearson(r["survey"].raw[:, 1], r["survey"].raw[:, 2]) for r in rounds]))
     out["r_cs_bo"] = float(np.nanmean([pearson(r["survey"].raw[:, 0], r["survey"].raw[:, 1]) for r in rounds]))
     out["team_icc_bo"] = float(np.nanmean([icc1(r["survey"].raw[:, 1], ws.team[r["survey"].slots]) for r in rounds]))
-    se, cs, growth = (LATENT_STATES.index(s) for s in ("se", "cs", "growth"))
+    se, cs, bo, growth = (LATENT_STATES.index(s) for s in ("se", "cs", "bo", "growth"))
     out["r_ei_se"] = float(np.nanmean([pearson(r["ei"][r["present"]], r["latent"][se, r["present"]])
                                        for r in rounds]))
     out["r_growth_cs"] = float(np.nanmean([pearson(r["latent"][growth, r["present"]], r["latent"][cs, r["present"]])
@@ -214,13 +214,12 @@ def measure_replicate(task: ReplicateTask) -> tuple[dict[str, float], pd.DataFra
     # a year on: the same person (tenure grew by 52 weeks) or gone
     retest, top_left, top_n, rest_left, rest_n = [], 0, 0, 0, 0
     by_week = {r["week"]: r for r in rounds}
-    bo_row = 2  # latent rows: se, cs, bo, ...
     for r in rounds:
         later = by_week.get(r["week"] + 52)
         if later is None:
             continue
         same = r["present"] & later["present"] & (later["wip"] == r["wip"] + 52)
-        retest.append(pearson(r["latent"][bo_row, same], later["latent"][bo_row, same]))
+        retest.append(pearson(r["latent"][bo, same], later["latent"][bo, same]))
         slots = r["survey"].slots
         stayed = same[slots]
         bo_raw = r["survey"].raw[:, 1]
@@ -253,8 +252,8 @@ def _measure(task):
 #: every pattern the validation measures (the names the targets file may use)
 PATTERNS = (*(f"proqol_{s}_{k}" for k in ("mean", "sd") for s in SUBSCALES), *(f"alpha_{s}" for s in SUBSCALES),
             "r_bo_sts", "r_cs_bo", "retest_bo_1y", "annual_turnover", "first_year_exit_ratio", "sick_leave_share",
-            "team_icc_bo", "or_leave_top_bo", "r_ei_se", "r_growth_cs", "drift_bo_per_year", "effect_wellness", "effect_bundle",
-            "max_single_programme_effect")
+            "team_icc_bo", "or_leave_top_bo", "r_ei_se", "r_growth_cs", "drift_bo_per_year", "effect_wellness",
+            "effect_bundle", "max_single_programme_effect")
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -311,8 +310,8 @@ def fingerprint(params: Parameters | None = None, targets: list[Target] | None =
     if effects:
         from scenarios import library_names, load
 
-        doc["scenarios"] = {n: [flat(load(n).params), load(n).target, load(n).target_direction]
-                            for n in library_names() if n != "baseline"}
+        scenarios = {n: load(n) for n in library_names() if n != "baseline"}
+        doc["scenarios"] = {n: [flat(sc.params), sc.target, sc.target_direction] for n, sc in scenarios.items()}
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -396,8 +395,7 @@ def validate(*, replicates: int = 10, clinicians: int = 300, weeks: int = 260,
                   for r in range(replicates) for name, p in [("baseline", base), *scenarios.items()]]
     metrics = list(dict.fromkeys([*EFFECT_METRICS, *(d[1] for d in declared.values() if d[1])]))
     rows, micro, summaries = [], [], []
-    size = sum(t.params.service.n_posts * (t.weeks + t.burn_in_weeks) for t in tasks)
-    with executor_for(executor, workers=workers, scheduler=scheduler, size=size) as ex:
+    with executor_for(executor, workers=workers, scheduler=scheduler, size=clinician_weeks(tasks)) as ex:
         for task, result in stream(ex, _measure, tasks):
             if isinstance(task, ReplicateTask):
                 values, md = result
@@ -407,9 +405,9 @@ def validate(*, replicates: int = 10, clinicians: int = 300, weeks: int = 260,
                 summaries.append({"scenario": task.scenario, "replicate": task.replicate,
                                   **{m: result[m] for m in metrics}})
     reps = pd.DataFrame(rows).sort_values("replicate").reset_index(drop=True)
-    eff = effects_table(pd.DataFrame(summaries), declared, metrics) if effects else effects_table(None, {}, [])
+    runs = pd.DataFrame(summaries) if effects else None
+    eff = effects_table(runs, declared, metrics)
     if effects:
-        runs = pd.DataFrame(summaries)
         s = runs.pivot(index="replicate", columns="scenario", values=_EFFECT_METRIC)
         sd = norm_sd(_EFFECT_METRIC)
         per_rep = {name: (s["baseline"] - s[name]) / sd for name in scenarios}

@@ -154,6 +154,11 @@ class Summary:
                                                                             repr=False)
 
     @property
+    def surveyed(self) -> bool:
+        """True when the figure reads a survey outcome (it has no value in a run without a survey)."""
+        return any(get(o).kind == "survey" for o in self.outcomes)
+
+    @property
     def outcome(self) -> str:
         """The one outcome a reduction summarises (ValueError for a derived figure of several)."""
         if len(self.outcomes) != 1:

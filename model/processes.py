@@ -355,16 +355,20 @@ def team_absent_share(absent: np.ndarray, team: np.ndarray, team_posts: np.ndarr
 
 
 @njit
-def demands(load: np.ndarray, exposure: np.ndarray, admin: float, cover: np.ndarray, pressure: float, w) -> np.ndarray:
+def demands(load: np.ndarray, exposure: np.ndarray, admin: float, cover: np.ndarray, pressure: float, w,
+            load_buffer=1.0, trauma_buffer=1.0) -> np.ndarray:
     """Job demands index: weighted sum of caseload load, trauma exposure, admin burden, cover duty and
     waiting-list pressure (weights ``demand_weight_*`` of the ``work`` group ``w``).
+
+    ``load_buffer`` and ``trauma_buffer`` scale the load and trauma terms: 1 for the demands themselves, the
+    matched buffers in :func:`matched_strain`.
 
     References:
         Job Demands-Resources model (Demerouti et al. 2001; Bakker & Demerouti 2007); workload and
         documentation as the main demands in mental-health work (O'Connor et al. 2018; Sinsky et al. 2016).
     """
-    return (w.demand_weight_load * load + w.demand_weight_trauma * exposure + w.demand_weight_admin * admin
-            + w.demand_weight_cover * cover + w.demand_weight_waitlist * pressure)
+    return (w.demand_weight_load * load * load_buffer + w.demand_weight_trauma * exposure * trauma_buffer
+            + w.demand_weight_admin * admin + w.demand_weight_cover * cover + w.demand_weight_waitlist * pressure)
 
 
 def supervision_intensity(supervised: np.ndarray, s) -> np.ndarray:
@@ -449,10 +453,8 @@ def matched_strain(load: np.ndarray, exposure: np.ndarray, cover: np.ndarray, pr
     """
     load_buffer = np.maximum(0.0, 1.0 - w.match_load_autonomy * w.schedule_autonomy
                              - w.match_load_recognition * recognition)
-    matched = (w.demand_weight_load * load * load_buffer
-               + w.demand_weight_trauma * exposure * (1.0 - w.match_trauma_supervision * supervision)
-               + w.demand_weight_admin * w.admin_burden + w.demand_weight_cover * cover
-               + w.demand_weight_waitlist * pressure)
+    matched = demands(load, exposure, w.admin_burden, cover, pressure, w, load_buffer,
+                      1.0 - w.match_trauma_supervision * supervision)
     return at_work * matched * (1.0 - w.buffer_strength * resource)
 
 

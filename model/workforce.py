@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from functools import partial
 from typing import Any
-
-import functools
 
 import mesa
 import numpy as np
