@@ -206,6 +206,8 @@ class ModelFunction:
         every_weeks: spacing of time-resolved outputs (a multiple of the survey interval suits survey outcomes).
         base: dotted overrides applied before the factors (e.g. ``{"service.n_posts": 200}``).
         int_names: factors rounded to whole numbers.
+        warm_start: draw the established staff from a settled pilot of the run's burn-in parameters (default;
+            see :class:`model.WorkforceModel`); False starts cold from the ``initial_staff`` distributions.
     """
 
     outputs: tuple[str, ...]
@@ -215,6 +217,7 @@ class ModelFunction:
     every_weeks: int = 13
     base: tuple[tuple[str, Any], ...] = ()
     int_names: tuple[str, ...] = ()
+    warm_start: bool = True
 
     def output_names(self) -> list[str]:
         """Every output key this function returns, in order."""
@@ -230,7 +233,7 @@ class ModelFunction:
         # record only what the outputs are computed from (same random numbers, less work per week)
         record = {n for key in self.outputs for n in outcome_of(key)} | set(self.time_resolved)
         r = simulate(params, seed=int(inputs.get("seed", 0)), weeks=self.weeks, burn_in_weeks=self.burn_in_weeks,
-                     record=record)
+                     record=record, warm_start=self.warm_start)
         out = {k: float(r.summary[k]) for k in self.outputs}
         weekly = r.weekly.set_index("week")
         for name in self.time_resolved:
