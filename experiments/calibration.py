@@ -432,6 +432,8 @@ def _result(history, problem, obs, function, stopped, ran) -> CalibrationResult:
     names = list(problem["names"])
     df, w = history.get_distribution(m=0, t=t)
     ensemble = df[names].reset_index(drop=True).astype(float)
+    for name in problem["int_names"]:  # as simulated (:class:`ModelFunction` rounds them)
+        ensemble[name] = ensemble[name].round().astype(int)
     ensemble["weight"] = np.asarray(w, float) / np.sum(w)
     weights, stats = history.get_weighted_sum_stats(t=t)
     simulated = pd.DataFrame([{o.metric: float(s[o.metric]) for o in obs} for s in stats])

@@ -3,9 +3,10 @@
     resilience run [SCENARIO] [--weeks N] [--clinicians N] [--seed N] [--burn-in N] [--set NAME=VALUE ...]
                    [--out DIR]
     resilience compare SCENARIO... | --all [--replicates N] [--weeks N] [--clinicians N] [--seed N]
-                       [--workers N | --scheduler ADDRESS] [--out DIR]
+                       [--ensemble ENSEMBLE.parquet] [--workers N | --scheduler ADDRESS] [--out DIR]
     resilience report DIR
     resilience sensitivity EXPERIMENT.toml [--workers N | --scheduler ADDRESS] [--out DIR]
+    resilience calibrate CALIBRATION.toml [--workers N | --scheduler ADDRESS] [--out DIR]
     resilience validate [--replicates N] [--clinicians N] [--weeks N] [--no-effects] [--targets FILE]
                         [--workers N | --scheduler ADDRESS] [--out DIR]
     resilience scenarios list | show NAME | validate FILE... | schema [--write]
@@ -121,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--rank-by", default="prop_high_bo_mean", dest="rank_by",
                       help="summary metric that orders the scenarios (default prop_high_bo_mean)")
     cmp_.add_argument("--out", type=Path, default=Path("results/comparison"), help="results folder")
+    cmp_.add_argument("--ensemble", type=Path, default=None, metavar="ENSEMBLE.parquet",
+                      help="a calibrated ensemble (`resilience calibrate`): each replicate runs one weighted draw of "
+                           "its plausible parameter sets, the same in every scenario, so intervals include "
+                           "parameter uncertainty")
     cmp_.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                       help="progress bar (default: when the terminal is interactive)")
     rep = sub.add_parser("report", help="rebuild the report of a stored experiment without rerunning")
@@ -137,6 +142,19 @@ def build_parser() -> argparse.ArgumentParser:
     where2.add_argument("--scheduler", default=None, metavar="ADDRESS", help="dask.distributed scheduler")
     sen.add_argument("--out", type=Path, default=None, help="results folder (default results/sensitivity-NAME)")
     sen.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+    cal = sub.add_parser("calibrate", help="fit parameters to a service's observed figures (ABC-SMC, pyABC)",
+                         description="Fit the parameters a calibration file names to its observed figures (ProQOL "
+                                     "survey summaries, turnover, vacancy, sickness absence, waiting list) by "
+                                     "ABC-SMC, and write ensemble.parquet (the weighted plausible parameter sets), "
+                                     "posterior.csv, fit.csv, generations.csv and report.html. Running it again "
+                                     "resumes after the last finished generation. Ready files: "
+                                     "experiments/calibration.")
+    cal.add_argument("calibration", help="calibration file, or the name of a ready one")
+    where4 = cal.add_mutually_exclusive_group()
+    where4.add_argument("--workers", type=_workers, default=None, help="local worker processes (1 = here)")
+    where4.add_argument("--scheduler", default=None, metavar="ADDRESS", help="dask.distributed scheduler")
+    cal.add_argument("--out", type=Path, default=None, help="results folder (default results/calibration-NAME)")
+    cal.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
     val_ = sub.add_parser("validate", help="compare the defaults with published patterns (ProQOL, turnover, ...)",
                           description="Run the default model over replicates, measure each pattern of the targets "
                                       "file as it is published (survey, latent states, clinicians over time, "
@@ -209,7 +227,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         raise ExperimentError("no scenarios: name at least one (see `resilience scenarios list`) or use --all")
     res = compare(names, replicates=args.replicates, weeks=args.weeks, out=args.out, clinicians=args.clinicians,
                   seed=args.seed, burn_in_weeks=args.burn_in, workers=args.workers, scheduler=args.scheduler,
-                  progress=args.progress, rank_by=args.rank_by)
+                  progress=args.progress, rank_by=args.rank_by, ensemble=args.ensemble)
     n = len(res.runs)
     print(f"report: {args.out}/report.html (and report.md)")
     if res.ran == 0:
@@ -254,6 +272,24 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         noise = res.noise.set_index("output").loc[out_name, "noise_share"]
         print(f"  {out_name}: " + ", ".join(f"{r.factor} {r.value:.3g}" for r in top.itertuples())
               + (f"  (replicate noise {noise:.0%} of variance)" if noise == noise else ""))
+    return 0
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from .calibration_file import run_file
+
+    out = args.out or Path("results") / f"calibration-{Path(args.calibration).stem}"
+    res = run_file(args.calibration, out=out, workers=args.workers, scheduler=args.scheduler,
+                   progress=args.progress)
+    print(f"results: {out}/ (ensemble.parquet, posterior.csv, fit.csv, generations.csv, report.html)")
+    print(f"ran {res.ran} generation(s); {len(res.generations)} in all, "
+          f"{int(res.generations.simulations.sum()):,} simulations; stopped: {res.stopped}")
+    for r in res.posterior.itertuples():
+        print(f"  {r.parameter}: {r.q50:.4g} (5-95% {r.q05:.4g} to {r.q95:.4g}; prior {r.prior_low:g} to "
+              f"{r.prior_high:g}, default {r.default:g})")
+    misfit = res.fit[~res.fit.fits]
+    print("every observation fits" if misfit.empty else
+          "did not fit: " + ", ".join(f"{r.metric} (z = {r.z:+.1f})" for r in misfit.itertuples()))
     return 0
 
 
@@ -366,6 +402,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _cmd_report(args)
         if args.command == "sensitivity":
             return _cmd_sensitivity(args)
+        if args.command == "calibrate":
+            return _cmd_calibrate(args)
         if args.command == "validate":
             return _cmd_validate(args)
         return _cmd_parameters(args)

@@ -77,7 +77,10 @@ def paired_differences(runs: pd.DataFrame, baseline: str = "baseline", metrics: 
         ``diff`` (mean paired difference), ``sd_diff``, ``ci_low``, ``ci_high``, ``effect_sd`` (difference in
         ProQOL norm SDs, NaN for other metrics), ``rel_change`` (diff / baseline mean), ``label``, ``unit``,
         ``direction``, ``better`` (True when the interval excludes 0 on the good side, False when it excludes
-        0 on the bad side, NaN otherwise or for "info" metrics).
+        0 on the bad side, NaN otherwise or for "info" metrics), ``prob_better`` (the share of paired
+        replicates in which the scenario is on the good side of the baseline; NaN for "info" metrics). Over a
+        calibrated ensemble (``compare --ensemble``) each replicate carries its own plausible parameter set, so
+        ``prob_better`` is the probability of benefit given what is known and not known.
 
     Raises:
         ValueError: the baseline is missing, or a scenario has no replicate in common with it.
@@ -113,6 +116,7 @@ def paired_differences(runs: pd.DataFrame, baseline: str = "baseline", metrics: 
             if direction != "info" and n > 1 and (lo > 0 or hi < 0):
                 better = bool(hi < 0) if direction == "lower" else bool(lo > 0)
             b_mean = float(np.mean(b))
+            good = d < 0 if direction == "lower" else d > 0
             rows.append({
                 "scenario": scenario, "metric": m, "n": n, "baseline": b_mean, "scenario_mean": float(np.mean(s)),
                 "diff": mean, "sd_diff": sd, "ci_low": lo, "ci_high": hi,
@@ -121,6 +125,7 @@ def paired_differences(runs: pd.DataFrame, baseline: str = "baseline", metrics: 
                 "label": meta.label if meta else m,
                 "unit": meta.unit if meta else "",
                 "direction": direction, "better": better,
+                "prob_better": float(np.mean(good)) if direction != "info" else float("nan"),
             })
     return pd.DataFrame(rows)
 
@@ -164,6 +169,50 @@ def cost_effectiveness(runs: pd.DataFrame, weeks: int, baseline: str = "baseline
             "dominant": bool(d_total < 0 and (averted_high > 0 or averted_dep > 0)),
         })
     return pd.DataFrame(out)
+
+
+#: willingness to pay per high-burnout person-year averted at which acceptability is evaluated (the costs'
+#: currency units; a presentation grid, not a model parameter)
+WTP_GRID = tuple(range(0, 200_001, 5_000))
+
+
+def _paired_cost_effect(runs: pd.DataFrame, scenario: str, weeks: int, baseline: str):
+    """Per paired replicate: (incremental total cost per year, high-burnout person-years averted per year)."""
+    years = weeks / 52.0
+    cols = list(COST_INPUTS)
+    b = runs[runs["scenario"] == baseline].set_index("replicate")[cols]
+    s = runs[runs["scenario"] == scenario].set_index("replicate")[cols]
+    common = b.index.intersection(s.index)
+    b, s = b.loc[common], s.loc[common]
+
+    def high(x):
+        return x["prop_high_bo_mean"] * (x["n_in_post_mean"] - x["n_on_leave_mean"])
+
+    return ((s["cum_total_cost"] - b["cum_total_cost"]) / years).to_numpy(float), (high(b) - high(s)).to_numpy(float)
+
+
+def acceptability(runs: pd.DataFrame, weeks: int, baseline: str = "baseline",
+                  wtp: Iterable[float] = WTP_GRID) -> pd.DataFrame:
+    """Cost-effectiveness acceptability curves (van Hout et al. 1994, Health Econ 3:309): for each scenario and
+    willingness to pay ``wtp`` per high-burnout person-year averted, the share of paired replicates whose net
+    monetary benefit ``wtp * averted - incremental cost`` is positive.
+
+    With a calibrated ensemble each replicate carries its own plausible parameter set, so the share is the
+    probability of being cost-effective given parameter uncertainty as well as run-to-run noise.
+
+    Returns:
+        tidy table: ``scenario``, ``wtp``, ``prob_cost_effective``.
+    """
+    rows = []
+    for scenario in dict.fromkeys(runs["scenario"]):
+        if scenario == baseline:
+            continue
+        d_cost, averted = _paired_cost_effect(runs, scenario, weeks, baseline)
+        for w in wtp:
+            rows.append({"scenario": scenario, "wtp": float(w),
+                         "prob_cost_effective": float(np.mean(w * averted - d_cost > 0)) if len(d_cost) else
+                         float("nan")})
+    return pd.DataFrame(rows, columns=["scenario", "wtp", "prob_cost_effective"])
 
 
 def rank(diffs: pd.DataFrame, by: str = DEFAULT_RANK_BY) -> pd.DataFrame:

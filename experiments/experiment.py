@@ -12,6 +12,7 @@ The Python API mirrors ``resilience compare``::
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Sequence
 from concurrent.futures import Executor
@@ -45,6 +46,8 @@ class ComparisonResult:
         costs: cost-effectiveness per scenario.
         ranking: scenarios ranked by the stated criterion.
         ran: number of runs executed by this call (0 when everything was already stored).
+        acceptability: cost-effectiveness acceptability curves (see
+            :func:`experiments.comparison.acceptability`).
     """
 
     store: ExperimentStore
@@ -53,6 +56,7 @@ class ComparisonResult:
     costs: pd.DataFrame
     ranking: pd.DataFrame
     ran: int
+    acceptability: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
 
 def resolve_scenarios(names: Sequence[str], clinicians: int | None) -> dict[str, tuple[Scenario, Parameters]]:
@@ -83,7 +87,7 @@ def resolve_scenarios(names: Sequence[str], clinicians: int | None) -> dict[str,
 def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Path,
                    clinicians: int | None = None, seed: int = 0, burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS,
                    workers: int | None = None, scheduler: str | None = None, executor: Executor | None = None,
-                   progress: bool | None = None) -> tuple[ExperimentStore, int]:
+                   progress: bool | None = None, ensemble: str | Path | None = None) -> tuple[ExperimentStore, int]:
     """Run the missing runs of an experiment into its results folder (resuming a partial one).
 
     Args:
@@ -98,6 +102,9 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
         scheduler: address of a dask.distributed scheduler (instead of local workers).
         executor: any ``concurrent.futures.Executor`` (overrides ``workers`` and ``scheduler``).
         progress: progress bar over runs; default only when standard error is a terminal.
+        ensemble: a calibrated ensemble (``ensemble.parquet`` of ``resilience calibrate``): replicate r runs the
+            parameter set of one weighted draw from it, the same in every scenario (:mod:`experiments.ensemble`);
+            a scenario's own settings win over the ensemble's values of the same parameters.
 
     Returns:
         (store, number of runs executed now).
@@ -117,6 +124,10 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
     seeds = replicate_seeds(seed, replicates)
     spec = {"scenarios": list(scenarios), "replicates": replicates, "weeks": weeks, "burn_in_weeks": burn_in_weeks,
             "clinicians": clinicians, "root_seed": seed, "baseline": BASELINE}
+    plan = None
+    if ensemble is not None:
+        plan = _ensemble_plan(ensemble, resolved, replicates, seed)
+        spec["ensemble"] = plan["spec"]
     described = {name: {"title": sc.title, "file": str(sc.path), "extends": list(sc.chain),
                         "settings": sc.overrides, "parameters": params.model_dump()}
                  for name, (sc, params) in resolved.items()}
@@ -124,7 +135,7 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
     store.open(spec, described, seeds)  # takes the folder's lock
     try:
         return _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, workers, scheduler, executor,
-                            progress)
+                            progress, plan)
     finally:
         release_lock(store.folder)
 
@@ -158,9 +169,30 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, workers, scheduler, executor, progress):
+def _ensemble_plan(path, resolved, replicates: int, seed: int) -> dict:
+    """The ensemble row of every replicate and the parameters of every (scenario, replicate) over an ensemble."""
+    from . import ensemble as ens
+
+    table = ens.read_ensemble(path)
+    rows = ens.draw_rows(table, replicates, seed)
+    params = {}
+    for name, (sc, p) in resolved.items():
+        for r, row in enumerate(rows):
+            values = {k: v for k, v in ens.overrides_of(table, row).items() if k not in sc.overrides}
+            params[name, r] = p.with_overrides(values, context=f"--ensemble {path}")
+    return {"rows": rows, "params": params,
+            "spec": {"file": str(path), "fingerprint": ens.fingerprint(table), "parameters":
+                     [c for c in table.columns if c != "weight"], "rows": rows}}
+
+
+def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, workers, scheduler, executor, progress,
+                 plan=None):
     done = store.done()
-    tasks = [t for t in make_tasks(scenarios, replicates, seed, weeks, burn_in_weeks) if t.key not in done]
+    tasks = make_tasks(scenarios, replicates, seed, weeks, burn_in_weeks)
+    if plan is not None:
+        tasks = [dataclasses.replace(t, params=plan["params"][t.key], ensemble_row=plan["rows"][t.replicate])
+                 for t in tasks]
+    tasks = [t for t in tasks if t.key not in done]
     if not tasks:
         if not store.manifest.get("finished") or not store.tables_complete(store.TABLES):
             store.finish()  # first time, or the consolidated tables were deleted or damaged: write them again
@@ -201,7 +233,8 @@ def analyse(store: ExperimentStore, rank_by: str = cmp.DEFAULT_RANK_BY) -> Compa
     diffs = cmp.paired_differences(runs, baseline=BASELINE)
     return ComparisonResult(store=store, runs=runs, diffs=diffs,
                             costs=cmp.cost_effectiveness(runs, weeks, baseline=BASELINE),
-                            ranking=cmp.rank(diffs, rank_by), ran=0)
+                            ranking=cmp.rank(diffs, rank_by), ran=0,
+                            acceptability=cmp.acceptability(runs, weeks, baseline=BASELINE))
 
 
 def _check_start_weeks(scenarios: dict[str, Parameters], weeks: int) -> None:
@@ -241,7 +274,7 @@ def compare(names: Sequence[str], *, replicates: int = 10, weeks: int = 260, out
             clinicians: int | None = None, seed: int = 0, burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS,
             workers: int | None = None, scheduler: str | None = None, executor: Executor | None = None,
             progress: bool | None = None, report: bool = True,
-            rank_by: str = cmp.DEFAULT_RANK_BY) -> ComparisonResult:
+            rank_by: str = cmp.DEFAULT_RANK_BY, ensemble: str | Path | None = None) -> ComparisonResult:
     """Run (or resume) a comparison of scenarios against the baseline, analyse it, and write the report.
 
     See :func:`run_experiment` for the arguments; ``report`` writes ``report.html`` and ``report.md`` into the
@@ -253,7 +286,7 @@ def compare(names: Sequence[str], *, replicates: int = 10, weeks: int = 260, out
     _check_survey_horizon(names, clinicians, weeks, rank_by)
     store, ran = run_experiment(names, replicates=replicates, weeks=weeks, out=Path(out), clinicians=clinicians,
                                 seed=seed, burn_in_weeks=burn_in_weeks, workers=workers, scheduler=scheduler,
-                                executor=executor, progress=progress)
+                                executor=executor, progress=progress, ensemble=ensemble)
     result = analyse(store, rank_by)
     result.ran = ran
     if report:

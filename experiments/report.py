@@ -131,6 +131,21 @@ def _fmt(x: float, digits: int = 2) -> str:
     return f"{x:.{digits}f}"
 
 
+def acceptability_plot(ceac: pd.DataFrame, order: list[str], path: Path) -> None:
+    """Cost-effectiveness acceptability curves, one line per scenario."""
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for name in order:
+        d = ceac[ceac["scenario"] == name]
+        ax.plot(d["wtp"], d["prob_cost_effective"], label=name)
+    ax.set_xlabel("willingness to pay per high-burnout person-year averted")
+    ax.set_ylabel("probability cost-effective")
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend(fontsize=7, loc="best")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
 def effects_table(diffs: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     """Key effects per scenario as text: mean [95% interval] in the stated units."""
     rows = []
@@ -143,6 +158,8 @@ def effects_table(diffs: pd.DataFrame, order: list[str]) -> pd.DataFrame:
             k = _scale(metric, scale)
             r = d.iloc[0]
             row[f"{title} ({unit})"] = f"{_fmt(r['diff'] * k)} [{_fmt(r['ci_low'] * k)}, {_fmt(r['ci_high'] * k)}]"
+            if metric == EFFECT_ROWS[0][0] and "prob_better" in r:
+                row[f"P(better): {title}"] = f"{r['prob_better']:.0%}"
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -209,6 +226,10 @@ def write_report(result, folder: Path | None = None) -> tuple[Path, Path]:
         fan_files.append(name)
     result.diffs.to_csv(folder / "differences.csv", index=False)
     result.costs.to_csv(folder / "costs.csv", index=False)
+    ceac = getattr(result, "acceptability", None)
+    if ceac is not None and not ceac.empty:
+        ceac.to_csv(folder / "acceptability.csv", index=False)
+        acceptability_plot(ceac, order, figs / "acceptability.png")
 
     effects = effects_table(result.diffs, order)
     costs = cost_table(result.costs, order)
@@ -227,12 +248,22 @@ def write_report(result, folder: Path | None = None) -> tuple[Path, Path]:
              "random numbers), so every comparison is paired: intervals are 95% t intervals of the paired "
              "differences over replicates. ProQOL effects are in units of the published norm SDs "
              "(BO 5.4, STS 5.7, CS 6.5 raw points; Stamm 2010).")
+    ens = spec.get("ensemble")
+    if ens:
+        intro += (f" Parameters: a calibrated ensemble ({ens['file']}, {len(ens['parameters'])} calibrated "
+                  f"parameters); each replicate runs one weighted draw of its rows (listed in manifest.json) in every "
+                  "scenario, so the "
+                  "intervals and P(better) include parameter uncertainty, not only run-to-run noise.")
     sections = [
         ("Ranking", ranking.attrs.get("criterion", ""), rank_df, None),
         ("Effects against the baseline", "Paired mean difference [95% interval].", effects, "forest.png"),
         ("Costs", "Incremental to the baseline, per year, paired means over replicates. A high-burnout "
                   "person-year is one clinician at work with ProQOL BO T ≥ 56 for a year; – means the scenario "
                   "does not avert that outcome; 'dominant' means it averts it and saves money.", costs, None),
+        ("Probability of being cost-effective", "Share of paired replicates whose net monetary benefit "
+         "(willingness to pay × high-burnout person-years averted − incremental total cost, per year) is positive, "
+         "by willingness to pay per high-burnout person-year averted (acceptability.csv).", None,
+         "acceptability.png" if ceac is not None and not ceac.empty else None),
         ("Outcomes over time", "Median and 50% / 90% bands over replicates; dashed: baseline median.", None,
          fan_files),
         ("Scenarios, parameters and seeds",

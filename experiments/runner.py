@@ -32,6 +32,7 @@ class Task:
         params: resolved parameters.
         weeks: recorded weeks.
         burn_in_weeks: unrecorded weeks before week 0.
+        ensemble_row: the row of a calibrated ensemble whose parameter set the run uses (None: no ensemble).
     """
 
     scenario: str
@@ -40,6 +41,7 @@ class Task:
     params: Parameters
     weeks: int
     burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS
+    ensemble_row: int | None = None
 
     @property
     def key(self) -> tuple[str, int]:
@@ -89,7 +91,8 @@ def clinician_weeks(tasks: Iterable) -> float:
 def run_task(task: Task) -> TaskResult:
     """Run one task (top-level and picklable, for process pools and dask)."""
     result = simulate(task.params, seed=task.seed, weeks=task.weeks, burn_in_weeks=task.burn_in_weeks)
-    return TaskResult(task.key, task.seed, result.summary, result.weekly)
+    summary = result.summary if task.ensemble_row is None else {**result.summary, "ensemble_row": task.ensemble_row}
+    return TaskResult(task.key, task.seed, summary, result.weekly)
 
 
 def execute(tasks: Iterable[Task], executor: Executor,

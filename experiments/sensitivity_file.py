@@ -115,20 +115,33 @@ def load(path_or_name: str | Path) -> tuple[Path, SensitivityFile]:
     path = Path(path_or_name)
     if not path.is_file() and (LIBRARY / f"{path_or_name}.toml").is_file():
         path = LIBRARY / f"{path_or_name}.toml"
-    if path.is_dir():
-        raise SensitivityError(f"{path}: is a directory, not an experiment file")
-    if not path.is_file():
+    if not path.exists():
         raise SensitivityError(f"{path}: no such experiment file (ready ones: {', '.join(library_names())})")
+    return path, read_validated(path, SensitivityFile, SensitivityError, {"parameters": Selection})
+
+
+def read_validated(path: Path, model: type[BaseModel], error: type[Exception],
+                   nested: dict[str, type[BaseModel]] | None = None) -> BaseModel:
+    """Read a TOML file and validate it as ``model``; every problem in one line of ``error``.
+
+    Args:
+        path: the file.
+        model: the pydantic model of the file.
+        error: the exception raised (its message: the file, then ``key = value: what is allowed`` per problem).
+        nested: models of nested tables by top-level key, for the "did you mean" of an unknown key in them.
+    """
+    if path.is_dir():
+        raise error(f"{path}: is a directory, not an experiment file")
     try:
         data = tomllib.loads(read_text(path))
     except OSError as exc:
-        raise SensitivityError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise SensitivityError(f"{path}: invalid TOML: {exc}") from None
+        raise error(f"{path}: invalid TOML: {exc}") from None
     except ValueError as exc:
-        raise SensitivityError(f"{path}: {exc}") from None
+        raise error(f"{path}: {exc}") from None
     try:
-        return path, SensitivityFile.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
@@ -136,11 +149,12 @@ def load(path_or_name: str | Path) -> tuple[Path, SensitivityFile]:
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 msg = "unknown key"
-                fields = (Selection if loc.startswith("parameters.") else SensitivityFile).model_fields
-                close = difflib.get_close_matches(loc.split(".")[-1], list(fields), n=1)
+                fields = (nested or {}).get(str(err["loc"][0]), model).model_fields if len(err["loc"]) > 1 \
+                    else model.model_fields
+                close = difflib.get_close_matches(str(err["loc"][-1]), list(fields), n=1)
                 msg += f"; did you mean '{close[0]}'?" if close else ""
             lines.append(f"{loc} = {err.get('input')!r}: {msg}")
-        raise SensitivityError(f"{path}: " + "; ".join(lines)) from None
+        raise error(f"{path}: " + "; ".join(lines)) from None
 
 
 def run_file(path_or_name: str | Path, *, out: str | Path, workers: int | None = None, scheduler: str | None = None,

@@ -1,0 +1,202 @@
+"""Calibration files (TOML), validated, and the calibration they describe.
+
+Example (``experiments/calibration/community-service.toml``)::
+
+    title = "Community mental health service, spring survey"
+    scenario = "baseline"            # a library scenario or a scenario file next to this one
+    clinicians = 200
+    weeks = 156                      # simulated weeks the observed figures summarise
+    burn_in_weeks = 52
+
+    [[observed]]
+    metric = "proqol_bo_raw_mean"    # a run summary (`resilience calibrate --metrics` lists them)
+    value = 24.1
+    se = 0.45                        # standard error of the observation
+
+    [[observed]]
+    metric = "annual_turnover"
+    value = 0.36
+    se = 0.03
+
+    [calibrate]
+    parameters = ["burnout.rate_gain", "turnover.p_quit_week"]   # dotted names, groups or tags
+    population = 100                 # particles per generation: the ensemble's size
+    max_generations = 8
+    min_epsilon = 1.0                # stop when the simulations are within about one se of the observations
+
+    [calibrate.ranges]               # narrowed priors (within the declared plausible ranges)
+    "burnout.rate_gain" = [0.02, 0.035]
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from model import Parameters
+from model.outcomes import SUMMARIES
+from scenarios import ScenarioError
+from scenarios import load as load_scenario
+
+from .calibration import CalibrationError, CalibrationResult, Observation, calibrate
+from .sensitivity import ModelFunction, SensitivityError, known_outputs, problem_from_parameters
+from .sensitivity_file import _check_name, read_validated
+
+LIBRARY = Path(__file__).resolve().parent / "calibration"
+#: tags accepted in ``calibrate.parameters`` besides dotted names and group names
+TAG_WORDS = ("levers", "uncertainties")
+
+
+class Observed(BaseModel):
+    """One observed figure."""
+
+    model_config = ConfigDict(extra="forbid")
+    metric: str = Field(description="a run summary, e.g. proqol_bo_raw_mean, annual_turnover, prop_vacant_mean")
+    value: float = Field(description="the observed value, in the metric's unit")
+    se: float = Field(description="standard error of the observation (> 0)")
+    note: str = ""
+
+    @field_validator("metric")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        return _check_name(v, known_outputs(), "metric")
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, v: float) -> float:
+        if not math.isfinite(v):
+            raise ValueError("must be a finite number")
+        return v
+
+    @field_validator("se")
+    @classmethod
+    def _positive(cls, v: float) -> float:
+        if not (math.isfinite(v) and v > 0):
+            raise ValueError("must be a positive number (the standard error of the observed value)")
+        return v
+
+
+class Calibrate(BaseModel):
+    """What is calibrated and how long the sequence may run."""
+
+    model_config = ConfigDict(extra="forbid")
+    parameters: list[str] = Field(min_length=1, description="dotted names, group names or tags (levers, "
+                                                            "uncertainties)")
+    exclude: list[str] = Field(default_factory=list, description="names to leave out of a group or tag")
+    ranges: dict[str, tuple[float, float]] = Field(default_factory=dict, description="narrowed prior ranges")
+    population: int = Field(100, ge=2, le=100_000, description="particles per generation")
+    max_generations: int = Field(8, ge=1, le=100)
+    min_epsilon: float = Field(1.0, ge=0, description="stop at this tolerance (RMS of (sim - obs) / se)")
+    max_simulations: int = Field(5000, ge=1, le=10_000_000)
+    min_acceptance_rate: float = Field(0.02, ge=0, lt=1)
+
+
+class CalibrationFile(BaseModel):
+    """A calibration."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = ""
+    scenario: str = "baseline"
+    clinicians: int = Field(200, ge=1, le=1_000_000)
+    weeks: int = Field(156, ge=1, le=5200)
+    burn_in_weeks: int = Field(52, ge=0, le=5200)
+    warm_start: bool = True
+    seed: int = Field(0, ge=0)
+    observed: list[Observed] = Field(min_length=1)
+    calibrate: Calibrate
+
+    @field_validator("observed")
+    @classmethod
+    def _once(cls, v: list[Observed]) -> list[Observed]:
+        seen: set[str] = set()
+        for o in v:
+            if o.metric in seen:
+                raise ValueError(f"metric '{o.metric}' is observed twice; give each metric once")
+            seen.add(o.metric)
+        return v
+
+
+def library_names() -> list[str]:
+    """Ready-made calibration files in ``experiments/calibration``."""
+    return sorted(p.stem for p in LIBRARY.glob("*.toml"))
+
+
+def load(path_or_name: str | Path) -> tuple[Path, CalibrationFile]:
+    """Read and validate a calibration file (a path, or a name from ``experiments/calibration``).
+
+    Raises:
+        CalibrationError: missing file, invalid TOML or invalid fields (file, key path, value, what is allowed).
+    """
+    path = Path(path_or_name)
+    if not path.is_file() and (LIBRARY / f"{path_or_name}.toml").is_file():
+        path = LIBRARY / f"{path_or_name}.toml"
+    if not path.exists():
+        raise CalibrationError(f"{path}: no such calibration file (ready ones: {', '.join(library_names())})")
+    return path, read_validated(path, CalibrationFile, CalibrationError, {"calibrate": Calibrate})
+
+
+def selection(entries: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Split ``calibrate.parameters`` into (names, groups, tags): a dotted entry is a name, a tag word a tag, and
+    anything else a group (checked by :func:`experiments.sensitivity.problem_from_parameters`)."""
+    names = [e for e in entries if "." in e]
+    tags = [e for e in entries if e in TAG_WORDS]
+    groups = [e for e in entries if "." not in e and e not in TAG_WORDS]
+    return names, groups, tags
+
+
+def prepare(path_or_name: str | Path):
+    """Everything a calibration file describes: ``(path, spec, function, problem, observations)``.
+
+    Raises:
+        CalibrationError: bad input (one line naming the file, the key and the value).
+    """
+    path, spec = load(path_or_name)
+    c = spec.calibrate
+    names, groups, tags = selection(c.parameters)
+    try:
+        problem = problem_from_parameters(names, groups, tags, c.ranges, c.exclude, start_weeks=False)
+    except SensitivityError as exc:
+        raise CalibrationError(f"{path}: calibrate: {exc}") from None
+    try:  # a scenario named relative to the calibration file is found next to it
+        sibling = path.parent / spec.scenario
+        scenario = load_scenario(sibling if sibling.suffix == ".toml" and sibling.is_file() else spec.scenario)
+    except ScenarioError as exc:
+        raise CalibrationError(f"{path}: scenario = {spec.scenario!r}: {exc}") from None
+    fixed = sorted(set(problem["names"]) & set(scenario.overrides))
+    if fixed:
+        raise CalibrationError(f"{path}: calibrate.parameters: {fixed} are set by scenario '{spec.scenario}', so "
+                               "they cannot also be calibrated; leave them out or use a scenario that does not set "
+                               "them")
+    survey_every = scenario.params.measurement.survey_interval_weeks
+    surveyed = [o.metric for o in spec.observed if SUMMARIES[o.metric].surveyed]
+    if surveyed and spec.weeks < survey_every:
+        raise CalibrationError(f"{path}: weeks = {spec.weeks} is shorter than the survey interval ({survey_every} "
+                               f"weeks), so the survey metric(s) {surveyed} would have no simulated value; use "
+                               f"weeks = {survey_every} or more")
+    base = scenario.overrides | {"service.n_posts": spec.clinicians}
+    Parameters().with_overrides(base)  # the scenario and the size together are valid
+    f = ModelFunction(outputs=tuple(o.metric for o in spec.observed), weeks=spec.weeks,
+                      burn_in_weeks=spec.burn_in_weeks, base=tuple(sorted(base.items())),
+                      int_names=tuple(problem["int_names"]), warm_start=spec.warm_start)
+    observations = [Observation(o.metric, o.value, o.se) for o in spec.observed]
+    return path, spec, f, problem, observations
+
+
+def run_file(path_or_name: str | Path, *, out: str | Path, workers: int | None = None, scheduler: str | None = None,
+             executor=None, progress: bool | None = None) -> CalibrationResult:
+    """Run the calibration a file describes into ``out`` (resumable); writes the ensemble, tables and report."""
+    path, spec, f, problem, observations = prepare(path_or_name)
+    c = spec.calibrate
+    try:
+        return calibrate(f, problem, observations, population=c.population, max_generations=c.max_generations,
+                         min_epsilon=c.min_epsilon, max_simulations=c.max_simulations,
+                         min_acceptance_rate=c.min_acceptance_rate, seed=spec.seed, workers=workers,
+                         scheduler=scheduler, executor=executor, out=out, progress=progress,
+                         spec={"file": str(path), **spec.model_dump()})
+    except CalibrationError as exc:
+        raise CalibrationError(f"{path}: {exc}") from None
+
+
+__all__ = ["CalibrationFile", "load", "prepare", "run_file", "library_names"]
