@@ -61,7 +61,7 @@ def read_ensemble(path: str | Path) -> pd.DataFrame:
     w = pd.to_numeric(df["weight"], errors="coerce").to_numpy(float)
     bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
     if bad.size:
-        raise ExperimentError(f"--ensemble {path}: row {bad[0]}: weight = {df['weight'].iloc[bad[0]]!r}; weights "
+        raise ExperimentError(f"--ensemble {path}: row {bad[0]}: weight = {w[bad[0]]:g}; weights "
                               "must be numbers of at least 0")
     if not math.isclose(w.sum(), 1.0, abs_tol=WEIGHT_TOLERANCE):
         raise ExperimentError(f"--ensemble {path}: the weights sum to {w.sum():.6g}; they must sum to 1")
