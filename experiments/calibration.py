@@ -53,6 +53,9 @@ from .sensitivity import ModelFunction, SensitivityError, check_problem
 DATABASE = "abc.db"
 #: the weighted intervals reported (5% and 95%)
 QUANTILES = (0.05, 0.5, 0.95)
+#: the ensemble is flagged as degenerate when the last generation's effective sample size is below this share of
+#: the population (a few particles carry the weight: the intervals are then unreliable)
+MIN_ESS_SHARE = 0.2
 #: an observation "fits" when the ensemble's simulated 5-95% interval, widened by two observation standard
 #: errors, contains the observed value
 FIT_SE = 2.0
@@ -209,6 +212,7 @@ class CalibrationResult:
         generations: per-generation diagnostics.
         stopped: why the sequence stopped.
         ran: generations run by this call (0 when everything was stored).
+        warnings: what makes the ensemble less trustworthy (degenerate weights, a tolerance far above 1, misfits).
         folder: the results folder, or None.
         simulated: the summary statistics of the ensemble's particles (one row per particle, aligned with
             ``ensemble``).
@@ -222,6 +226,7 @@ class CalibrationResult:
     generations: pd.DataFrame
     stopped: str
     ran: int = 0
+    warnings: list[str] = field(default_factory=list)
     folder: Path | None = None
     simulated: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     meta: dict[str, Any] = field(default_factory=dict)
@@ -463,9 +468,30 @@ def _result(history, problem, obs, function, stopped, ran) -> CalibrationResult:
         gens.append({"generation": int(row.t), "epsilon": float(row.epsilon), "simulations": int(row.samples),
                      "accepted": n, "acceptance_rate": n / row.samples,
                      "effective_sample_size": float(effective_sample_size(np.asarray(wt, float)))})
+    gens = pd.DataFrame(gens)
     return CalibrationResult(problem=problem, observations=list(obs), ensemble=ensemble,
-                             posterior=pd.DataFrame(posterior), fit=pd.DataFrame(fit),
-                             generations=pd.DataFrame(gens), stopped=stopped, ran=ran, simulated=simulated)
+                             posterior=pd.DataFrame(posterior), fit=pd.DataFrame(fit), generations=gens,
+                             stopped=stopped, ran=ran, simulated=simulated,
+                             warnings=diagnose(gens, pd.DataFrame(fit)))
+
+
+def diagnose(generations: pd.DataFrame, fit: pd.DataFrame) -> list[str]:
+    """Warnings about a calibration: degenerate weights, a tolerance far from the observations, misfits."""
+    out = []
+    last = generations.iloc[-1]
+    if last.effective_sample_size < MIN_ESS_SHARE * last.accepted:
+        out.append(f"the weights are degenerate: the last generation's effective sample size is "
+                   f"{last.effective_sample_size:.1f} of {int(last.accepted)} particles, so a few parameter sets "
+                   "carry the ensemble and its intervals are unreliable; rerun into a new folder with a larger "
+                   "population")
+    if last.epsilon > 2:
+        out.append(f"the final tolerance is {last.epsilon:.2g} standard errors (RMS): the ensemble is not yet close "
+                   "to the observations; allow more generations or simulations (the same folder continues)")
+    bad = fit[~fit["fits"]]
+    if not bad.empty:
+        out.append("not reproduced within two standard errors of the ensemble's 5-95% interval: "
+                   + ", ".join(f"{r.metric} (z = {r.z:+.1f})" for r in bad.itertuples()))
+    return out
 
 
 __all__ = ["Observation", "SeededMappingSampler", "Simulator", "StandardisedDistance", "CalibrationError", "CalibrationResult",

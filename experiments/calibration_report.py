@@ -127,6 +127,8 @@ def write_report(result, folder: Path) -> Path:
              f"figure(s): {len(gens)} generation(s), {int(gens.simulations.sum()):,} simulations; stopped because "
              f"{html.escape(result.stopped)}. The ensemble holds {len(result.ensemble)} weighted parameter sets "
              f"(effective sample size {ess:.0f}).</p>",
+             *(["<h2>Warnings</h2><ul>" + "".join(f"<li>{html.escape(w)}</li>" for w in result.warnings)
+                + "</ul>"] if result.warnings else []),
              "<h2>What did not fit</h2>",
              ("<p>Every observation lies within the ensemble's simulated 5-95% interval widened by two standard "
               "errors.</p>" if misfits.empty else

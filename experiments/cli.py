@@ -287,9 +287,10 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     for r in res.posterior.itertuples():
         print(f"  {r.parameter}: {r.q50:.4g} (5-95% {r.q05:.4g} to {r.q95:.4g}; prior {r.prior_low:g} to "
               f"{r.prior_high:g}, default {r.default:g})")
-    misfit = res.fit[~res.fit.fits]
-    print("every observation fits" if misfit.empty else
-          "did not fit: " + ", ".join(f"{r.metric} (z = {r.z:+.1f})" for r in misfit.itertuples()))
+    if res.fit["fits"].all():
+        print("every observation fits")
+    for warning in res.warnings:
+        print(f"warning: {warning}")
     return 0
 
 

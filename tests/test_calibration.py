@@ -281,3 +281,16 @@ def test_compare_over_an_ensemble_pairs_the_parameter_sets(tmp_path):
     q = p.with_overrides({"burnout.noise_sd": 0.05})
     assert simulate(q, seed=int(noisy.seed), weeks=6, burn_in_weeks=0).summary["mean_bo_mean"] == \
         pytest.approx(noisy.mean_bo_mean)
+
+
+def test_diagnose_flags_degenerate_weights_loose_tolerance_and_misfits():
+    from experiments.calibration import diagnose
+
+    gens = pd.DataFrame({"epsilon": [3.0, 1.1], "accepted": [50, 50], "effective_sample_size": [50.0, 30.0]})
+    fit = pd.DataFrame({"metric": ["a"], "z": [0.3], "fits": [True]})
+    assert diagnose(gens, fit) == []
+    degenerate = gens.assign(effective_sample_size=[50.0, 4.0])
+    assert "degenerate" in diagnose(degenerate, fit)[0]
+    assert "tolerance is 3" in diagnose(gens.iloc[:1], fit)[0]
+    misfit = fit.assign(fits=[False], z=[4.2])
+    assert "a (z = +4.2)" in diagnose(gens, misfit)[0]
