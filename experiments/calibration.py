@@ -33,6 +33,7 @@ import hashlib
 import logging
 import random
 import sys
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,6 +129,10 @@ class StandardisedDistance:
         return d if np.isfinite(d) else float("inf")
 
 
+#: held by a sampling job while it uses NumPy's global generator (see :class:`SeededMappingSampler`)
+_GLOBAL_RNG_LOCK = threading.Lock()
+
+
 class SeededMappingSampler(pyabc.sampler.MappingSampler):
     """pyABC's mapping sampler with seeded jobs: one job per particle, run on any executor.
 
@@ -152,16 +157,19 @@ class SeededMappingSampler(pyabc.sampler.MappingSampler):
 
     def map_function(self, simulate_one, job_seed):
         simulate_one = self.unpickle(simulate_one)
-        np.random.seed(job_seed)  # pyABC samples and perturbs particles with NumPy's global generator
-        random.seed(job_seed)
-        n = 0
-        sample = self._create_empty_sample()
-        while True:
-            new = simulate_one()
-            n += 1
-            sample.append(new)
-            if new.accepted:
-                return sample, n
+        # pyABC samples and perturbs particles with NumPy's global generator, which threads of one process share:
+        # a job holds it from seeding to its accepted particle (threads of a dask worker take turns)
+        with _GLOBAL_RNG_LOCK:
+            np.random.seed(job_seed)
+            random.seed(job_seed)
+            n = 0
+            sample = self._create_empty_sample()
+            while True:
+                new = simulate_one()
+                n += 1
+                sample.append(new)
+                if new.accepted:
+                    return sample, n
 
     def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False, ana_vars=None):
         seeds = [int(s.generate_state(1, np.uint32)[0]) for s in

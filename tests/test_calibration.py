@@ -294,3 +294,12 @@ def test_diagnose_flags_degenerate_weights_loose_tolerance_and_misfits():
     assert "tolerance is 3" in diagnose(gens.iloc[:1], fit)[0]
     misfit = fit.assign(fits=[False], z=[4.2])
     assert "a (z = +4.2)" in diagnose(gens, misfit)[0]
+
+
+def test_a_dask_cluster_gives_the_same_ensemble():
+    distributed = pytest.importorskip("distributed")
+    serial = _tiny()
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as c:
+        on_dask = _tiny(scheduler=c.scheduler_address, workers=None)
+    pd.testing.assert_frame_equal(serial.ensemble, on_dask.ensemble)
