@@ -175,11 +175,16 @@ def prepare(path_or_name: str | Path):
         raise CalibrationError(f"{path}: weeks = {spec.weeks} is shorter than the survey interval ({survey_every} "
                                f"weeks), so the survey metric(s) {surveyed} would have no simulated value; use "
                                f"weeks = {survey_every} or more")
-    base = scenario.overrides | {"service.n_posts": spec.clinicians}
+    if scenario.staff is not None and "clinicians" in spec.model_fields_set:
+        raise CalibrationError(f"{path}: clinicians = {spec.clinicians}: scenario '{spec.scenario}' has a staff "
+                               f"snapshot ({scenario.staff.n_posts} posts), whose rows are the posts; leave "
+                               "clinicians out")
+    posts = scenario.staff.n_posts if scenario.staff is not None else spec.clinicians
+    base = scenario.overrides | {"service.n_posts": posts}
     Parameters().with_overrides(base)  # the scenario and the size together are valid
     f = ModelFunction(outputs=tuple(o.metric for o in spec.observed), weeks=spec.weeks,
                       burn_in_weeks=spec.burn_in_weeks, base=tuple(sorted(base.items())),
-                      int_names=tuple(problem["int_names"]), warm_start=spec.warm_start)
+                      int_names=tuple(problem["int_names"]), warm_start=spec.warm_start, staff=scenario.staff)
     observations = [Observation(o.metric, o.value, o.se) for o in spec.observed]
     return path, spec, f, problem, observations
 

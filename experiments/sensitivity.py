@@ -33,6 +33,7 @@ from tqdm import tqdm
 
 from model import DEFAULT_BURN_IN_WEEKS, ParameterError, Parameters, simulate
 from model.outcomes import BY_NAME, outcome_of
+from model.staff import StaffSnapshot
 
 from .executors import SerialExecutor, executor_for, stream
 from .results import SensitivityStore, release_lock
@@ -208,6 +209,7 @@ class ModelFunction:
         int_names: factors rounded to whole numbers.
         warm_start: draw the established staff from a settled pilot of the run's burn-in parameters (default;
             see :class:`model.WorkforceModel`); False starts cold from the ``initial_staff`` distributions.
+        staff: a staff snapshot imposed at week 0 (the service's own posts), or None.
     """
 
     outputs: tuple[str, ...]
@@ -218,6 +220,7 @@ class ModelFunction:
     base: tuple[tuple[str, Any], ...] = ()
     int_names: tuple[str, ...] = ()
     warm_start: bool = True
+    staff: StaffSnapshot | None = None
 
     def output_names(self) -> list[str]:
         """Every output key this function returns, in order."""
@@ -233,7 +236,8 @@ class ModelFunction:
         # record only what the outputs are computed from (same random numbers, less work per week)
         record = {n for key in self.outputs for n in outcome_of(key)} | set(self.time_resolved)
         r = simulate(params, seed=int(inputs.get("seed", 0)), weeks=self.weeks, burn_in_weeks=self.burn_in_weeks,
-                     record=record, warm_start=self.warm_start)
+                     record=record, warm_start=self.warm_start,
+                     staff=self.staff)
         out = {k: float(r.summary[k]) for k in self.outputs}
         weekly = r.weekly.set_index("week")
         for name in self.time_resolved:

@@ -34,7 +34,8 @@ class RunResult:
 
 def simulate(params: Parameters | Mapping[str, Any] | None = None, seed: int = 0, weeks: int = 260, *,
              burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS, eval_start_week: int = 0,
-             on_week: Callable[[int], None] | None = None, record=None, warm_start: bool = True) -> RunResult:
+             on_week: Callable[[int], None] | None = None, record=None, warm_start: bool = True,
+             staff=None) -> RunResult:
     """Run the model for ``weeks`` recorded weeks after a burn-in and summarise it.
 
     Args:
@@ -49,6 +50,7 @@ def simulate(params: Parameters | Mapping[str, Any] | None = None, seed: int = 0
             then holds only the figures of the recorded outcomes.
         warm_start: draw the established staff from a settled pilot of the burn-in's parameters (see
             :class:`~model.workforce.WorkforceModel`); False draws them from ``initial_staff``.
+        staff: a staff snapshot imposed at week 0 (:class:`~model.staff.StaffSnapshot`), or None.
 
     Returns:
         :class:`RunResult`.
@@ -59,7 +61,8 @@ def simulate(params: Parameters | Mapping[str, Any] | None = None, seed: int = 0
         raise ValueError(f"eval_start_week must be an integer from 0 to weeks - 1, got {eval_start_week!r}")
     if not isinstance(params, Parameters):
         params = Parameters().with_overrides(params or {})
-    m = WorkforceModel(params, rng=seed, burn_in_weeks=burn_in_weeks, record=record, warm_start=warm_start)
+    m = WorkforceModel(params, rng=seed, burn_in_weeks=burn_in_weeks, record=record, warm_start=warm_start,
+                       staff=staff)
     for week in range(1, weeks + 1):
         m.step()
         if on_week is not None:

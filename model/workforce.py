@@ -18,6 +18,7 @@ from .context import Climate, Flows, Roster, Snapshot, Week
 from .jit import struct
 from .parameters import Parameters
 from .programmes import COST_COMPONENTS, HOOKS, PROGRAMMES
+from .staff import StaffSnapshot
 from .state import ACTIVE, LATENT_STATES, NO_NOTICE, VACANT, Workforce, draw_clinicians
 
 #: default unrecorded weeks before week 0. Three years: at ~30% annual turnover the workforce has largely
@@ -105,6 +106,9 @@ class WorkforceModel(mesa.Model):
             (:func:`settled_pool`); without it they are drawn from the ``initial_staff`` distributions, and the
             trait composition takes 10-20 years to settle. Lever start weeks count from the end of the burn-in.
         seed: alias of ``rng`` (Mesa convention).
+        staff: a staff snapshot of a real service (:class:`~model.staff.StaffSnapshot`): its posts and teams are
+            the service's from the start, and at week 0 its occupancy, FTE, roles, tenure and caseloads are
+            imposed (instead of ``service.initial_vacancy_rate``); ``service.n_posts`` must equal its posts.
         record: names of the outcomes to record (default: every registered outcome). Recording fewer saves
             time in large experiments: the state quantiles are only computed when one of them is recorded.
             The outcomes the run summary derives from (headcount, departures, hires, recoveries, drop-outs)
@@ -136,7 +140,8 @@ class WorkforceModel(mesa.Model):
     """
 
     def __init__(self, params: Parameters | None = None, *, rng: Any = None, burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS,
-                 seed: Any = None, record: Any = None, warm_start: bool = True, **dotted_overrides: Any):
+                 seed: Any = None, record: Any = None, warm_start: bool = True, staff: StaffSnapshot | None = None,
+                 **dotted_overrides: Any):
         root = rng if rng is not None else seed
         if root is None:
             root = int(np.random.SeedSequence().entropy % (2**63))
@@ -151,6 +156,10 @@ class WorkforceModel(mesa.Model):
         self.seed = int(root)
         base = params if params is not None else Parameters()
         self.params = base.with_overrides(dotted_overrides) if dotted_overrides else base
+        if staff is not None and staff.n_posts != self.params.service.n_posts:
+            raise ValueError(f"the staff snapshot {staff.source} has {staff.n_posts} posts but service.n_posts is "
+                             f"{self.params.service.n_posts}; they must agree")
+        self.staff = staff
         streams = np.random.SeedSequence(self.seed).spawn(len(STREAMS))
         self.streams = {name: np.random.default_rng(s) for name, s in zip(STREAMS, streams)}
         self.week = -int(burn_in_weeks)
@@ -164,8 +173,11 @@ class WorkforceModel(mesa.Model):
         self.datacollector = None
         for _ in range(burn_in_weeks):
             self._user_step()  # the weekly step without Mesa's step counter: the burn-in is not recorded
-        # week 0 is the state at the end of the burn-in; a scenario's vacancy rate is imposed on it
-        self._impose_vacancy_rate(self.params.service.initial_vacancy_rate)
+        # week 0 is the state at the end of the burn-in; a staff snapshot or a scenario's vacancy rate is imposed
+        if staff is not None:
+            self._impose_staff(staff)
+        else:
+            self._impose_vacancy_rate(self.params.service.initial_vacancy_rate)
         names = outcomes.recorded(record)
         self._plan = outcomes.MeasurePlan(names, LATENT_STATES)
         self.datacollector = OutcomeCollector(names)
@@ -450,6 +462,38 @@ class WorkforceModel(mesa.Model):
                 return prog
         raise KeyError(f"unknown programme '{name}'; registered: {', '.join(p.name for p in self.programmes)}")
 
+    def _impose_staff(self, staff: StaffSnapshot) -> None:
+        """At week 0, give every post the snapshot's occupancy, FTE, role, tenure and caseload.
+
+        Posts vacant in the snapshot are vacated (not departures: their cases are the snapshot's, so none go to
+        the waiting list). Posts filled in the snapshot but vacant now are filled by clinicians who take over
+        the traits and states of randomly chosen clinicians in post (settled by the burn-in, like the rest).
+        """
+        ws = self.workforce
+        rng = self.streams["hiring"]
+        ws.caseload[:] = 0
+        self._vacate(np.flatnonzero(~staff.occupied & (ws.status != VACANT)),
+                     mean_delay_weeks=self.params.at_week(1).hiring.mean_delay_weeks)
+        fill = np.flatnonzero(staff.occupied & (ws.status == VACANT))
+        if fill.size:
+            settled = np.flatnonzero(ws.status != VACANT)
+            draw_clinicians(ws, fill, self.p, rng, new_hire=False)
+            if settled.size:
+                like = settled[rng.integers(0, settled.size, fill.size)]
+                for f in WARM_FIELDS:
+                    getattr(ws, f)[fill] = getattr(ws, f)[like]
+                ws.latent[:, fill] = ws.latent[:, like]
+            ws.status[fill] = ACTIVE
+            ws.notice_left[fill] = NO_NOTICE
+            for slot in fill:
+                self._agent_of_slot[slot] = Clinician(self, slot)
+        filled = staff.occupied
+        ws.fte[:] = staff.fte
+        ws.specialist[filled] = staff.specialist[filled]
+        ws.weeks_in_post[filled] = staff.weeks_in_post[filled]
+        ws.caseload[:, filled] = staff.caseload[:, filled]
+        self.refresh_roster()
+
     def _impose_vacancy_rate(self, rate: float) -> None:
         """At week 0 (the end of the burn-in), vacate or fill posts at random so that ``rate`` of them are vacant.
 
@@ -473,7 +517,8 @@ class WorkforceModel(mesa.Model):
     def _init_service(self, warm_start: bool) -> None:
         # structure (posts, teams, networks) comes from the scenario; levers from the parameters in force
         p, sc, rng = self.p, self.params, self.streams["init"]
-        sizes = network.team_sizes(rng, p.service.n_posts, p.service.team_size_min, p.service.team_size_max)
+        sizes = (self.staff.team_sizes if self.staff is not None else
+                 network.team_sizes(rng, p.service.n_posts, p.service.team_size_min, p.service.team_size_max))
         team = network.team_of_post(sizes)
         self.n_teams = sizes.size
         self.team_posts = sizes

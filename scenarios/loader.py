@@ -28,12 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from model.staff import StaffSnapshot
 from model import ParameterError, Parameters
 from model.outcomes import SUMMARIES
 
 LIBRARY = Path(__file__).resolve().parent
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-TEXT_KEYS = ("name", "title", "description", "evidence", "extends", "target", "target_direction")
+TEXT_KEYS = ("name", "title", "description", "evidence", "extends", "target", "target_direction", "staff_snapshot")
 TARGET_DIRECTIONS = ("lower", "higher")
 
 
@@ -57,6 +58,8 @@ class Scenario:
         chain: names from the root ancestor to this scenario.
         overrides: flat ``{dotted name: value}`` after resolving ``extends`` (later files win).
         params: the validated parameters.
+        staff: the staff snapshot the scenario names (``staff_snapshot``, inherited through ``extends``), or None;
+            with one, ``service.n_posts`` is its number of posts (:mod:`scenarios.staff`).
     """
 
     name: str
@@ -70,6 +73,7 @@ class Scenario:
     warnings: tuple[str, ...] = ()
     overrides: dict[str, Any] = field(default_factory=dict)
     params: Parameters = field(default_factory=Parameters)
+    staff: StaffSnapshot | None = None
 
 
 def library_names(folder: Path = LIBRARY) -> list[str]:
@@ -214,6 +218,9 @@ def load(name_or_path: str | Path, folder: Path = LIBRARY) -> Scenario:
             params = Parameters().with_overrides(overrides)
         except ParameterError as exc:
             raise ScenarioError(_join(file_path, exc.problems)) from None
+    staff = _staff_of(chain, overrides, params)
+    if staff is not None:
+        params = params.with_overrides({"service.n_posts": staff.n_posts})
     data = chain[-1][1]
     name = data.get("name", path.stem)
     if not _SAFE_NAME.fullmatch(name):
@@ -224,8 +231,25 @@ def load(name_or_path: str | Path, folder: Path = LIBRARY) -> Scenario:
         description=data.get("description", "").strip(), evidence=data.get("evidence", "").strip(),
         path=path, chain=tuple(p.stem for p, _ in chain), overrides=overrides, params=params,
         target=data.get("target", ""), target_direction=data.get("target_direction", ""),
-        warnings=tuple(range_warnings(overrides, path)),
+        warnings=tuple(range_warnings(overrides, path)), staff=staff,
     )
+
+
+def _staff_of(chain, overrides: Mapping[str, Any], params: Parameters) -> StaffSnapshot | None:
+    """The snapshot named by the last file of the chain that names one (a path relative to that file)."""
+    from .staff import StaffError, read_staff
+
+    named = [(file_path, data["staff_snapshot"]) for file_path, data in chain if "staff_snapshot" in data]
+    if not named:
+        return None
+    file_path, relative = named[-1]
+    if "service.n_posts" in overrides:
+        raise ScenarioError(f"{file_path}: staff_snapshot = {relative!r} and service.n_posts are both set; the "
+                            "snapshot's rows are the posts, so leave service.n_posts out")
+    try:
+        return read_staff(file_path.parent / relative, params)
+    except StaffError as exc:
+        raise ScenarioError(f"{file_path}: staff_snapshot = {relative!r}: {exc}") from None
 
 
 def range_warnings(overrides: Mapping[str, Any], path: Path | str) -> list[str]:

@@ -32,6 +32,9 @@ def scenario_schema() -> dict[str, Any]:
                    "description": "The run summary the scenario is meant to move (with target_direction)."},
         "target_direction": {"type": "string", "enum": list(TARGET_DIRECTIONS),
                              "description": "Which way the target should move against the baseline."},
+        "staff_snapshot": {"type": "string",
+                           "description": "A staff snapshot file (CSV or Parquet, one row per post; a path relative "
+                                          "to the scenario file) imposed at week 0; its rows are the posts."},
     }
     for group, spec in base["properties"].items():
         ref = spec.get("$ref") or spec.get("allOf", [{}])[0].get("$ref")
