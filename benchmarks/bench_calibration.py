@@ -1,6 +1,6 @@
 """Calibration: time of a service-sized calibration, and coverage of known truths at a smaller size.
 
-Run:  python benchmarks/bench_calibration.py [--workers 2] [--truths 6] [--skip-service]
+Run:  python benchmarks/bench_calibration.py [--workers 2] [--truths 6 (0: none)] [--skip-service]
 
 Prints:
 * the time, simulations, generations, final tolerance and effective sample size of the ready calibration
@@ -73,7 +73,8 @@ def main() -> None:
     args = ap.parse_args()
     if not args.skip_service:
         service(args.workers)
-    coverage(args.workers, args.truths)
+    if args.truths > 0:
+        coverage(args.workers, args.truths)
 
 
 if __name__ == "__main__":
