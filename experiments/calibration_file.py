@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from model import Parameters
 from model.outcomes import SUMMARIES
@@ -43,6 +43,7 @@ from scenarios import load as load_scenario
 from .calibration import CalibrationError, CalibrationResult, Observation, calibrate
 from .sensitivity import ModelFunction, SensitivityError, known_outputs, problem_from_parameters
 from .sensitivity_file import _check_name, read_validated
+from .validation import load_targets
 
 LIBRARY = Path(__file__).resolve().parent / "calibration"
 #: tags accepted in ``calibrate.parameters`` besides dotted names and group names
@@ -50,32 +51,56 @@ TAG_WORDS = ("levers", "uncertainties")
 
 
 class Observed(BaseModel):
-    """One observed figure."""
+    """One observed figure: ``metric``, ``value`` and ``se``, or ``target`` (a published target of
+    ``experiments/targets.toml`` that names its run summary; its range is read as a 95% interval)."""
 
     model_config = ConfigDict(extra="forbid")
-    metric: str = Field(description="a run summary, e.g. proqol_bo_raw_mean, annual_turnover, prop_vacant_mean")
-    value: float = Field(description="the observed value, in the metric's unit")
-    se: float = Field(description="standard error of the observation (> 0)")
+    metric: str | None = Field(None, description="a run summary, e.g. proqol_bo_raw_mean, annual_turnover")
+    value: float | None = Field(None, description="the observed value, in the metric's unit")
+    se: float | None = Field(None, description="standard error of the observation (> 0)")
+    target: str | None = Field(None, description="a published target with a metric (instead of metric, value, se)")
     note: str = ""
 
     @field_validator("metric")
     @classmethod
-    def _known(cls, v: str) -> str:
-        return _check_name(v, known_outputs(), "metric")
+    def _known(cls, v: str | None) -> str | None:
+        return v if v is None else _check_name(v, known_outputs(), "metric")
 
     @field_validator("value")
     @classmethod
-    def _finite(cls, v: float) -> float:
-        if not math.isfinite(v):
+    def _finite(cls, v: float | None) -> float | None:
+        if v is not None and not math.isfinite(v):
             raise ValueError("must be a finite number")
         return v
 
     @field_validator("se")
     @classmethod
-    def _positive(cls, v: float) -> float:
-        if not (math.isfinite(v) and v > 0):
+    def _positive(cls, v: float | None) -> float | None:
+        if v is not None and not (math.isfinite(v) and v > 0):
             raise ValueError("must be a positive number (the standard error of the observed value)")
         return v
+
+    @model_validator(mode="after")
+    def _complete(self) -> Observed:
+        given = [k for k in ("metric", "value", "se") if getattr(self, k) is not None]
+        if self.target is None:
+            missing = [k for k in ("metric", "value", "se") if k not in given]
+            if missing:
+                raise ValueError(f"missing {', '.join(missing)}: an observation has metric, value and se (or a "
+                                 "published target)")
+            return self
+        if given:
+            raise ValueError(f"target = {self.target!r} comes with its own metric, value and se; leave out "
+                             f"{', '.join(given)}")
+        targets = {t.name: t for t in load_targets()}
+        usable = sorted(n for n, t in targets.items() if t.metric)
+        if self.target not in targets or not targets[self.target].metric:
+            raise ValueError(f"target = {self.target!r}: expected a target of experiments/targets.toml that names "
+                             f"its run summary ({', '.join(usable)})")
+        t = targets[self.target]
+        self.metric = t.metric
+        self.value, self.se = t.observation
+        return self
 
 
 class Calibrate(BaseModel):

@@ -8,6 +8,7 @@
     resilience sensitivity EXPERIMENT.toml [--workers N | --scheduler ADDRESS] [--out DIR]
     resilience calibrate CALIBRATION.toml [--workers N | --scheduler ADDRESS] [--out DIR]
     resilience validate [--replicates N] [--clinicians N] [--weeks N] [--no-effects] [--targets FILE]
+                        [--ensemble ENSEMBLE.parquet]
                         [--workers N | --scheduler ADDRESS] [--out DIR]
     resilience scenarios list | show NAME | validate FILE... | schema [--write]
     resilience parameters [--tag lever|uncertainty] [--group GROUP]
@@ -168,6 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"unrecorded weeks before week 0 (default {DEFAULT_BURN_IN_WEEKS})")
     val_.add_argument("--seed", type=_non_negative, default=20261201, help="root seed of the replicate seeds")
     val_.add_argument("--targets", type=Path, default=None, help="targets file (default: the packaged one)")
+    val_.add_argument("--ensemble", type=Path, default=None, metavar="ENSEMBLE.parquet",
+                      help="validate a calibrated ensemble: each replicate runs one weighted draw of its parameter "
+                           "sets (e.g. of `resilience calibrate published-targets`)")
     val_.add_argument("--no-effects", action="store_false", dest="effects",
                       help="skip the paired runs of the library's programmes")
     where3 = val_.add_mutually_exclusive_group()
@@ -338,10 +342,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from .validation import load_targets, validate, write_validation
 
     targets = load_targets(args.targets)
+    if args.ensemble is not None:
+        from .ensemble import read_ensemble
+
+        read_ensemble(args.ensemble)  # a bad ensemble stops before the results folder is made
     prepare_folder(args.out)
     v = validate(replicates=args.replicates, clinicians=args.clinicians, weeks=args.weeks,
                  burn_in_weeks=args.burn_in, seed=args.seed, effects=args.effects, targets=targets,
-                 workers=args.workers, scheduler=args.scheduler)
+                 workers=args.workers, scheduler=args.scheduler, ensemble=args.ensemble)
     report = write_validation(v, args.out)
     counts = v.table["verdict"].value_counts()
     print(f"validation report: {report}")

@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import stats
 
 from model import DEFAULT_BURN_IN_WEEKS, Parameters, WorkforceModel
+from model.outcomes import SUMMARIES
 from model.proqol import SUBSCALES, cronbach_alpha, scored
 from model.state import ACTIVE, LATENT_STATES, VACANT
 
@@ -59,6 +60,13 @@ class Target:
     level: str
     unit: str
     source: str
+    metric: str = ""  # the run summary that measures the same pattern, if there is one (for calibration)
+
+    @property
+    def observation(self) -> tuple[float, float]:
+        """(value, standard error) of the published range read as a 95% interval: the midpoint, a quarter of the
+        width."""
+        return (self.low + self.high) / 2, (self.high - self.low) / 4
 
 
 def load_targets(path: Path | None = None) -> list[Target]:
@@ -89,7 +97,9 @@ def load_targets(path: Path | None = None) -> list[Target]:
             raise ExperimentError(f"{label}: low {row['low']} is above high {row['high']}")
         if row["name"] not in PATTERNS:
             raise ExperimentError(f"{label}: field 'name' is '{row['name']}'; known patterns: {', '.join(PATTERNS)}")
-        out.append(Target(**{f: row[f] for f in Target.__dataclass_fields__}))
+        if "metric" in row and row["metric"] not in SUMMARIES:
+            raise ExperimentError(f"{label}: field 'metric' is {row['metric']!r}; expected a run summary")
+        out.append(Target(**{f: row[f] for f in Target.__dataclass_fields__ if f in row}))
     if not out:
         raise ExperimentError(f"{where}: no [[target]] entries")
     return out
@@ -305,8 +315,10 @@ def fingerprint(params: Parameters | None = None, targets: list[Target] | None =
     def flat(p: Parameters) -> dict:
         return {k: v for k, v in p.flat().items() if k != "service.n_posts"}
 
+    # a target's `metric` only links it to a run summary for calibration: it changes no validation result
     doc: dict = {"model": flat(params or Parameters()),
-                 "targets": [t.__dict__ for t in (targets if targets is not None else load_targets())]}
+                 "targets": [{k: v for k, v in t.__dict__.items() if k != "metric"}
+                             for t in (targets if targets is not None else load_targets())]}
     if effects:
         from scenarios import library_names, load
 
@@ -357,7 +369,7 @@ def effects_table(runs: pd.DataFrame | None, declared: dict[str, tuple[str, str,
 def validate(*, replicates: int = 10, clinicians: int = 300, weeks: int = 260,
              burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS, seed: int = 20261201, effects: bool = True,
              params: Parameters | None = None, targets: list[Target] | None = None, workers: int | None = None,
-             scheduler: str | None = None, executor=None) -> Validation:
+             scheduler: str | None = None, executor=None, ensemble: str | Path | None = None) -> Validation:
     """Run the validation: replicates of the defaults, and paired runs of the library's programmes if ``effects``.
 
     Args:
@@ -371,6 +383,9 @@ def validate(*, replicates: int = 10, clinicians: int = 300, weeks: int = 260,
             ``clinicians``.
         targets: the targets (default: :func:`load_targets`).
         workers, scheduler, executor: where to run (see :mod:`experiments.executors`).
+        ensemble: a calibrated ensemble (``ensemble.parquet``): replicate ``r`` runs one weighted draw of its
+            parameter sets, in the defaults and in every scenario (a scenario's own settings win), so the
+            intervals include parameter uncertainty (:mod:`experiments.ensemble`).
     """
     if replicates < 2:
         raise ExperimentError(f"--replicates is {replicates}; the intervals need at least 2")
@@ -379,9 +394,20 @@ def validate(*, replicates: int = 10, clinicians: int = 300, weeks: int = 260,
     targets = targets if targets is not None else load_targets()
     base = (params or Parameters()).with_overrides({"service.n_posts": clinicians}, context="validation")
     seeds = replicate_seeds(seed, replicates)
-    tasks: list = [ReplicateTask(r, seeds[r], base, weeks, burn_in_weeks) for r in range(replicates)]
+    drawn: list[dict] = [{} for _ in range(replicates)]
+    ens_settings = None
+    if ensemble is not None:
+        from . import ensemble as ens
+
+        table = ens.read_ensemble(ensemble)
+        rows = ens.draw_rows(table, replicates, seed)
+        drawn = [ens.overrides_of(table, row) for row in rows]
+        ens_settings = {"file": str(ensemble), "fingerprint": ens.fingerprint(table), "rows": rows}
+    tasks: list = [ReplicateTask(r, seeds[r], base.with_overrides(drawn[r], context=f"--ensemble {ensemble}"),
+                                 weeks, burn_in_weeks) for r in range(replicates)]
     scenarios: dict[str, Parameters] = {}
     declared: dict[str, tuple[str, str, str]] = {}  # name -> (title, target, direction)
+    own: dict[str, set[str]] = {}  # name -> the parameters the scenario sets itself
     if effects:
         from scenarios import library_names, load
 
@@ -391,7 +417,9 @@ def validate(*, replicates: int = 10, clinicians: int = 300, weeks: int = 260,
             sc = load(name)
             scenarios[name] = sc.params.with_overrides({"service.n_posts": clinicians}, context=name)
             declared[name] = (sc.title, sc.target, sc.target_direction)
-        tasks += [Task(name, r, seeds[r], p, weeks, burn_in_weeks)
+            own[name] = set(sc.overrides)
+        tasks += [Task(name, r, seeds[r], p.with_overrides({k: v for k, v in drawn[r].items()
+                                                            if k not in own.get(name, ())}), weeks, burn_in_weeks)
                   for r in range(replicates) for name, p in [("baseline", base), *scenarios.items()]]
     metrics = list(dict.fromkeys([*EFFECT_METRICS, *(d[1] for d in declared.values() if d[1])]))
     rows, micro, summaries = [], [], []
@@ -424,6 +452,8 @@ def validate(*, replicates: int = 10, clinicians: int = 300, weeks: int = 260,
     settings = {"replicates": replicates, "clinicians": clinicians, "weeks": weeks,
                 "burn_in_weeks": burn_in_weeks, "seed": seed, "effects": effects,
                 "fingerprint": fingerprint(params, targets, effects)}
+    if ens_settings is not None:
+        settings["ensemble"] = ens_settings
     return Validation(pd.DataFrame(table), reps, pd.concat(micro, ignore_index=True), eff, settings)
 
 

@@ -16,6 +16,7 @@ from experiments.cli import main
 from experiments.executors import local_executor, shutdown
 from experiments.results import StoreMismatchError
 from experiments.sensitivity import ModelFunction, problem_from_parameters
+from model import Parameters
 
 # ---------------------------------------------------------------------------------------------------------------
 # pieces with known answers
@@ -303,3 +304,52 @@ def test_a_dask_cluster_gives_the_same_ensemble():
                                   dashboard_address=None) as c:
         on_dask = _tiny(scheduler=c.scheduler_address, workers=None)
     pd.testing.assert_frame_equal(serial.ensemble, on_dask.ensemble)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# published targets as observations; validation over an ensemble
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_published_targets_are_observations_read_from_the_targets_file():
+    from experiments.calibration_file import prepare
+    from experiments.validation import load_targets
+
+    _, _, f, _, obs = prepare("published-targets")
+    targets = {t.metric: t for t in load_targets() if t.metric}
+    assert {o.metric for o in obs} <= set(targets)
+    for o in obs:
+        t = targets[o.metric]
+        assert o.value == pytest.approx((t.low + t.high) / 2) and o.se == pytest.approx((t.high - t.low) / 4)
+    assert set(f.outputs) == {o.metric for o in obs}
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('target = "proqol_bo_mean"\nse = 0.3', "comes with its own metric, value and se; leave out se"),
+        ('target = "alpha_bo"', "names its run summary"),
+        ('target = "nonsense"', "target = 'nonsense'"),
+        ('metric = "mean_bo_mean"\nvalue = 0.3', "missing se"),
+    ],
+)
+def test_bad_target_observation_is_one_line(tmp_path, capsys, entry, message):
+    f = tmp_path / "cal.toml"
+    f.write_text(GOOD.replace('metric = "mean_bo_mean"\nvalue = 0.3\nse = 0.02', entry))
+    assert main(["calibrate", str(f), "--out", str(tmp_path / "o"), "--no-progress", "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_validation_over_an_ensemble_runs_the_drawn_parameter_sets(tmp_path):
+    from experiments.validation import validate
+
+    df = pd.DataFrame({"burnout.rate_gain": [0.038], "weight": [1.0]})
+    path = _ensemble(tmp_path, df)
+    kw = dict(replicates=2, clinicians=30, weeks=104, burn_in_weeks=8, effects=False, workers=1)
+    over = validate(ensemble=path, **kw)
+    plain = validate(params=Parameters().with_overrides({"burnout.rate_gain": 0.038}), **kw)
+    default = validate(**kw)
+    pd.testing.assert_frame_equal(over.replicates, plain.replicates)
+    assert not over.replicates.equals(default.replicates)
+    assert over.settings["ensemble"]["rows"] == [0, 0]
