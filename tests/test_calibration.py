@@ -353,3 +353,34 @@ def test_validation_over_an_ensemble_runs_the_drawn_parameter_sets(tmp_path):
     pd.testing.assert_frame_equal(over.replicates, plain.replicates)
     assert not over.replicates.equals(default.replicates)
     assert over.settings["ensemble"]["rows"] == [0, 0]
+
+
+def test_calibrate_command_writes_the_folder_and_resumes(tmp_path, capsys):
+    f = tmp_path / "cal.toml"
+    f.write_text(GOOD)
+    out = tmp_path / "out"
+    assert main(["calibrate", str(f), "--out", str(out), "--no-progress", "--workers", "1"]) == 0
+    text = capsys.readouterr().out
+    assert f"results: {out}/" in text and "ran 2 generation(s)" in text and "burnout.rate_gain:" in text
+    ensemble = pd.read_parquet(out / "ensemble.parquet")
+    assert list(ensemble.columns) == ["burnout.rate_gain", "weight"] and len(ensemble) == 6
+    lo, hi = problem_from_parameters(["burnout.rate_gain"])["bounds"][0]
+    assert ensemble["burnout.rate_gain"].between(lo, hi).all()
+    page = (out / "report.html").read_text()
+    assert "Observed against simulated" in page and "Prior against posterior" in page
+    assert main(["calibrate", str(f), "--out", str(out), "--no-progress", "--workers", "1"]) == 0
+    assert "ran 0 generation(s)" in capsys.readouterr().out
+
+
+def test_report_over_an_ensemble_says_so_and_draws_acceptability(tmp_path):
+    from experiments.experiment import compare
+
+    df = pd.DataFrame({"burnout.rate_gain": [0.02, 0.035], "weight": [0.5, 0.5]})
+    res = compare(["wellness-programme"], replicates=3, weeks=13, clinicians=20, burn_in_weeks=0,
+                  out=tmp_path / "cmp", workers=1, progress=False, ensemble=_ensemble(tmp_path, df))
+    page = (tmp_path / "cmp" / "report.html").read_text()
+    assert "a calibrated ensemble" in page and "Probability of being cost-effective" in page
+    assert (tmp_path / "cmp" / "figures" / "acceptability.png").stat().st_size > 5_000
+    ceac = pd.read_csv(tmp_path / "cmp" / "acceptability.csv")
+    assert set(ceac.scenario) == {"wellness-programme"} and ceac.prob_cost_effective.between(0, 1).all()
+    assert "prob_better" in res.diffs.columns
