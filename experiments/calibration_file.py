@@ -36,13 +36,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from model import Parameters
-from model.outcomes import SUMMARIES
-from scenarios import ScenarioError
-from scenarios import load as load_scenario
 
 from .calibration import CalibrationError, CalibrationResult, Observation, calibrate
 from .sensitivity import ModelFunction, SensitivityError, known_outputs, problem_from_parameters
-from .sensitivity_file import _check_name, read_validated
+from .sensitivity_file import _check_name, check_survey_horizon, read_validated, scenario_of
 from .validation import load_targets
 
 LIBRARY = Path(__file__).resolve().parent / "calibration"
@@ -184,22 +181,13 @@ def prepare(path_or_name: str | Path):
         problem = problem_from_parameters(names, groups, tags, c.ranges, c.exclude, start_weeks=False)
     except SensitivityError as exc:
         raise CalibrationError(f"{path}: calibrate: {exc}") from None
-    try:  # a scenario named relative to the calibration file is found next to it
-        sibling = path.parent / spec.scenario
-        scenario = load_scenario(sibling if sibling.suffix == ".toml" and sibling.is_file() else spec.scenario)
-    except ScenarioError as exc:
-        raise CalibrationError(f"{path}: scenario = {spec.scenario!r}: {exc}") from None
+    scenario = scenario_of(path, spec.scenario, CalibrationError)
     fixed = sorted(set(problem["names"]) & set(scenario.overrides))
     if fixed:
         raise CalibrationError(f"{path}: calibrate.parameters: {fixed} are set by scenario '{spec.scenario}', so "
                                "they cannot also be calibrated; leave them out or use a scenario that does not set "
                                "them")
-    survey_every = scenario.params.measurement.survey_interval_weeks
-    surveyed = [o.metric for o in spec.observed if SUMMARIES[o.metric].surveyed]
-    if surveyed and spec.weeks < survey_every:
-        raise CalibrationError(f"{path}: weeks = {spec.weeks} is shorter than the survey interval ({survey_every} "
-                               f"weeks), so the survey metric(s) {surveyed} would have no simulated value; use "
-                               f"weeks = {survey_every} or more")
+    check_survey_horizon(path, scenario, spec.weeks, [o.metric for o in spec.observed], "metric", CalibrationError)
     if scenario.staff is not None and "clinicians" in spec.model_fields_set:
         raise CalibrationError(f"{path}: clinicians = {spec.clinicians}: scenario '{spec.scenario}' has a staff "
                                f"snapshot ({scenario.staff.n_posts} posts), whose rows are the posts; leave "

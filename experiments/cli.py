@@ -78,6 +78,13 @@ _clinicians = _int_at_least(1, MAX_CLINICIANS)
 _workers = _int_at_least(1, MAX_WORKERS)
 
 
+def _add_where(parser: argparse.ArgumentParser) -> None:
+    """The options that choose where a command's runs go: ``--workers N`` or ``--scheduler ADDRESS``."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_workers, default=None, help="local worker processes (1 = here)")
+    where.add_argument("--scheduler", default=None, metavar="ADDRESS", help="dask.distributed scheduler")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="resilience",
@@ -138,9 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "indices.csv/.parquet, evaluations.parquet, noise.csv and plots. Running it "
                                      "again resumes an interrupted analysis.")
     sen.add_argument("experiment", help="experiment file, or the name of a ready one")
-    where2 = sen.add_mutually_exclusive_group()
-    where2.add_argument("--workers", type=_workers, default=None, help="local worker processes (1 = here)")
-    where2.add_argument("--scheduler", default=None, metavar="ADDRESS", help="dask.distributed scheduler")
+    _add_where(sen)
     sen.add_argument("--out", type=Path, default=None, help="results folder (default results/sensitivity-NAME)")
     sen.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
     cal = sub.add_parser("calibrate", help="fit parameters to a service's observed figures (ABC-SMC, pyABC)",
@@ -151,9 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "resumes after the last finished generation. Ready files: "
                                      "experiments/calibration.")
     cal.add_argument("calibration", help="calibration file, or the name of a ready one")
-    where4 = cal.add_mutually_exclusive_group()
-    where4.add_argument("--workers", type=_workers, default=None, help="local worker processes (1 = here)")
-    where4.add_argument("--scheduler", default=None, metavar="ADDRESS", help="dask.distributed scheduler")
+    _add_where(cal)
     cal.add_argument("--out", type=Path, default=None, help="results folder (default results/calibration-NAME)")
     cal.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
     val_ = sub.add_parser("validate", help="compare the defaults with published patterns (ProQOL, turnover, ...)",
@@ -174,9 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "sets (e.g. of `resilience calibrate published-targets`)")
     val_.add_argument("--no-effects", action="store_false", dest="effects",
                       help="skip the paired runs of the library's programmes")
-    where3 = val_.add_mutually_exclusive_group()
-    where3.add_argument("--workers", type=_workers, default=None, help="local worker processes (1 = here)")
-    where3.add_argument("--scheduler", default=None, metavar="ADDRESS", help="dask.distributed scheduler")
+    _add_where(val_)
     val_.add_argument("--out", type=Path, default=Path("results/validation"), help="results folder")
     scn = sub.add_parser("scenarios", help="list, show or validate scenario files")
     scn_sub = scn.add_subparsers(dest="action", required=True)

@@ -130,6 +130,20 @@ def paired_differences(runs: pd.DataFrame, baseline: str = "baseline", metrics: 
     return pd.DataFrame(rows)
 
 
+def _paired(runs: pd.DataFrame, scenario: str, baseline: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cost inputs of the baseline and of ``scenario`` over their common replicates, aligned by replicate."""
+    cols = list(COST_INPUTS)
+    b = runs[runs["scenario"] == baseline].set_index("replicate")[cols]
+    s = runs[runs["scenario"] == scenario].set_index("replicate")[cols]
+    common = b.index.intersection(s.index)
+    return b.loc[common], s.loc[common]
+
+
+def _high_burnout(x: pd.DataFrame) -> pd.Series:
+    """Clinicians at work with high burnout, per run (= high-burnout person-years per year)."""
+    return x["prop_high_bo_mean"] * (x["n_in_post_mean"] - x["n_on_leave_mean"])
+
+
 def cost_effectiveness(runs: pd.DataFrame, weeks: int, baseline: str = "baseline") -> pd.DataFrame:
     """Costs and what they buy, per scenario against the baseline (paired means over replicates).
 
@@ -143,17 +157,12 @@ def cost_effectiveness(runs: pd.DataFrame, weeks: int, baseline: str = "baseline
         departure averted (NaN when nothing is averted: the scenario does not buy that outcome).
     """
     years = weeks / 52.0
-    cols = list(COST_INPUTS)
-    base = runs[runs["scenario"] == baseline].set_index("replicate")[cols]
     out = []
     for scenario in dict.fromkeys(runs["scenario"]):
         if scenario == baseline:
             continue
-        other = runs[runs["scenario"] == scenario].set_index("replicate")[cols]
-        common = base.index.intersection(other.index)
-        b, s = base.loc[common], other.loc[common]
-        high_b = (b["prop_high_bo_mean"] * (b["n_in_post_mean"] - b["n_on_leave_mean"])).mean()
-        high_s = (s["prop_high_bo_mean"] * (s["n_in_post_mean"] - s["n_on_leave_mean"])).mean()
+        b, s = _paired(runs, scenario, baseline)
+        high_b, high_s = _high_burnout(b).mean(), _high_burnout(s).mean()
         d_total = (s["cum_total_cost"] - b["cum_total_cost"]).mean() / years
         averted_high = high_b - high_s  # clinicians with high burnout at any time = person-years per year
         averted_dep = (b["cum_departures"] - s["cum_departures"]).mean() / years
@@ -176,21 +185,6 @@ def cost_effectiveness(runs: pd.DataFrame, weeks: int, baseline: str = "baseline
 WTP_GRID = tuple(range(0, 200_001, 5_000))
 
 
-def _paired_cost_effect(runs: pd.DataFrame, scenario: str, weeks: int, baseline: str):
-    """Per paired replicate: (incremental total cost per year, high-burnout person-years averted per year)."""
-    years = weeks / 52.0
-    cols = list(COST_INPUTS)
-    b = runs[runs["scenario"] == baseline].set_index("replicate")[cols]
-    s = runs[runs["scenario"] == scenario].set_index("replicate")[cols]
-    common = b.index.intersection(s.index)
-    b, s = b.loc[common], s.loc[common]
-
-    def high(x):
-        return x["prop_high_bo_mean"] * (x["n_in_post_mean"] - x["n_on_leave_mean"])
-
-    return ((s["cum_total_cost"] - b["cum_total_cost"]) / years).to_numpy(float), (high(b) - high(s)).to_numpy(float)
-
-
 def acceptability(runs: pd.DataFrame, weeks: int, baseline: str = "baseline",
                   wtp: Iterable[float] = WTP_GRID) -> pd.DataFrame:
     """Cost-effectiveness acceptability curves (van Hout et al. 1994, Health Econ 3:309): for each scenario and
@@ -207,7 +201,9 @@ def acceptability(runs: pd.DataFrame, weeks: int, baseline: str = "baseline",
     for scenario in dict.fromkeys(runs["scenario"]):
         if scenario == baseline:
             continue
-        d_cost, averted = _paired_cost_effect(runs, scenario, weeks, baseline)
+        b, s = _paired(runs, scenario, baseline)
+        d_cost = ((s["cum_total_cost"] - b["cum_total_cost"]) / (weeks / 52.0)).to_numpy(float)
+        averted = (_high_burnout(b) - _high_burnout(s)).to_numpy(float)
         for w in wtp:
             rows.append({"scenario": scenario, "wtp": float(w),
                          "prob_cost_effective": float(np.mean(w * averted - d_cost > 0)) if len(d_cost) else

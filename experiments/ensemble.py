@@ -90,6 +90,19 @@ def draw_rows(ensemble: pd.DataFrame, replicates: int, root_seed: int) -> list[i
     return [int(i) for i in rng.choice(len(ensemble), size=replicates, p=w / w.sum())]
 
 
+def replicate_draws(path: str | Path, replicates: int, root_seed: int) -> tuple[list[dict], dict]:
+    """Read an ensemble and draw every replicate's parameter set.
+
+    Returns:
+        (overrides of each replicate, description for manifests: file, fingerprint, parameters, rows).
+    """
+    table = read_ensemble(path)
+    rows = draw_rows(table, replicates, root_seed)
+    described = {"file": str(path), "fingerprint": fingerprint(table),
+                 "parameters": [c for c in table.columns if c != "weight"], "rows": rows}
+    return [overrides_of(table, row) for row in rows], described
+
+
 def overrides_of(ensemble: pd.DataFrame, row: int) -> dict[str, float | int]:
     """The parameter values of one ensemble row, as dotted overrides."""
     rec = ensemble.drop(columns="weight").iloc[row].to_dict()

@@ -179,16 +179,11 @@ def _ensemble_plan(path, resolved, replicates: int, seed: int) -> dict:
     """The ensemble row of every replicate and the parameters of every (scenario, replicate) over an ensemble."""
     from . import ensemble as ens
 
-    table = ens.read_ensemble(path)
-    rows = ens.draw_rows(table, replicates, seed)
-    params = {}
-    for name, (sc, p) in resolved.items():
-        for r, row in enumerate(rows):
-            values = {k: v for k, v in ens.overrides_of(table, row).items() if k not in sc.overrides}
-            params[name, r] = p.with_overrides(values, context=f"--ensemble {path}")
-    return {"rows": rows, "params": params,
-            "spec": {"file": str(path), "fingerprint": ens.fingerprint(table), "parameters":
-                     [c for c in table.columns if c != "weight"], "rows": rows}}
+    drawn, described = ens.replicate_draws(path, replicates, seed)
+    params = {(name, r): p.with_overrides({k: v for k, v in values.items() if k not in sc.overrides},
+                                          context=f"--ensemble {path}")
+              for name, (sc, p) in resolved.items() for r, values in enumerate(drawn)}
+    return {"rows": described["rows"], "params": params, "spec": described}
 
 
 def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, workers, scheduler, executor, progress,

@@ -226,8 +226,8 @@ def write_report(result, folder: Path | None = None) -> tuple[Path, Path]:
         fan_files.append(name)
     result.diffs.to_csv(folder / "differences.csv", index=False)
     result.costs.to_csv(folder / "costs.csv", index=False)
-    ceac = getattr(result, "acceptability", None)
-    if ceac is not None and not ceac.empty:
+    ceac = result.acceptability
+    if not ceac.empty:
         ceac.to_csv(folder / "acceptability.csv", index=False)
         acceptability_plot(ceac, order, figs / "acceptability.png")
 
@@ -263,7 +263,7 @@ def write_report(result, folder: Path | None = None) -> tuple[Path, Path]:
         ("Probability of being cost-effective", "Share of paired replicates whose net monetary benefit "
          "(willingness to pay × high-burnout person-years averted − incremental total cost, per year) is positive, "
          "by willingness to pay per high-burnout person-year averted (acceptability.csv).", None,
-         "acceptability.png" if ceac is not None and not ceac.empty else None),
+         None if ceac.empty else "acceptability.png"),
         ("Outcomes over time", "Median and 50% / 90% bands over replicates; dashed: baseline median.", None,
          fan_files),
         ("Scenarios, parameters and seeds",

@@ -33,8 +33,8 @@ class Task:
         params: resolved parameters.
         weeks: recorded weeks.
         burn_in_weeks: unrecorded weeks before week 0.
-        staff: the scenario's staff snapshot, imposed at week 0 (None: the scenario has none).
         ensemble_row: the row of a calibrated ensemble whose parameter set the run uses (None: no ensemble).
+        staff: the scenario's staff snapshot, imposed at week 0 (None: the scenario has none).
     """
 
     scenario: str

@@ -157,6 +157,31 @@ def read_validated(path: Path, model: type[BaseModel], error: type[Exception],
         raise error(f"{path}: " + "; ".join(lines)) from None
 
 
+def scenario_of(path: Path, name: str, error: type[Exception]):
+    """The scenario an experiment file names: a ``.toml`` file next to it, else a library scenario or a path.
+
+    Raises:
+        error: the scenario cannot be loaded (one line: the experiment file, the key and the reason).
+    """
+    try:
+        sibling = path.parent / name
+        return load_scenario(sibling if sibling.suffix == ".toml" and sibling.is_file() else name)
+    except ScenarioError as exc:
+        raise error(f"{path}: scenario = {name!r}: {exc}") from None
+
+
+def check_survey_horizon(path: Path, scenario, weeks: int, metrics: list[str], what: str,
+                         error: type[Exception]) -> None:
+    """Refuse ``weeks`` shorter than the scenario's survey interval when a survey summary among ``metrics`` would
+    then have no value (``what`` names them in the message: "output", "metric")."""
+    every = scenario.params.measurement.survey_interval_weeks
+    surveyed = [m for m in metrics if m in SUMMARIES and SUMMARIES[m].surveyed]
+    if surveyed and weeks < every:
+        raise error(f"{path}: weeks = {weeks} is shorter than the survey interval ({every} weeks, "
+                    f"measurement.survey_interval_weeks), so the survey {what}(s) {surveyed} would have no value; "
+                    f"use weeks = {every} or more")
+
+
 def run_file(path_or_name: str | Path, *, out: str | Path, workers: int | None = None, scheduler: str | None = None,
              executor=None, progress: bool | None = None) -> SensitivityResult:
     """Run the experiment a file describes into ``out`` (resumable) and write tables and plots."""
@@ -166,19 +191,11 @@ def run_file(path_or_name: str | Path, *, out: str | Path, workers: int | None =
                                           spec.ranges, spec.parameters.exclude, spec.parameters.start_weeks)
     except SensitivityError as exc:
         raise SensitivityError(f"{path}: {exc}") from None
-    try:  # a scenario named relative to the experiment file is found next to it
-        sibling = path.parent / spec.scenario
-        scenario = load_scenario(sibling if sibling.suffix == ".toml" and sibling.is_file() else spec.scenario)
-    except ScenarioError as exc:
-        raise SensitivityError(f"{path}: scenario = {spec.scenario!r}: {exc}") from None
+    scenario = scenario_of(path, spec.scenario, SensitivityError)
     base = scenario.overrides | {"service.n_posts": spec.clinicians}
     survey_every = scenario.params.measurement.survey_interval_weeks
     surveyed = [o for o in spec.time_resolved if BY_NAME[o].kind == "survey"]
-    survey_outputs = [o for o in spec.outputs if o in SUMMARIES and SUMMARIES[o].surveyed]
-    if survey_outputs and spec.weeks < survey_every:
-        raise SensitivityError(f"{path}: weeks = {spec.weeks} is shorter than the survey interval ({survey_every} "
-                               f"weeks, measurement.survey_interval_weeks), so the survey output(s) "
-                               f"{survey_outputs} would have no value; use weeks = {survey_every} or more")
+    check_survey_horizon(path, scenario, spec.weeks, spec.outputs, "output", SensitivityError)
     if spec.time_resolved and spec.every_weeks > spec.weeks:
         raise SensitivityError(f"{path}: every_weeks = {spec.every_weeks} exceeds weeks = {spec.weeks}: no time "
                                "point would be recorded")

@@ -399,10 +399,7 @@ def validate(*, replicates: int = 10, clinicians: int = 300, weeks: int = 260,
     if ensemble is not None:
         from . import ensemble as ens
 
-        table = ens.read_ensemble(ensemble)
-        rows = ens.draw_rows(table, replicates, seed)
-        drawn = [ens.overrides_of(table, row) for row in rows]
-        ens_settings = {"file": str(ensemble), "fingerprint": ens.fingerprint(table), "rows": rows}
+        drawn, ens_settings = ens.replicate_draws(ensemble, replicates, seed)
     tasks: list = [ReplicateTask(r, seeds[r], base.with_overrides(drawn[r], context=f"--ensemble {ensemble}"),
                                  weeks, burn_in_weeks) for r in range(replicates)]
     scenarios: dict[str, Parameters] = {}
