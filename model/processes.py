@@ -193,8 +193,11 @@ def allocate(u: np.ndarray, free: np.ndarray, waiting: np.ndarray, new: np.ndarr
 
 
 def take_clients(rng: np.random.Generator, clients: np.ndarray, room: int) -> np.ndarray:
-    """Clients (by trauma level) taken at random from ``clients`` to fill ``room`` places (none if no room)."""
-    return _draw_without_replacement(rng, np.asarray(clients, dtype=np.int64), min(max(room, 0), int(clients.sum())))
+    """Clients taken at random from ``clients`` (counts by trauma level, or by team type and trauma level) to fill
+    ``room`` places (none if no room); the result has the shape of ``clients``."""
+    counts = np.asarray(clients, dtype=np.int64)
+    taken = _draw_without_replacement(rng, counts.ravel(), min(max(room, 0), int(counts.sum())))
+    return taken.reshape(counts.shape)
 
 
 def _draw_without_replacement(rng: np.random.Generator, counts: np.ndarray, k: int) -> np.ndarray:

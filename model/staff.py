@@ -28,6 +28,7 @@ class StaffSnapshot:
         weeks_in_post: tenure of the clinician in the post (weeks).
         caseload: open cases by trauma level (low, moderate, high), shape (3, n).
         source: where the snapshot came from (for messages and manifests).
+        type_of_team: the team type of each team index (empty: the snapshot names no team types).
     """
 
     team: np.ndarray
@@ -38,6 +39,7 @@ class StaffSnapshot:
     weeks_in_post: np.ndarray
     caseload: np.ndarray
     source: str = ""
+    type_of_team: tuple[str, ...] = ()
 
     @property
     def n_posts(self) -> int:
@@ -48,6 +50,18 @@ class StaffSnapshot:
         """Posts per team."""
         return np.bincount(self.team, minlength=len(self.team_names)).astype(np.int64)
 
+    def posts_by_type(self) -> dict[str, int]:
+        """Posts of each team type the snapshot names (empty if it names none)."""
+        out: dict[str, int] = {}
+        for name, size in zip(self.type_of_team, self.team_sizes):
+            out[name] = out.get(name, 0) + int(size)
+        return out
+
+    def type_index(self, names) -> np.ndarray:
+        """Index into ``names`` of each team's type."""
+        names = list(names)
+        return np.array([names.index(t) for t in self.type_of_team], np.int64)
+
     def __repr__(self) -> str:  # stable and short: part of experiment identities
         return f"StaffSnapshot(source={self.source!r}, fingerprint={self.fingerprint()!r})"
 
@@ -57,6 +71,8 @@ class StaffSnapshot:
         for a in (self.team, self.occupied, self.fte, self.specialist, self.weeks_in_post, self.caseload):
             h.update(np.ascontiguousarray(a).tobytes())
         h.update("\0".join(self.team_names).encode())
+        if self.type_of_team:
+            h.update(("\1" + "\0".join(self.type_of_team)).encode())
         return h.hexdigest()[:16]
 
     def describe(self) -> dict:

@@ -192,7 +192,7 @@ def clinician_mean_sd(p: Parameters, *, new_hire: bool) -> tuple[tuple[float, fl
 
 
 def draw_clinicians(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.random.Generator, *,
-                    new_hire: bool) -> None:
+                    new_hire: bool, p_specialist: np.ndarray | None = None) -> None:
     """Fill slots ``idx`` with newly drawn clinicians (in place).
 
     Established staff (at the start of a run) get states drawn from the ``initial_staff`` distributions, set
@@ -215,6 +215,8 @@ def draw_clinicians(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.rando
         p: parameters in force.
         rng: the stream to draw from (``init`` for established staff, ``hiring`` for hires).
         new_hire: draw new hires rather than established staff.
+        p_specialist: chance of being a trauma specialist per slot of ``idx`` (team types); None:
+            ``service.prop_trauma_specialist`` for all.
     """
     k = idx.size
     if k == 0:
@@ -228,7 +230,7 @@ def draw_clinicians(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.rando
     ws.calling[idx] = np.maximum(0.0, 1.0 + t.calling_sd * z[2])
     ws.trauma_history[idx] = u[:, 0] < p.sts.p_trauma_history
     ws.fte[idx] = np.where(u[:, 1] < p.service.prop_part_time, p.service.part_time_fte, 1.0)
-    ws.specialist[idx] = u[:, 2] < p.service.prop_trauma_specialist
+    ws.specialist[idx] = u[:, 2] < (p.service.prop_trauma_specialist if p_specialist is None else p_specialist)
     ws.u_supervision[idx] = u[:, 3]
     ws.u_wellness[idx] = u[:, 4]
     ws.u_mentor[idx] = u[:, 5]

@@ -18,6 +18,7 @@ from .context import Climate, Flows, Roster, Snapshot, Week
 from .jit import struct
 from .parameters import Parameters
 from .programmes import COST_COMPONENTS, HOOKS, PROGRAMMES
+from .service import TeamType, trauma_mix
 from .staff import StaffSnapshot
 from .state import ACTIVE, LATENT_STATES, NO_NOTICE, VACANT, Workforce, draw_clinicians
 
@@ -109,6 +110,9 @@ class WorkforceModel(mesa.Model):
         staff: a staff snapshot of a real service (:class:`~model.staff.StaffSnapshot`): its posts and teams are
             the service's from the start, and at week 0 its occupancy, FTE, roles, tenure and caseloads are
             imposed (instead of ``service.initial_vacancy_rate``); ``service.n_posts`` must equal its posts.
+        team_types: the service's team types (:class:`~model.service.TeamType`), in order; their posts must add
+            up to ``service.n_posts`` (with a staff snapshot, the snapshot's posts of each type are the type's).
+            None: one kind of team, set by the service-wide parameters.
         record: names of the outcomes to record (default: every registered outcome). Recording fewer saves
             time in large experiments: the state quantiles are only computed when one of them is recorded.
             The outcomes the run summary derives from (headcount, departures, hires, recoveries, drop-outs)
@@ -130,9 +134,11 @@ class WorkforceModel(mesa.Model):
         cross_ties: the service's cross-team peer ties (CSR); team ties are implied by ``workforce.team``
             (teams are cliques). :meth:`peer_network` returns the whole network in force.
         n_teams, team_posts: team structure.
+        team_types: the service's team types (one implicit type, "service", when none were given).
+        team_type_of_team, post_type: team-type index of each team and of each post.
         leader_support, psych_safety: team-level resources in force (updated when levers change, and weekly
             while leadership training builds up).
-        waitlist: clients waiting by trauma level, shape (3,).
+        waitlist: clients waiting by team type and trauma level, shape (n_types, 3).
         load: caseload over sustainable caseload per slot, this week.
         metrics: this week's outcomes (see :mod:`model.outcomes`).
         last_survey: the latest :class:`~model.proqol.Survey`, or None.
@@ -141,7 +147,7 @@ class WorkforceModel(mesa.Model):
 
     def __init__(self, params: Parameters | None = None, *, rng: Any = None, burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS,
                  seed: Any = None, record: Any = None, warm_start: bool = True, staff: StaffSnapshot | None = None,
-                 **dotted_overrides: Any):
+                 team_types: tuple[TeamType, ...] | None = None, **dotted_overrides: Any):
         root = rng if rng is not None else seed
         if root is None:
             root = int(np.random.SeedSequence().entropy % (2**63))
@@ -160,6 +166,8 @@ class WorkforceModel(mesa.Model):
             raise ValueError(f"the staff snapshot {staff.source} has {staff.n_posts} posts but service.n_posts is "
                              f"{self.params.service.n_posts}; they must agree")
         self.staff = staff
+        self._typed = bool(team_types)
+        self.team_types = self._check_team_types(tuple(team_types or ()), staff)
         streams = np.random.SeedSequence(self.seed).spawn(len(STREAMS))
         self.streams = {name: np.random.default_rng(s) for name, s in zip(STREAMS, streams)}
         self.week = -int(burn_in_weeks)
@@ -252,8 +260,13 @@ class WorkforceModel(mesa.Model):
     # 2. clients
     def _clients(self, week: Week) -> None:
         p, ws, r = week.p, self.workforce, self.roster
-        new = pr.referrals(self.streams["referrals"], p.clients.referrals_per_post_week * ws.n,
-                           p.clients.prop_trauma_moderate, p.clients.prop_trauma_high)
+        n_types = len(self.team_types)
+        mix = trauma_mix(p, self.team_types)
+        new = np.empty((n_types, pr.N_LEVELS), np.int64)
+        for t, tt in enumerate(self.team_types):
+            new[t] = pr.referrals(self.streams["referrals"],
+                                  p.clients.referrals_per_post_week * tt.rel_referrals * self.type_posts[t],
+                                  mix[t, 1], mix[t, 2])
         week.flows.referrals = int(new.sum())
         n_absent = ws.n - int(np.count_nonzero(week.at_work))
         uncovered = 1.0
@@ -263,16 +276,20 @@ class WorkforceModel(mesa.Model):
                                           p.caseload.vacancy_stretch, max(uncovered, 0.0), ws.weeks_in_post,
                                           p.caseload.onboarding_weeks, p.caseload.onboarding_start_share)
         rng = self.streams["allocation"]
-        n_high = int(self.waitlist[2] + new[2])
-        pools, counts = [ws.specialist], [int(rng.binomial(n_high, p.caseload.trauma_concentration))]
-        for prog in self._hooks["route_high_trauma"]:
-            pool, n = prog.route_high_trauma(week, n_high - sum(counts))
-            pools.append(pool)
-            counts.append(n)
-        # enough draws for every placement: one per routed client, two per client otherwise
-        u = rng.random(3 * int(self.waitlist.sum() + new.sum()))
-        assigned, unplaced = pr.allocate(u, free, self.waitlist, new, np.array(pools), np.array(counts, np.int64))
-        ws.caseload += assigned
+        unplaced = np.empty_like(new)
+        for t in range(n_types):  # each type's clients go only to its own posts
+            free_t = free if n_types == 1 else np.where(self.post_type == t, free, 0)
+            n_high = int(self.waitlist[t, 2] + new[t, 2])
+            pools, counts = [ws.specialist], [int(rng.binomial(n_high, p.caseload.trauma_concentration))]
+            for prog in self._hooks["route_high_trauma"]:
+                pool, n = prog.route_high_trauma(week, n_high - sum(counts))
+                pools.append(pool)
+                counts.append(n)
+            # enough draws for every placement: one per routed client, two per client otherwise
+            u = rng.random(3 * int(self.waitlist[t].sum() + new[t].sum()))
+            assigned, unplaced[t] = pr.allocate(u, free_t, self.waitlist[t], new[t], np.array(pools),
+                                                np.array(counts, np.int64))
+            ws.caseload += assigned
         for prog in self._hooks["take_waiting"]:
             unplaced = prog.take_waiting(week, unplaced)
         p_rec, p_drop = kernels.episode_chances(ws.se, ws.bo, week.at_work, r.p_recovery_level,
@@ -314,9 +331,9 @@ class WorkforceModel(mesa.Model):
     def _states(self, week: Week) -> None:
         ws, r, s, p = self.workforce, self.roster, self._structs, week.p
         u_noise = self.streams["noise"].random((kernels.N_NOISE_ROWS, ws.n))
-        # the waiting list left after this week's allocation presses on those at work (duty and triage work)
-        self.waitlist_pressure = pr.waitlist_pressure(float(self.waitlist.sum()), float(np.count_nonzero(week.at_work)),
-                                                      p.work.waitlist_reference_per_clinician)
+        # the waiting list left after this week's allocation presses on those at work (duty and triage work) of
+        # its own team type
+        self.waitlist_pressure = self._waitlist_pressure(week.at_work, p.work.waitlist_reference_per_clinician)
         ws.demand, ws.resource, ws.strain, self.load = kernels.update_states(
             ws.latent, ws.mastery, ws.vicarious_resilience, ws.weeks_in_post, ws.recoveries, ws.dropouts,
             ws.caseload, ws.exposure, ws.vulnerability, ws.trauma_history, ws.ei, ws.calling, ws.team,
@@ -352,8 +369,10 @@ class WorkforceModel(mesa.Model):
         ws = self.workforce
         if slots.size == 0:
             return
-        # clients of leavers go back to the waiting list and are re-allocated next week
-        self.waitlist = self.waitlist + ws.caseload[:, slots].sum(axis=1)
+        # clients of leavers go back to their team type's waiting list and are re-allocated next week
+        back = np.zeros_like(self.waitlist)
+        np.add.at(back, self.post_type[slots], ws.caseload[:, slots].T)
+        self.waitlist = self.waitlist + back
         ws.caseload[:, slots] = 0
         ws.status[slots] = VACANT
         ws.notice_left[slots] = NO_NOTICE
@@ -374,7 +393,8 @@ class WorkforceModel(mesa.Model):
         if slots.size == 0:
             return
         ws = self.workforce
-        draw_clinicians(ws, slots, self.p, self.streams["hiring"], new_hire=True)
+        draw_clinicians(ws, slots, self.p, self.streams["hiring"], new_hire=True,
+                        p_specialist=self._p_specialist(slots))
         for slot in slots:
             self._agent_of_slot[slot] = Clinician(self, slot)
         self.refresh_roster(slots)
@@ -421,7 +441,7 @@ class WorkforceModel(mesa.Model):
                 prog.slot_resources(r, slots)
             share = p.self_efficacy.persuasion_leader_share
             r.persuasion[slots] = (1.0 - share) * r.supervision[slots] + share * r.leader[slots]
-            r.cap[slots] = p.caseload.cap_per_fte * ws.fte[slots]
+            r.cap[slots] = p.caseload.cap_per_fte * self._rel_cap_post[slots] * ws.fte[slots]
             r.inv_sustainable[slots] = 1.0 / (p.work.sustainable_caseload_per_fte * np.maximum(ws.fte[slots], 0.1))
             return
         climate = Climate()
@@ -434,7 +454,7 @@ class WorkforceModel(mesa.Model):
         r = Roster(leader=leader, safety=safety[ws.team], supervision=np.zeros(ws.n), persuasion=leader,
                    recognition=(1.0 - p.leadership.recognition_leader_share) * p.leadership.recognition
                    + p.leadership.recognition_leader_share * leader,
-                   cap=p.caseload.cap_per_fte * ws.fte,
+                   cap=p.caseload.cap_per_fte * self._rel_cap_post * ws.fte,
                    inv_sustainable=1.0 / (p.work.sustainable_caseload_per_fte * np.maximum(ws.fte, 0.1)),
                    bo_half_max=p.absence.bo_half_max - climate.leave_threshold_shift,
                    p_recovery_level=p.clients.p_recovery_week
@@ -462,6 +482,44 @@ class WorkforceModel(mesa.Model):
                 return prog
         raise KeyError(f"unknown programme '{name}'; registered: {', '.join(p.name for p in self.programmes)}")
 
+    def _check_team_types(self, types: tuple[TeamType, ...], staff: StaffSnapshot | None) -> tuple[TeamType, ...]:
+        """The team types in force: the given ones (checked against the posts), or one implicit type."""
+        p = self.params.service
+        if not types:
+            return ()  # one implicit type, made with the parameters in force (:meth:`_init_service`)
+        names = [t.name for t in types]
+        if len(set(names)) != len(names):
+            raise ValueError(f"team type names must be unique, got {names}")
+        if staff is None and sum(t.n_posts for t in types) != p.n_posts:
+            raise ValueError(f"the team types' posts add up to {sum(t.n_posts for t in types)} but service.n_posts "
+                             f"is {p.n_posts}; they must agree")
+        if staff is not None:
+            counts = staff.posts_by_type()
+            unknown = sorted(set(counts) - set(names))
+            if unknown:
+                raise ValueError(f"the staff snapshot {staff.source} has team type(s) {', '.join(unknown)} that are "
+                                 f"not declared; declared: {', '.join(names)}")
+            types = tuple(TeamType(**{**t.__dict__, "n_posts": counts.get(t.name, 0)}) for t in types)
+        return types
+
+    def _p_specialist(self, slots: np.ndarray) -> np.ndarray | None:
+        """Each slot's chance of being a trauma specialist, by its team type (None without team types)."""
+        if not self._typed:
+            return None
+        rel = np.array([t.rel_specialist for t in self.team_types])[self.post_type[slots]]
+        return np.minimum(rel * self.p.service.prop_trauma_specialist, 1.0)
+
+    def _waitlist_pressure(self, at_work: np.ndarray, reference_per_clinician: float):
+        """Waiting-list pressure on each clinician at work: of the whole service (one type, a number) or of the
+        clinician's own team type (an array per slot)."""
+        if len(self.team_types) == 1:
+            return pr.waitlist_pressure(float(self.waitlist.sum()), float(np.count_nonzero(at_work)),
+                                        reference_per_clinician)
+        n_at_work = np.bincount(self.post_type[at_work], minlength=len(self.team_types))
+        by_type = np.array([pr.waitlist_pressure(float(self.waitlist[t].sum()), float(n_at_work[t]),
+                                                 reference_per_clinician) for t in range(len(self.team_types))])
+        return by_type[self.post_type]
+
     def _impose_staff(self, staff: StaffSnapshot) -> None:
         """At week 0, give every post the snapshot's occupancy, FTE, role, tenure and caseload.
 
@@ -477,7 +535,7 @@ class WorkforceModel(mesa.Model):
         fill = np.flatnonzero(staff.occupied & (ws.status == VACANT))
         if fill.size:
             settled = np.flatnonzero(ws.status != VACANT)
-            draw_clinicians(ws, fill, self.p, rng, new_hire=False)
+            draw_clinicians(ws, fill, self.p, rng, new_hire=False, p_specialist=self._p_specialist(fill))
             if settled.size:
                 like = settled[rng.integers(0, settled.size, fill.size)]
                 for f in WARM_FIELDS:
@@ -517,11 +575,25 @@ class WorkforceModel(mesa.Model):
     def _init_service(self, warm_start: bool) -> None:
         # structure (posts, teams, networks) comes from the scenario; levers from the parameters in force
         p, sc, rng = self.p, self.params, self.streams["init"]
-        sizes = (self.staff.team_sizes if self.staff is not None else
-                 network.team_sizes(rng, p.service.n_posts, p.service.team_size_min, p.service.team_size_max))
+        if not self._typed:
+            self.team_types = (TeamType("service", p.service.n_posts, p.service.team_size_min,
+                                        p.service.team_size_max),)
+        types = self.team_types
+        if self.staff is not None:
+            sizes = self.staff.team_sizes
+            type_of_team = self.staff.type_index([t.name for t in types]) if self._typed else np.zeros(sizes.size,
+                                                                                                         np.int64)
+        else:
+            per_type = [network.team_sizes(rng, t.n_posts, t.team_size_min, t.team_size_max) for t in types]
+            sizes = np.concatenate(per_type)
+            type_of_team = np.repeat(np.arange(len(types)), [s.size for s in per_type])
         team = network.team_of_post(sizes)
         self.n_teams = sizes.size
         self.team_posts = sizes
+        self.team_type_of_team = type_of_team
+        self.post_type = type_of_team[team]
+        self.type_posts = np.bincount(self.post_type, minlength=len(types)).astype(np.int64)
+        self._rel_cap_post = np.array([t.rel_cap for t in types])[self.post_type]
         self.leader_support = np.clip(
             rng.normal(p.leadership.leader_support, p.leadership.leader_support_sd, self.n_teams), 0, 1)
         self.psych_safety = np.clip(
@@ -539,22 +611,26 @@ class WorkforceModel(mesa.Model):
         n_vacant = int(round(Parameters.spec("service.initial_vacancy_rate").default * ws.n))
         vacant = rng.choice(ws.n, size=n_vacant, replace=False)
         filled = np.setdiff1d(np.arange(ws.n), vacant)
-        draw_clinicians(ws, filled, p, rng, new_hire=False)
+        draw_clinicians(ws, filled, p, rng, new_hire=False, p_specialist=self._p_specialist(filled))
         if warm_start:  # established staff take over the traits and states of clinicians of a settled pilot
             pool = settled_pool(p.model_dump_json())
             pick = rng.integers(0, pool["latent"].shape[1], filled.size)
+            specialist = ws.specialist[filled].copy()
             for f in WARM_FIELDS:
                 getattr(ws, f)[filled] = pool[f][pick]
             ws.latent[:, filled] = pool["latent"][:, pick]
+            if self._typed:  # the pilot is one kind of team: specialists are each type's own share
+                ws.specialist[filled] = specialist
         ws.status[vacant] = VACANT
         ws.hire_week[vacant] = self.week + self._hiring_delays(vacant.size)
-        # established caseloads at a share of the cap, split by the referral mix
-        cap = p.caseload.cap_per_fte * ws.fte[filled]
+        # established caseloads at a share of the cap, split by the referral mix of the post's team type
+        cap = p.caseload.cap_per_fte * self._rel_cap_post[filled] * ws.fte[filled]
         totals = rng.binomial(np.floor(cap).astype(np.int64), p.caseload.initial_fill)
-        mix = [1 - p.clients.prop_trauma_moderate - p.clients.prop_trauma_high, p.clients.prop_trauma_moderate,
-               p.clients.prop_trauma_high]
-        ws.caseload[:, filled] = rng.multinomial(totals, mix).T
-        self.waitlist = np.zeros(pr.N_LEVELS, dtype=np.int64)
+        mix = trauma_mix(p, types)
+        for t in range(len(types)):
+            of_type = slice(None) if len(types) == 1 else self.post_type[filled] == t
+            ws.caseload[:, filled[of_type]] = rng.multinomial(totals[of_type], mix[t]).T
+        self.waitlist = np.zeros((len(types), pr.N_LEVELS), dtype=np.int64)
         self.load = np.zeros(ws.n)
         self.waitlist_pressure = 0.0
         self._zeros = np.zeros(ws.n)

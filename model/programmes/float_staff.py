@@ -61,7 +61,7 @@ class FloatStaff(Programme):
     def take_waiting(self, week, unplaced):
         room = int(self.fte(week.p) * week.p.caseload.cap_per_fte) - int(self.caseload.sum())
         taken = pr.take_clients(self.model.streams["allocation"], unplaced, room)
-        self.caseload += taken
+        self.caseload += taken.reshape(-1, pr.N_LEVELS).sum(axis=0)  # float staff hold waiting clients of any type
         return unplaced - taken
 
     def end_episodes(self, week) -> tuple[int, int]:
