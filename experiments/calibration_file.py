@@ -188,16 +188,16 @@ def prepare(path_or_name: str | Path):
                                "they cannot also be calibrated; leave them out or use a scenario that does not set "
                                "them")
     check_survey_horizon(path, scenario, spec.weeks, [o.metric for o in spec.observed], "metric", CalibrationError)
-    if scenario.staff is not None and "clinicians" in spec.model_fields_set:
-        raise CalibrationError(f"{path}: clinicians = {spec.clinicians}: scenario '{spec.scenario}' has a staff "
-                               f"snapshot ({scenario.staff.n_posts} posts), whose rows are the posts; leave "
-                               "clinicians out")
-    posts = scenario.staff.n_posts if scenario.staff is not None else spec.clinicians
+    if scenario.fixed_posts and "clinicians" in spec.model_fields_set:
+        raise CalibrationError(f"{path}: clinicians = {spec.clinicians}: scenario '{spec.scenario}' has "
+                               f"{scenario.fixed_posts}; leave clinicians out")
+    posts = scenario.service.n_posts or spec.clinicians
     base = scenario.overrides | {"service.n_posts": posts}
     Parameters().with_overrides(base)  # the scenario and the size together are valid
     f = ModelFunction(outputs=tuple(o.metric for o in spec.observed), weeks=spec.weeks,
                       burn_in_weeks=spec.burn_in_weeks, base=tuple(sorted(base.items())),
-                      int_names=tuple(problem["int_names"]), warm_start=spec.warm_start, staff=scenario.staff)
+                      int_names=tuple(problem["int_names"]), warm_start=spec.warm_start,
+                      service=None if scenario.service.empty else scenario.service)
     observations = [Observation(o.metric, o.value, o.se) for o in spec.observed]
     return path, spec, f, problem, observations
 

@@ -198,12 +198,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     scenario = load(args.scenario)
     _warn(scenario)
     overrides = dict(_parse_assignment(a) for a in args.set)
-    if args.clinicians is not None and scenario.staff is not None:
-        raise ExperimentError(f"--clinicians {args.clinicians}: scenario '{scenario.name}' has a staff snapshot "
-                              f"({scenario.staff.n_posts} posts), whose rows are its posts; leave --clinicians out")
-    if "service.n_posts" in overrides and scenario.staff is not None:
-        raise ExperimentError(f"--set service.n_posts: scenario '{scenario.name}' has a staff snapshot, whose rows "
-                              "are its posts")
+    if args.clinicians is not None and scenario.fixed_posts:
+        raise ExperimentError(f"--clinicians {args.clinicians}: scenario '{scenario.name}' has {scenario.fixed_posts};"
+                              " leave --clinicians out")
+    if "service.n_posts" in overrides and scenario.fixed_posts:
+        raise ExperimentError(f"--set service.n_posts: scenario '{scenario.name}' has {scenario.fixed_posts}")
     if args.clinicians is not None:
         overrides["service.n_posts"] = args.clinicians
     params = scenario.params.with_overrides(overrides, context="command line")
@@ -213,8 +212,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
                            scenario={"title": scenario.title, "file": str(scenario.path),
                                      "extends": list(scenario.chain), "settings": scenario.overrides,
                                      "command_line_overrides": overrides,
-                                     **({"staff": scenario.staff.describe()} if scenario.staff else {})},
-                           staff=scenario.staff)
+                                     **scenario.service.describe()},
+                           service=scenario.service)
     s = result.summary
     print(f"{scenario.name}: results written to {out}/ (weekly.parquet, summary.json, states.png, proqol.png, "
           f"staffing.png, costs.png)")

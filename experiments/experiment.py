@@ -78,9 +78,8 @@ def resolve_scenarios(names: Sequence[str], clinicians: int | None) -> dict[str,
         if sc.name in out:
             raise ExperimentError(f"scenario '{sc.name}' is given twice")
         params = sc.params
-        if clinicians is not None and sc.staff is not None:
-            raise ExperimentError(f"--clinicians {clinicians}: scenario '{sc.name}' has a staff snapshot "
-                                  f"({sc.staff.source}, {sc.staff.n_posts} posts), whose rows are its posts; "
+        if clinicians is not None and sc.fixed_posts:
+            raise ExperimentError(f"--clinicians {clinicians}: scenario '{sc.name}' has {sc.fixed_posts}; "
                                   "leave --clinicians out")
         if clinicians is not None:
             params = params.with_overrides({"service.n_posts": clinicians}, context="--clinicians")
@@ -134,14 +133,14 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
         spec["ensemble"] = plan["spec"]
     described = {name: {"title": sc.title, "file": str(sc.path), "extends": list(sc.chain),
                         "settings": sc.overrides, "parameters": params.model_dump(),
-                        **({"staff": sc.staff.describe()} if sc.staff is not None else {})}
+                        **sc.service.describe()}
                  for name, (sc, params) in resolved.items()}
-    staff = {name: sc.staff for name, (sc, _) in resolved.items() if sc.staff is not None}
+    services = {name: sc.service for name, (sc, _) in resolved.items() if not sc.service.empty}
     store = ExperimentStore(Path(out))
     store.open(spec, described, seeds)  # takes the folder's lock
     try:
         return _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, workers, scheduler, executor,
-                            progress, plan, staff)
+                            progress, plan, services)
     finally:
         release_lock(store.folder)
 
@@ -187,9 +186,9 @@ def _ensemble_plan(path, resolved, replicates: int, seed: int) -> dict:
 
 
 def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, workers, scheduler, executor, progress,
-                 plan=None, staff=None):
+                 plan=None, services=None):
     done = store.done()
-    tasks = make_tasks(scenarios, replicates, seed, weeks, burn_in_weeks, staff)
+    tasks = make_tasks(scenarios, replicates, seed, weeks, burn_in_weeks, services)
     if plan is not None:
         tasks = [dataclasses.replace(t, params=plan["params"][t.key], ensemble_row=plan["rows"][t.replicate])
                  for t in tasks]

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from model import DEFAULT_BURN_IN_WEEKS, Parameters, simulate
-from model.staff import StaffSnapshot
+from model.service import Service
 
 # executors live in .executors; these names stay importable from here for existing callers
 from .executors import SerialExecutor, dask_executor, default_workers, local_executor, stream  # noqa: F401
@@ -34,7 +34,7 @@ class Task:
         weeks: recorded weeks.
         burn_in_weeks: unrecorded weeks before week 0.
         ensemble_row: the row of a calibrated ensemble whose parameter set the run uses (None: no ensemble).
-        staff: the scenario's staff snapshot, imposed at week 0 (None: the scenario has none).
+        service: the scenario's team types and staff snapshot (None: one kind of team, no snapshot).
     """
 
     scenario: str
@@ -44,7 +44,7 @@ class Task:
     weeks: int
     burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS
     ensemble_row: int | None = None
-    staff: StaffSnapshot | None = None
+    service: Service | None = None
 
     @property
     def key(self) -> tuple[str, int]:
@@ -79,12 +79,12 @@ def replicate_seeds(root: int, n: int) -> list[int]:
 
 def make_tasks(scenarios: dict[str, Parameters], replicates: int, root_seed: int, weeks: int,
                burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS,
-               staff: dict[str, StaffSnapshot | None] | None = None) -> list[Task]:
-    """All (scenario, replicate) tasks, replicate-major so early results cover every scenario (``staff``: the
-    staff snapshot of each scenario that has one)."""
+               services: dict[str, Service] | None = None) -> list[Task]:
+    """All (scenario, replicate) tasks, replicate-major so early results cover every scenario (``services``: the
+    team types and staff snapshot of each scenario that has them)."""
     seeds = replicate_seeds(root_seed, replicates)
-    staff = staff or {}
-    return [Task(name, r, seeds[r], params, weeks, burn_in_weeks, staff=staff.get(name))
+    services = services or {}
+    return [Task(name, r, seeds[r], params, weeks, burn_in_weeks, service=services.get(name))
             for r in range(replicates) for name, params in scenarios.items()]
 
 
@@ -97,7 +97,7 @@ def clinician_weeks(tasks: Iterable) -> float:
 def run_task(task: Task) -> TaskResult:
     """Run one task (top-level and picklable, for process pools and dask)."""
     result = simulate(task.params, seed=task.seed, weeks=task.weeks, burn_in_weeks=task.burn_in_weeks,
-                      staff=task.staff)
+                      service=task.service)
     summary = result.summary if task.ensemble_row is None else {**result.summary, "ensemble_row": task.ensemble_row}
     return TaskResult(task.key, task.seed, summary, result.weekly)
 

@@ -33,7 +33,7 @@ from tqdm import tqdm
 
 from model import DEFAULT_BURN_IN_WEEKS, ParameterError, Parameters, simulate
 from model.outcomes import BY_NAME, outcome_of
-from model.staff import StaffSnapshot
+from model.service import Service
 
 from .executors import SerialExecutor, executor_for, stream
 from .results import SensitivityStore, release_lock
@@ -209,7 +209,7 @@ class ModelFunction:
         int_names: factors rounded to whole numbers.
         warm_start: draw the established staff from a settled pilot of the run's burn-in parameters (default;
             see :class:`model.WorkforceModel`); False starts cold from the ``initial_staff`` distributions.
-        staff: a staff snapshot imposed at week 0 (the service's own posts), or None.
+        service: the service's team types and staff snapshot (:class:`~model.service.Service`), or None.
     """
 
     outputs: tuple[str, ...]
@@ -220,7 +220,7 @@ class ModelFunction:
     base: tuple[tuple[str, Any], ...] = ()
     int_names: tuple[str, ...] = ()
     warm_start: bool = True
-    staff: StaffSnapshot | None = None
+    service: Service | None = None
 
     def output_names(self) -> list[str]:
         """Every output key this function returns, in order."""
@@ -237,7 +237,7 @@ class ModelFunction:
         record = {n for key in self.outputs for n in outcome_of(key)} | set(self.time_resolved)
         r = simulate(params, seed=int(inputs.get("seed", 0)), weeks=self.weeks, burn_in_weeks=self.burn_in_weeks,
                      record=record, warm_start=self.warm_start,
-                     staff=self.staff)
+                     service=self.service)
         out = {k: float(r.summary[k]) for k in self.outputs}
         weekly = r.weekly.set_index("week")
         for name in self.time_resolved:

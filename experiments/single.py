@@ -71,7 +71,7 @@ def versions() -> dict[str, str]:
 
 def run_to_folder(params: Parameters, *, seed: int, weeks: int, out: Path,
                   burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS, name: str = "baseline",
-                  progress: bool | None = None, scenario: dict | None = None, staff=None) -> RunResult:
+                  progress: bool | None = None, scenario: dict | None = None, service=None) -> RunResult:
     """Run the model once and write ``weekly.parquet``, ``summary.json`` and PNG plots into ``out``.
 
     Args:
@@ -83,7 +83,7 @@ def run_to_folder(params: Parameters, *, seed: int, weeks: int, out: Path,
         name: run name written into the summary.
         progress: show a progress bar; default: only when standard error is a terminal.
         scenario: description of the scenario (title, file, settings) written into the summary.
-        staff: the scenario's staff snapshot (:class:`~model.staff.StaffSnapshot`), or None.
+        service: the scenario's team types and staff snapshot (:class:`~model.service.Service`), or None.
 
     Returns:
         the :class:`~model.RunResult`.
@@ -98,7 +98,7 @@ def run_to_folder(params: Parameters, *, seed: int, weeks: int, out: Path,
     show = sys.stderr.isatty() if progress is None else progress
     with tqdm(total=weeks, desc=f"{name}: weeks", unit="wk", disable=not show, leave=False) as bar:
         result = simulate(params, seed=seed, weeks=weeks, burn_in_weeks=burn_in_weeks,
-                          on_week=lambda _w: bar.update(), staff=staff)
+                          on_week=lambda _w: bar.update(), service=service)
     (out / "summary.json").unlink(missing_ok=True)  # until the new run is whole, the folder is not a finished run
     atomic_write(out / "weekly.parquet", lambda tmp: result.weekly.to_parquet(tmp, index=False))
     summary = {

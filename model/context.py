@@ -128,6 +128,8 @@ class Week:
             (programmes, phase 4).
         peer_support_extra: peer support added by programmes (phase 4).
         present_end: bool per slot, in post at the end of the week, after departures and hires (phase 6).
+        type_flows: the week's counts of each team type (a service with team types; empty otherwise): referrals,
+            recoveries, drop-outs, waiting-list drop-outs, incidents, departures and hires.
     """
 
     week: int
@@ -143,6 +145,7 @@ class Week:
     extra_loss: np.ndarray
     peer_support_extra: np.ndarray
     present_end: np.ndarray
+    type_flows: tuple[Flows, ...] = ()
 
 
 @dataclass(slots=True, eq=False)

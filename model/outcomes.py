@@ -220,6 +220,8 @@ OUTCOMES: tuple[Outcome, ...] = (
       for s in ("cs", "bo", "sts")],
     *[_o(f"proqol_{s}_t", f"ProQOL {s.upper()} standard score", "T score", _STATE_DIRECTION[s], "survey")
       for s in ("cs", "bo", "sts")],
+    *[_o(f"proqol_{s}_raw_sd", f"ProQOL {s.upper()} raw score, SD across respondents", "raw score points", "info",
+         "survey") for s in ("cs", "bo", "sts")],
     *[_o(f"prop_{s}_{b}", f"ProQOL {s.upper()} {b} band", "share of respondents",
          "info", "survey") for s in ("cs", "bo", "sts") for b in ("low", "average", "high")],
     _o("prop_high_bo", "High burnout (T >= 56)", "share of respondents", "lower", "survey"),
@@ -228,6 +230,28 @@ OUTCOMES: tuple[Outcome, ...] = (
 )
 
 BY_NAME: dict[str, Outcome] = {o.name: o for o in OUTCOMES}
+
+#: the outcomes a service with team types also records for each team type: everything measured from the
+#: clinicians, posts, caseloads, waiting list and survey respondents of the type, and the flows the engine counts
+#: per type. Costs, float staff's cases, notices and sick-leave starts are service-wide only.
+BY_TEAM_TYPE: tuple[str, ...] = tuple(
+    o.name for o in OUTCOMES
+    if (o.measure.source in ("count", "mean_at_work", "mean_in_post", "quantile", "survey") and o.name != "n_float_cases")
+    or o.name in ("new_referrals", "new_recoveries", "new_dropouts", "new_waitlist_dropouts", "new_incidents",
+                  "new_departures", "new_hires"))
+
+
+def of_team_type(name: str, team_type: str) -> str:
+    """The column or summary key of an outcome or summary figure for one team type: ``name[team_type]``."""
+    return f"{name}[{team_type}]"
+
+
+def split_team_type(key: str) -> tuple[str, str | None]:
+    """``("name", "team_type")`` of a key made by :func:`of_team_type`, or ``(key, None)``."""
+    if key.endswith("]") and "[" in key:
+        name, _, kind = key[:-1].partition("[")
+        return name, kind
+    return key, None
 
 
 def get(name: str) -> Outcome:
@@ -393,6 +417,14 @@ def outcome_of(summary_key: str) -> list[str]:
     Raises:
         KeyError: neither a summary nor an outcome.
     """
+    summary_key, team_type = split_team_type(summary_key)
+    if team_type is not None:
+        found = outcome_of(summary_key)
+        missing = [o for o in found if o not in BY_TEAM_TYPE]
+        if missing:
+            raise KeyError(f"'{summary_key}' is not recorded per team type (it reads {', '.join(missing)}); per team "
+                           f"type: the summaries of {', '.join(BY_TEAM_TYPE)}")
+        return found
     if summary_key in SUMMARIES:
         return list(SUMMARIES[summary_key].outcomes)
     if summary_key in BY_NAME:
@@ -433,6 +465,19 @@ def summarise(weekly: pd.DataFrame, eval_start_week: int = 0) -> dict[str, float
     years = max(int(in_window.sum()), 1) / 52.0
     for s in DERIVED:
         out[s.name] = s.formula(out, years)
+    return out
+
+
+def summarise_by_team_type(weekly: pd.DataFrame, team_types, eval_start_week: int = 0) -> dict[str, float]:
+    """The run summary of each team type, keyed ``summary[team_type]``, from the weekly columns ``outcome[team_type]``
+    (the same reductions and derived figures as :func:`summarise`)."""
+    out: dict[str, float] = {}
+    for t in team_types:
+        cols = {of_team_type(n, t): n for n in BY_TEAM_TYPE if of_team_type(n, t) in weekly.columns}
+        if not cols:
+            continue
+        part = weekly[["week", *cols]].rename(columns=cols)
+        out.update((of_team_type(k, t), v) for k, v in summarise(part, eval_start_week).items())
     return out
 
 

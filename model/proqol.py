@@ -77,6 +77,7 @@ class Survey:
         for j, s in enumerate(SUBSCALES):
             col = self.raw[:, j]
             out[f"proqol_{s}_raw"] = float(col.mean()) if n else np.nan
+            out[f"proqol_{s}_raw_sd"] = float(col.std(ddof=1)) if n > 1 else np.nan
             out[f"proqol_{s}_t"] = float(self.t[:, j].mean()) if n else np.nan
             b = bands(col)
             for k, name in enumerate(("low", "average", "high")):
@@ -85,6 +86,11 @@ class Survey:
         out["prop_high_sts"] = float((self.t[:, 2] >= HIGH_T).mean()) if n else np.nan
         out["prop_low_cs"] = float((self.t[:, 0] <= LOW_T).mean()) if n else np.nan
         return out
+
+    def subset(self, mask: np.ndarray) -> Survey:
+        """The respondents selected by ``mask`` (bool per respondent), as a survey of their own."""
+        return Survey(raw=self.raw[mask], t=self.t[mask], items=None if self.items is None else self.items[mask],
+                      slots=None if self.slots is None else self.slots[mask])
 
     def microdata(self, team: np.ndarray | None = None, week: int | None = None) -> pd.DataFrame:
         """One row per respondent, as a real survey's data file: slot, team, the 30 answers, raw and T scores.

@@ -17,9 +17,12 @@ peer ties across teams, hiring) is service-wide.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
+
+from .staff import StaffSnapshot
 
 #: the service-wide parameter each relative field of a team type scales
 RELATIVE_TO = {
@@ -77,6 +80,43 @@ def trauma_mix(p, types: tuple[TeamType, ...]) -> np.ndarray:
 
 
 def fingerprint(types: tuple[TeamType, ...]) -> str:
-    """A stable short description (part of experiment identities: other team types are another service)."""
-    return ";".join(f"{t.name}:{t.n_posts}:{t.team_size_min}-{t.team_size_max}:{t.rel_cap:.6g}:{t.rel_referrals:.6g}:"
-                    f"{t.rel_trauma_moderate:.6g}:{t.rel_trauma_high:.6g}:{t.rel_specialist:.6g}" for t in types)
+    """A content hash of the team types (part of experiment identities: other team types are another service)."""
+    if not types:
+        return ""
+    return hashlib.sha256(repr(types).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, eq=False)
+class Service:
+    """What a service is made of beyond its parameters: its team types and its staff snapshot (either or both).
+
+    Attributes:
+        team_types: the team types, in order (empty: one kind of team, set by the service-wide parameters).
+        staff: the staff snapshot imposed at week 0, or None.
+    """
+
+    team_types: tuple[TeamType, ...] = ()
+    staff: StaffSnapshot | None = None
+
+    @property
+    def n_posts(self) -> int | None:
+        """Posts the service fixes (the snapshot's rows, else the team types' posts), or None if it fixes none."""
+        if self.staff is not None:
+            return self.staff.n_posts
+        return sum(t.n_posts for t in self.team_types) if self.team_types else None
+
+    @property
+    def empty(self) -> bool:
+        return not self.team_types and self.staff is None
+
+    def describe(self) -> dict:
+        """A short JSON-able description (for manifests)."""
+        out: dict = {}
+        if self.team_types:
+            out["team_types"] = [dict(t.__dict__) for t in self.team_types]
+        if self.staff is not None:
+            out["staff"] = self.staff.describe()
+        return out
+
+    def __repr__(self) -> str:  # stable and short: part of experiment identities
+        return f"Service(team_types={fingerprint(self.team_types)!r}, staff={self.staff!r})"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from .outcomes import summarise
+from .outcomes import summarise, summarise_by_team_type
 from .parameters import Parameters
 from .workforce import DEFAULT_BURN_IN_WEEKS, WorkforceModel
 
@@ -20,7 +20,9 @@ class RunResult:
     Attributes:
         weekly: one row per recorded week (``week`` 0 is the state at the end of the burn-in), one column per
             registered outcome.
-        summary: run summary (see :func:`model.outcomes.summarise`) plus ``seed`` and ``weeks``.
+        summary: run summary (see :func:`model.outcomes.summarise`) plus ``seed`` and ``weeks``; a service with
+            team types adds each type's summary as ``name[team_type]`` (and ``weekly`` its columns
+            ``outcome[team_type]``, :data:`model.outcomes.BY_TEAM_TYPE`).
         params: the parameters the run used.
         seed: the root seed.
     """
@@ -35,7 +37,7 @@ class RunResult:
 def simulate(params: Parameters | Mapping[str, Any] | None = None, seed: int = 0, weeks: int = 260, *,
              burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS, eval_start_week: int = 0,
              on_week: Callable[[int], None] | None = None, record=None, warm_start: bool = True,
-             staff=None) -> RunResult:
+             staff=None, service=None) -> RunResult:
     """Run the model for ``weeks`` recorded weeks after a burn-in and summarise it.
 
     Args:
@@ -51,6 +53,7 @@ def simulate(params: Parameters | Mapping[str, Any] | None = None, seed: int = 0
         warm_start: draw the established staff from a settled pilot of the burn-in's parameters (see
             :class:`~model.workforce.WorkforceModel`); False draws them from ``initial_staff``.
         staff: a staff snapshot imposed at week 0 (:class:`~model.staff.StaffSnapshot`), or None.
+        service: the service's team types and staff snapshot (:class:`~model.service.Service`), or None.
 
     Returns:
         :class:`RunResult`.
@@ -62,7 +65,7 @@ def simulate(params: Parameters | Mapping[str, Any] | None = None, seed: int = 0
     if not isinstance(params, Parameters):
         params = Parameters().with_overrides(params or {})
     m = WorkforceModel(params, rng=seed, burn_in_weeks=burn_in_weeks, record=record, warm_start=warm_start,
-                       staff=staff)
+                       staff=staff, service=service)
     for week in range(1, weeks + 1):
         m.step()
         if on_week is not None:
@@ -71,6 +74,8 @@ def simulate(params: Parameters | Mapping[str, Any] | None = None, seed: int = 0
     weekly.insert(0, "week", range(len(weekly)))
     weekly = weekly.reset_index(drop=True)
     summary = summarise(weekly, eval_start_week)
+    if m.service.team_types:
+        summary.update(summarise_by_team_type(weekly, [t.name for t in m.team_types], eval_start_week))
     summary["seed"] = seed
     summary["weeks"] = weeks
     return RunResult(weekly=weekly, summary=summary, params=params, seed=seed)

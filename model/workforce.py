@@ -18,7 +18,7 @@ from .context import Climate, Flows, Roster, Snapshot, Week
 from .jit import struct
 from .parameters import Parameters
 from .programmes import COST_COMPONENTS, HOOKS, PROGRAMMES
-from .service import TeamType, trauma_mix
+from .service import Service, TeamType, trauma_mix
 from .staff import StaffSnapshot
 from .state import ACTIVE, LATENT_STATES, NO_NOTICE, VACANT, Workforce, draw_clinicians
 
@@ -110,9 +110,10 @@ class WorkforceModel(mesa.Model):
         staff: a staff snapshot of a real service (:class:`~model.staff.StaffSnapshot`): its posts and teams are
             the service's from the start, and at week 0 its occupancy, FTE, roles, tenure and caseloads are
             imposed (instead of ``service.initial_vacancy_rate``); ``service.n_posts`` must equal its posts.
-        team_types: the service's team types (:class:`~model.service.TeamType`), in order; their posts must add
-            up to ``service.n_posts`` (with a staff snapshot, the snapshot's posts of each type are the type's).
-            None: one kind of team, set by the service-wide parameters.
+        service: the service's team types and staff snapshot (:class:`~model.service.Service`). The team types'
+            posts must add up to ``service.n_posts`` (with a snapshot, the snapshot's posts of each type are the
+            type's). Without team types the service is one kind of team, set by the service-wide parameters.
+            ``staff=`` is short for ``service=Service(staff=...)``.
         record: names of the outcomes to record (default: every registered outcome). Recording fewer saves
             time in large experiments: the state quantiles are only computed when one of them is recorded.
             The outcomes the run summary derives from (headcount, departures, hires, recoveries, drop-outs)
@@ -147,7 +148,7 @@ class WorkforceModel(mesa.Model):
 
     def __init__(self, params: Parameters | None = None, *, rng: Any = None, burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS,
                  seed: Any = None, record: Any = None, warm_start: bool = True, staff: StaffSnapshot | None = None,
-                 team_types: tuple[TeamType, ...] | None = None, **dotted_overrides: Any):
+                 service: Service | None = None, **dotted_overrides: Any):
         root = rng if rng is not None else seed
         if root is None:
             root = int(np.random.SeedSequence().entropy % (2**63))
@@ -162,10 +163,16 @@ class WorkforceModel(mesa.Model):
         self.seed = int(root)
         base = params if params is not None else Parameters()
         self.params = base.with_overrides(dotted_overrides) if dotted_overrides else base
+        if service is not None and staff is not None:
+            raise ValueError("give the staff snapshot either as staff= or inside service=, not both")
+        service = service if service is not None else Service(staff=staff)
+        staff = service.staff
+        team_types = service.team_types
         if staff is not None and staff.n_posts != self.params.service.n_posts:
             raise ValueError(f"the staff snapshot {staff.source} has {staff.n_posts} posts but service.n_posts is "
                              f"{self.params.service.n_posts}; they must agree")
         self.staff = staff
+        self.service = service
         self._typed = bool(team_types)
         self.team_types = self._check_team_types(tuple(team_types or ()), staff)
         streams = np.random.SeedSequence(self.seed).spawn(len(STREAMS))
@@ -188,7 +195,10 @@ class WorkforceModel(mesa.Model):
             self._impose_vacancy_rate(self.params.service.initial_vacancy_rate)
         names = outcomes.recorded(record)
         self._plan = outcomes.MeasurePlan(names, LATENT_STATES)
-        self.datacollector = OutcomeCollector(names)
+        by_type = [n for n in names if n in outcomes.BY_TEAM_TYPE] if self._typed else []
+        self._plan_by_type = outcomes.MeasurePlan(by_type, LATENT_STATES) if by_type else None
+        self.datacollector = OutcomeCollector(names + [outcomes.of_team_type(n, t.name) for t in self.team_types
+                                                       for n in by_type])
         self._measure(self._new_week(), survey=True)  # a state, not a week of flows
         self.datacollector.collect(self)
 
@@ -254,7 +264,8 @@ class WorkforceModel(mesa.Model):
         return Week(week=self.week, p=self.p, present=present, at_work=ws.status == ACTIVE,
                     flows=Flows(cost=dict.fromkeys(COST_COMPONENTS, 0.0)), cover=self._zeros,
                     direct=self._no_incidents, colleague=self._zeros, rel_detachment=self._ones,
-                    extra_gain=self._extra_gain, extra_loss=self._extra_loss, peer_support_extra=self._zeros, present_end=present)
+                    extra_gain=self._extra_gain, extra_loss=self._extra_loss, peer_support_extra=self._zeros, present_end=present,
+                    type_flows=tuple(Flows() for _ in self.team_types) if self._typed else ())
 
     # ---------------------------------------------------------------------------------------------------------
     # 2. clients
@@ -268,6 +279,8 @@ class WorkforceModel(mesa.Model):
                                   p.clients.referrals_per_post_week * tt.rel_referrals * self.type_posts[t],
                                   mix[t, 1], mix[t, 2])
         week.flows.referrals = int(new.sum())
+        for t, tf in enumerate(week.type_flows):
+            tf.referrals = int(new[t].sum())
         n_absent = ws.n - int(np.count_nonzero(week.at_work))
         uncovered = 1.0
         for prog in self._hooks["cover"]:
@@ -299,6 +312,10 @@ class WorkforceModel(mesa.Model):
         ws.caseload -= ws.recoveries + ws.dropouts
         f = week.flows
         f.recoveries, f.dropouts = int(ws.recoveries.sum()), int(ws.dropouts.sum())
+        if week.type_flows:  # float staff's episodes (below) are service-wide only
+            rec, drop = self._by_type(ws.recoveries.sum(axis=0)), self._by_type(ws.dropouts.sum(axis=0))
+            for t, tf in enumerate(week.type_flows):
+                tf.recoveries, tf.dropouts = int(rec[t]), int(drop[t])
         for prog in self._hooks["end_episodes"]:
             rec, drop = prog.end_episodes(week)
             f.recoveries += rec
@@ -306,6 +323,8 @@ class WorkforceModel(mesa.Model):
         gave_up = self.streams["waitlist"].binomial(unplaced, p.clients.p_waitlist_dropout_week)
         self.waitlist = unplaced - gave_up
         f.waitlist_dropouts = int(gave_up.sum())
+        for t, tf in enumerate(week.type_flows):
+            tf.waitlist_dropouts = int(gave_up[t].sum())
 
     # ---------------------------------------------------------------------------------------------------------
     # 3. exposure
@@ -318,6 +337,9 @@ class WorkforceModel(mesa.Model):
                                                   p.exposure.p_incident_per_high_client_week, ws.team,
                                                   self.n_teams)
         week.flows.incidents = int(direct.sum())
+        if week.type_flows:
+            for tf, n in zip(week.type_flows, self._by_type(direct)):
+                tf.incidents = int(n)
         week.direct, week.colleague = direct, colleague * week.present
 
     # ---------------------------------------------------------------------------------------------------------
@@ -361,6 +383,9 @@ class WorkforceModel(mesa.Model):
             p.turnover.notice_weeks)
         departing = np.flatnonzero(leaving)
         f.departures = int(departing.size)
+        if week.type_flows:
+            for tf, n in zip(week.type_flows, np.bincount(self.post_type[departing], minlength=len(self.team_types))):
+                tf.departures = int(n)
         self._vacate(departing)
         self._hire(np.flatnonzero((ws.status == VACANT) & (ws.hire_week <= self.week)), week)
         week.present_end = ws.status != VACANT
@@ -392,6 +417,9 @@ class WorkforceModel(mesa.Model):
         week.flows.hires += int(slots.size)
         if slots.size == 0:
             return
+        if week.type_flows:
+            for tf, n in zip(week.type_flows, np.bincount(self.post_type[slots], minlength=len(self.team_types))):
+                tf.hires += int(n)
         ws = self.workforce
         draw_clinicians(ws, slots, self.p, self.streams["hiring"], new_hire=True,
                         p_specialist=self._p_specialist(slots))
@@ -501,6 +529,10 @@ class WorkforceModel(mesa.Model):
                                  f"not declared; declared: {', '.join(names)}")
             types = tuple(TeamType(**{**t.__dict__, "n_posts": counts.get(t.name, 0)}) for t in types)
         return types
+
+    def _by_type(self, per_slot: np.ndarray) -> np.ndarray:
+        """Sum of a per-slot quantity over the posts of each team type."""
+        return np.bincount(self.post_type, weights=per_slot, minlength=len(self.team_types))
 
     def _p_specialist(self, slots: np.ndarray) -> np.ndarray | None:
         """Each slot's chance of being a trauma specialist, by its team type (None without team types)."""
@@ -665,3 +697,25 @@ class WorkforceModel(mesa.Model):
                         caseload_total=totals, load=self.load, exposure=ws.exposure, strain=ws.strain,
                         latent=ws.latent, flows=week.flows, survey=summary)
         self.metrics = self._plan.evaluate(snap)
+        if self._plan_by_type is not None:
+            self._measure_by_type(week, snap)
+
+    def _measure_by_type(self, week: Week, snap: Snapshot) -> None:
+        """Every recorded per-type outcome: the same measures over each team type's posts, respondents and flows."""
+        ws = self.workforce
+        respondent_type = self.post_type[self.last_survey.slots] if snap.survey is not None else None
+        for t, tt in enumerate(self.team_types):
+            sel = self.post_type == t
+            present, at_work = snap.present[sel], snap.at_work[sel]
+            totals = snap.caseload_total[sel]
+            survey = (self.last_survey.subset(respondent_type == t).summary() if respondent_type is not None
+                      else None)
+            sub = Snapshot(n_posts=int(self.type_posts[t]), n_in_post=int(np.count_nonzero(present)),
+                           n_at_work=int(np.count_nonzero(at_work)),
+                           n_notice=int(np.count_nonzero(present & (ws.notice_left[sel] != NO_NOTICE))),
+                           n_open_cases=int(totals.sum()), n_float_cases=0, n_waitlist=int(self.waitlist[t].sum()),
+                           present=present, at_work=at_work, caseload_total=totals, load=snap.load[sel],
+                           exposure=snap.exposure[sel], strain=snap.strain[sel], latent=snap.latent[:, sel],
+                           flows=week.type_flows[t] if week.type_flows else Flows(), survey=survey)
+            for name, value in self._plan_by_type.evaluate(sub).items():
+                self.metrics[outcomes.of_team_type(name, tt.name)] = value

@@ -14,6 +14,9 @@ A scenario file is TOML written for planners:
     sessions_per_month = 2.0
     coverage = 1.0
 
+A service description adds ``staff_snapshot = "staff.csv"`` (:mod:`scenarios.staff`) and/or ``[[team_types]]``
+tables (:mod:`scenarios.team_types`); both are inherited through ``extends`` (the last file that sets one wins).
+
 Values are validated against :class:`model.Parameters`. Every problem is reported with the file, the key path,
 the value and what is allowed, and a typo gets the closest valid key.
 """
@@ -29,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from model.staff import StaffSnapshot
-from model import ParameterError, Parameters
+from model import ParameterError, Parameters, Service
+from model.service import TeamType
 from model.outcomes import SUMMARIES
 
 LIBRARY = Path(__file__).resolve().parent
@@ -60,6 +64,10 @@ class Scenario:
         params: the validated parameters.
         staff: the staff snapshot the scenario names (``staff_snapshot``, inherited through ``extends``), or None;
             with one, ``service.n_posts`` is its number of posts (:mod:`scenarios.staff`).
+        team_types: the service's team types (``[[team_types]]``, inherited through ``extends``; from the
+            snapshot's ``team_type`` column when only the snapshot names them), or empty; without a snapshot,
+            ``service.n_posts`` is the sum of their posts.
+        team_type_titles: each team type's title.
     """
 
     name: str
@@ -74,6 +82,24 @@ class Scenario:
     overrides: dict[str, Any] = field(default_factory=dict)
     params: Parameters = field(default_factory=Parameters)
     staff: StaffSnapshot | None = None
+    team_types: tuple[TeamType, ...] = ()
+    team_type_titles: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def fixed_posts(self) -> str:
+        """What fixes the scenario's posts, in words ("a staff snapshot (staff.csv, 40 posts)"), or "" if nothing
+        does (then ``service.n_posts`` and ``--clinicians`` may set them)."""
+        if self.staff is not None:
+            return f"a staff snapshot ({self.staff.source}, {self.staff.n_posts} posts), whose rows are its posts"
+        if self.team_types:
+            return (f"team types ({', '.join(f'{t.name} {t.n_posts}' for t in self.team_types)} posts), whose posts "
+                    "are its posts")
+        return ""
+
+    @property
+    def service(self) -> Service:
+        """The service's team types and staff snapshot, as the model takes them."""
+        return Service(team_types=self.team_types, staff=self.staff)
 
 
 def library_names(folder: Path = LIBRARY) -> list[str]:
@@ -142,14 +168,16 @@ def read_file(path: Path) -> dict[str, Any]:
         if key in TEXT_KEYS:
             if not isinstance(value, str):
                 problems.append(f"'{key}' must be text, got {value!r}")
+        elif key == "team_types":
+            pass  # checked with the parameters in force (:mod:`scenarios.team_types`)
         elif key in groups:
             if not isinstance(value, Mapping):
                 problems.append(f"'{key}' must be a table of parameters ([{key}]), got {value!r}")
         else:
             close = difflib.get_close_matches(key, [*TEXT_KEYS, *groups], n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(f"unknown key '{key}'{hint} (allowed: {', '.join(TEXT_KEYS)} and the parameter "
-                            f"groups {', '.join(sorted(groups))})")
+            problems.append(f"unknown key '{key}'{hint} (allowed: {', '.join(TEXT_KEYS)}, team_types and the "
+                            f"parameter groups {', '.join(sorted(groups))})")
     problems += _target_problems(data)
     if problems:
         raise ScenarioError(_join(path, problems))
@@ -211,16 +239,40 @@ def load(name_or_path: str | Path, folder: Path = LIBRARY) -> Scenario:
     chain.reverse()  # root first
     overrides: dict[str, Any] = {}
     params = Parameters()
+    params_of_file = []
     for file_path, data in chain:
-        flat = {f"{g}.{k}": v for g, table in data.items() if g not in TEXT_KEYS for k, v in table.items()}
+        flat = {f"{g}.{k}": v for g, table in data.items() if g not in (*TEXT_KEYS, "team_types")
+                for k, v in table.items()}
         overrides.update(flat)
         try:  # the settings so far, so an error points at the file that made them invalid
             params = Parameters().with_overrides(overrides)
         except ParameterError as exc:
             raise ScenarioError(_join(file_path, exc.problems)) from None
-    staff = _staff_of(chain, overrides, params)
+        params_of_file.append(params)
+    typed = [(k, file_path, data["team_types"]) for k, (file_path, data) in enumerate(chain) if "team_types" in data]
+    rows = None
+    if typed:
+        k, types_path, rows = typed[-1]
+        types_params = params_of_file[k]
+        if "service.n_posts" in overrides:
+            raise ScenarioError(f"{types_path}: team_types and service.n_posts are both set; the team types' posts "
+                                "are the service's posts, so leave service.n_posts out")
+    types, titles, warnings = (), {}, []
+    if rows is not None:  # declared types first: the snapshot's caps and team types are checked against them
+        pending = any("staff_snapshot" in data for _, data in chain)
+        types, titles, warnings = _team_types_of(types_path, rows, types_params, None, pending)
+    staff = _staff_of(chain, overrides, params, types)
+    if rows is not None:
+        counted = staff.posts_by_type() if staff is not None else None
+        types, titles, warnings = _team_types_of(types_path, rows, types_params, counted)
+    elif staff is not None and staff.type_of_team:  # the snapshot's types, with the service-wide values
+        types = tuple(TeamType(name, n, params.service.team_size_min, params.service.team_size_max)
+                      for name, n in staff.posts_by_type().items())
+        titles = {t.name: t.name for t in types}
     if staff is not None:
         params = params.with_overrides({"service.n_posts": staff.n_posts})
+    elif types:
+        params = params.with_overrides({"service.n_posts": sum(t.n_posts for t in types)})
     data = chain[-1][1]
     name = data.get("name", path.stem)
     if not _SAFE_NAME.fullmatch(name):
@@ -231,11 +283,22 @@ def load(name_or_path: str | Path, folder: Path = LIBRARY) -> Scenario:
         description=data.get("description", "").strip(), evidence=data.get("evidence", "").strip(),
         path=path, chain=tuple(p.stem for p, _ in chain), overrides=overrides, params=params,
         target=data.get("target", ""), target_direction=data.get("target_direction", ""),
-        warnings=tuple(range_warnings(overrides, path)), staff=staff,
+        warnings=tuple(range_warnings(overrides, path)) + tuple(warnings), staff=staff,
+        team_types=types, team_type_titles=titles,
     )
 
 
-def _staff_of(chain, overrides: Mapping[str, Any], params: Parameters) -> StaffSnapshot | None:
+def _team_types_of(path: Path, rows, params: Parameters, counted, snapshot_pending: bool = False):
+    from .team_types import TeamTypeError, read_team_types
+
+    try:
+        types, titles, warnings = read_team_types(rows, params, counted, snapshot_pending=snapshot_pending)
+    except TeamTypeError as exc:
+        raise ScenarioError(f"{path}: {exc}") from None
+    return types, titles, [f"{path}: {w}" for w in warnings]
+
+
+def _staff_of(chain, overrides: Mapping[str, Any], params: Parameters, team_types=()) -> StaffSnapshot | None:
     """The snapshot named by the last file of the chain that names one (a path relative to that file)."""
     from .staff import StaffError, read_staff
 
@@ -247,7 +310,7 @@ def _staff_of(chain, overrides: Mapping[str, Any], params: Parameters) -> StaffS
         raise ScenarioError(f"{file_path}: staff_snapshot = {relative!r} and service.n_posts are both set; the "
                             "snapshot's rows are the posts, so leave service.n_posts out")
     try:
-        return read_staff(file_path.parent / relative, params)
+        return read_staff(file_path.parent / relative, params, team_types or None)
     except StaffError as exc:
         raise ScenarioError(f"{file_path}: staff_snapshot = {relative!r}: {exc}") from None
 

@@ -15,6 +15,7 @@ from model import Parameters
 from model.outcomes import SUMMARIES
 
 from .loader import LIBRARY, TARGET_DIRECTIONS
+from .team_types import OWN_VALUES
 
 SCHEMA_PATH = LIBRARY / "scenario.schema.json"
 
@@ -35,6 +36,7 @@ def scenario_schema() -> dict[str, Any]:
         "staff_snapshot": {"type": "string",
                            "description": "A staff snapshot file (CSV or Parquet, one row per post; a path relative "
                                           "to the scenario file) imposed at week 0; its rows are the posts."},
+        "team_types": _team_types_schema(),
     }
     for group, spec in base["properties"].items():
         ref = spec.get("$ref") or spec.get("allOf", [{}])[0].get("$ref")
@@ -47,6 +49,25 @@ def scenario_schema() -> dict[str, Any]:
         "properties": props,
         "$defs": base.get("$defs", {}),
     }
+
+
+def _team_types_schema() -> dict[str, Any]:
+    own = {}
+    for key, dotted in OWN_VALUES.items():
+        spec = Parameters.spec(dotted)
+        lo, hi = spec.bounds
+        own[key] = {"type": "integer" if spec.type is int else "number", "minimum": lo, "maximum": hi,
+                    "description": f"The type's own {dotted} ({spec.unit}; plausible {spec.range[0]:g}-"
+                                   f"{spec.range[1]:g}); default: the service-wide value."}
+    return {"type": "array", "minItems": 1,
+            "description": "The service's team types; their posts are the service's posts (docs/ODD.md 7.1).",
+            "items": {"type": "object", "additionalProperties": False, "required": ["name"],
+                      "properties": {"name": {"type": "string", "description": "The team type's name."},
+                                     "title": {"type": "string", "description": "A longer name for reports."},
+                                     "posts": {"type": "integer", "minimum": 1,
+                                               "description": "Budgeted posts (with a staff snapshot: the "
+                                                              "snapshot's count, may be left out)."},
+                                     **own}}}
 
 
 def render() -> str:

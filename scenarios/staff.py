@@ -11,6 +11,9 @@ Columns::
                        open cases by trauma level (whole numbers, 0 or more; together at most the caseload cap
                        of the post, caseload.cap_per_fte x fte)
     vacant             optional: true for a vacant post (its caseload must be 0)
+    team_type          optional: the team's type (a name the scenario's [[team_types]] declare; every post of a
+                       team has the same type). Without declared team types, the snapshot's types run with the
+                       service-wide parameters, and results are still broken down by them.
 
 A scenario names its snapshot with ``staff_snapshot = "staff.csv"`` (a path relative to the scenario file).
 """
@@ -26,7 +29,7 @@ from model import Parameters
 from model.staff import StaffSnapshot
 
 REQUIRED = ("post", "team", "role", "fte", "tenure_weeks", "caseload_low", "caseload_moderate", "caseload_high")
-OPTIONAL = ("vacant",)
+OPTIONAL = ("vacant", "team_type")
 ROLES = ("clinician", "specialist")
 CASELOAD = ("caseload_low", "caseload_moderate", "caseload_high")
 TRUE, FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n", ""}
@@ -60,8 +63,15 @@ def _number(path, row, column, text, *, whole=False) -> float:
     return value
 
 
-def read_staff(path: str | Path, params: Parameters | None = None) -> StaffSnapshot:
+def read_staff(path: str | Path, params: Parameters | None = None, team_types=None) -> StaffSnapshot:
     """Read a staff snapshot and check every row (against ``params``' caseload cap, if given).
+
+    Args:
+        path: the CSV or Parquet file.
+        params: the scenario's parameters (the caseload cap), or None for the defaults.
+        team_types: the scenario's declared team types (:class:`~model.service.TeamType`), or None; with them
+            the ``team_type`` column is required, its values must be declared types, and each post's cap is its
+            type's.
 
     Raises:
         StaffError: one line naming the file, the row (1 = the first data row), the column, the value and what
@@ -86,10 +96,25 @@ def read_staff(path: str | Path, params: Parameters | None = None) -> StaffSnaps
         i = int(np.flatnonzero(dup.to_numpy())[0])
         raise StaffError(f"{path}: row {i + 1}: post = {df['post'].iloc[i]!r} is given twice; each post once")
     cap_per_fte = (params or Parameters()).caseload.cap_per_fte
+    declared = {t.name: t for t in team_types or ()}
+    if declared and "team_type" not in df.columns:
+        raise StaffError(f"{path}: missing column team_type; the scenario declares team types "
+                         f"({', '.join(declared)}), so every post needs one")
+    type_of_team: dict[str, str] = {}
     rows = []
     for i, r in enumerate(df.to_dict("records"), start=1):
         if not r["team"]:
             raise StaffError(f"{path}: row {i}: team is empty; every post belongs to a team")
+        rel_cap = 1.0
+        if "team_type" in r:
+            kind = r["team_type"]
+            if not kind or (declared and kind not in declared):
+                allowed = f"one of {', '.join(declared)}" if declared else "a team type name"
+                raise StaffError(f"{path}: row {i}: team_type = {kind!r}: expected {allowed}")
+            if type_of_team.setdefault(r["team"], kind) != kind:
+                raise StaffError(f"{path}: row {i}: team_type = {kind!r} but team {r['team']!r} is "
+                                 f"{type_of_team[r['team']]!r} in an earlier row; a team has one type")
+            rel_cap = declared[kind].rel_cap if declared else 1.0
         flag = r.get("vacant", "").lower()
         if flag not in TRUE | FALSE:
             raise StaffError(f"{path}: row {i}: vacant = {r['vacant']!r}: expected true or false")
@@ -112,10 +137,12 @@ def read_staff(path: str | Path, params: Parameters | None = None) -> StaffSnaps
         tenure = _number(path, i, "tenure_weeks", r["tenure_weeks"], whole=True)
         if tenure < 0:
             raise StaffError(f"{path}: row {i}: tenure_weeks = {r['tenure_weeks']!r}: expected 0 or more")
-        cap = cap_per_fte * fte
-        if sum(cases) > cap:
+        cap = cap_per_fte * rel_cap * fte
+        if sum(cases) > cap + 1e-9:
+            per_fte = (f"cap_per_fte {cap_per_fte * rel_cap:g} of team type {r['team_type']}" if rel_cap != 1.0
+                       else f"caseload.cap_per_fte {cap_per_fte:g}")
             raise StaffError(f"{path}: row {i}: caseload {int(sum(cases))} is above the cap of the post "
-                             f"({cap:g} = caseload.cap_per_fte {cap_per_fte:g} x fte {fte:g})")
+                             f"({cap:g} = {per_fte} x fte {fte:g})")
         rows.append((r["team"], True, fte, r["role"] == "specialist", int(tenure), cases))
     names = tuple(dict.fromkeys(t for t, *_ in rows))
     order = sorted(range(len(rows)), key=lambda k: (names.index(rows[k][0]), k))  # posts grouped by team
@@ -128,4 +155,4 @@ def read_staff(path: str | Path, params: Parameters | None = None) -> StaffSnaps
         specialist=np.array([s for *_, s, _, _ in rows], bool),
         weeks_in_post=np.array([w for *_, w, _ in rows], np.int64),
         caseload=np.array([c for *_, c in rows], np.int64).T.copy(),
-        source=str(path))
+        source=str(path), type_of_team=tuple(type_of_team[t] for t in names) if type_of_team else ())
