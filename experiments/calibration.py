@@ -72,7 +72,8 @@ class Observation:
 
     Attributes:
         metric: a run summary (:data:`model.outcomes.SUMMARIES`), computed from the simulated service the way the
-            figure was measured (e.g. ``proqol_bo_raw_mean``: the mean raw ProQOL burnout score over the surveys).
+            figure was measured (e.g. ``proqol_bo_raw_mean``: the mean raw ProQOL burnout score over the surveys),
+            or one team type's (``proqol_bo_raw_mean[crisis]``, :func:`model.outcomes.of_team_type`).
         value: the observed value.
         se: its standard error (> 0), in the metric's unit.
     """

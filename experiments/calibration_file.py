@@ -18,6 +18,13 @@ Example (``experiments/calibration/community-service.toml``)::
     value = 0.36
     se = 0.03
 
+    [[observed]]                     # a survey figure: its se from the number of respondents (and the SD)
+    metric = "proqol_bo_raw_mean"
+    team_type = "crisis"             # of one team type of a service description (scenario with [[team_types]])
+    value = 26.0
+    sd = 6.1
+    respondents = 31
+
     [calibrate]
     parameters = ["burnout.rate_gain", "turnover.p_quit_week"]   # dotted names, groups or tags
     population = 100                 # particles per generation: the ensemble's size
@@ -36,6 +43,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from model import Parameters
+from model.outcomes import BY_TEAM_TYPE, SUMMARIES, of_team_type
 
 from .calibration import CalibrationError, CalibrationResult, Observation, calibrate
 from .sensitivity import ModelFunction, SensitivityError, known_outputs, problem_from_parameters
@@ -47,16 +55,50 @@ LIBRARY = Path(__file__).resolve().parent / "calibration"
 TAG_WORDS = ("levers", "uncertainties")
 
 
+def survey_se(metric: str, value: float, respondents: int, sd: float | None) -> float:
+    """The standard error of a survey figure observed over ``respondents`` people.
+
+    A mean score: ``sd / sqrt(n)`` (``sd`` needed). A share of respondents (a band, a cut-point): the
+    Agresti-Coull standard error ``sqrt(p (1 - p) / (n + 4))`` with ``p = (value n + 2) / (n + 4)``, which stays
+    above 0 for a share of 0 or 1 (Agresti & Coull 1998). An SD across respondents: ``value / sqrt(2 (n - 1))``,
+    its large-sample standard error under normality.
+
+    Raises:
+        ValueError: the metric is not a survey figure, or a mean without ``sd``.
+    """
+    outcome = SUMMARIES[metric].outcomes[0]
+    if not SUMMARIES[metric].surveyed:
+        raise ValueError(f"respondents gives a standard error only for survey figures; '{metric}' is not one, so "
+                         "give its se")
+    if outcome.endswith("_sd"):
+        return value / math.sqrt(2 * (respondents - 1))
+    if outcome.startswith("prop_"):
+        p = (value * respondents + 2) / (respondents + 4)
+        return math.sqrt(p * (1 - p) / (respondents + 4))
+    if sd is None:
+        raise ValueError(f"'{metric}' is a mean score: give sd (the SD across respondents) with respondents, or its se")
+    return sd / math.sqrt(respondents)
+
+
 class Observed(BaseModel):
-    """One observed figure: ``metric``, ``value`` and ``se``, or ``target`` (a published target of
+    """One observed figure: ``metric``, ``value`` and ``se`` (or, for a survey figure, ``respondents`` and, for a
+    mean score, ``sd``), optionally of one ``team_type``; or ``target`` (a published target of
     ``experiments/targets.toml`` that names its run summary; its range is read as a 95% interval)."""
 
     model_config = ConfigDict(extra="forbid")
     metric: str | None = Field(None, description="a run summary, e.g. proqol_bo_raw_mean, annual_turnover")
     value: float | None = Field(None, description="the observed value, in the metric's unit")
     se: float | None = Field(None, description="standard error of the observation (> 0)")
+    respondents: int | None = Field(None, ge=2, description="survey respondents the figure is over (instead of se)")
+    sd: float | None = Field(None, gt=0, description="SD across respondents of a mean score (with respondents)")
+    team_type: str | None = Field(None, description="the team type the figure is of (a service with team types)")
     target: str | None = Field(None, description="a published target with a metric (instead of metric, value, se)")
     note: str = ""
+
+    @property
+    def key(self) -> str:
+        """The run summary the figure is compared with: ``metric``, or ``metric[team_type]``."""
+        return self.metric if self.team_type is None else of_team_type(self.metric, self.team_type)
 
     @field_validator("metric")
     @classmethod
@@ -79,12 +121,23 @@ class Observed(BaseModel):
 
     @model_validator(mode="after")
     def _complete(self) -> Observed:
-        given = [k for k in ("metric", "value", "se") if getattr(self, k) is not None]
+        given = [k for k in ("metric", "value", "se", "respondents", "sd", "team_type") if getattr(self, k) is not None]
         if self.target is None:
-            missing = [k for k in ("metric", "value", "se") if k not in given]
+            if self.se is not None and self.respondents is not None:
+                raise ValueError("give se or respondents, not both")
+            if self.sd is not None and self.respondents is None:
+                raise ValueError("sd comes with respondents (the se is sd / sqrt(respondents))")
+            missing = [k for k in ("metric", "value") if k not in given]
+            if self.se is None and self.respondents is None:
+                missing.append("se")
             if missing:
-                raise ValueError(f"missing {', '.join(missing)}: an observation has metric, value and se (or a "
-                                 "published target)")
+                raise ValueError(f"missing {', '.join(missing)}: an observation has metric, value and se (or "
+                                 "respondents, for a survey figure; or a published target)")
+            if self.team_type is not None and not all(o in BY_TEAM_TYPE for o in SUMMARIES[self.metric].outcomes):
+                raise ValueError(f"metric '{self.metric}' is not recorded per team type (costs, float staff's cases, "
+                                 "notices and sick-leave starts are service-wide only)")
+            if self.respondents is not None:
+                self.se = survey_se(self.metric, self.value, self.respondents, self.sd)
             return self
         if given:
             raise ValueError(f"target = {self.target!r} comes with its own metric, value and se; leave out "
@@ -134,9 +187,10 @@ class CalibrationFile(BaseModel):
     def _once(cls, v: list[Observed]) -> list[Observed]:
         seen: set[str] = set()
         for o in v:
-            if o.metric in seen:
-                raise ValueError(f"metric '{o.metric}' is observed twice; give each metric once")
-            seen.add(o.metric)
+            if o.key in seen:
+                of = f" of team type '{o.team_type}'" if o.team_type else ""
+                raise ValueError(f"metric '{o.metric}'{of} is observed twice; give each metric once")
+            seen.add(o.key)
         return v
 
 
@@ -191,14 +245,20 @@ def prepare(path_or_name: str | Path):
     if scenario.fixed_posts and "clinicians" in spec.model_fields_set:
         raise CalibrationError(f"{path}: clinicians = {spec.clinicians}: scenario '{spec.scenario}' has "
                                f"{scenario.fixed_posts}; leave clinicians out")
+    declared = [t.name for t in scenario.team_types]
+    for i, o in enumerate(spec.observed):
+        if o.team_type is not None and o.team_type not in declared:
+            allowed = (f"one of {', '.join(declared)}" if declared else
+                       "none: the scenario has no team types (a service description declares [[team_types]])")
+            raise CalibrationError(f"{path}: observed.{i}.team_type = {o.team_type!r}: expected {allowed}")
     posts = scenario.service.n_posts or spec.clinicians
     base = scenario.overrides | {"service.n_posts": posts}
     Parameters().with_overrides(base)  # the scenario and the size together are valid
-    f = ModelFunction(outputs=tuple(o.metric for o in spec.observed), weeks=spec.weeks,
+    f = ModelFunction(outputs=tuple(o.key for o in spec.observed), weeks=spec.weeks,
                       burn_in_weeks=spec.burn_in_weeks, base=tuple(sorted(base.items())),
                       int_names=tuple(problem["int_names"]), warm_start=spec.warm_start,
                       service=None if scenario.service.empty else scenario.service)
-    observations = [Observation(o.metric, o.value, o.se) for o in spec.observed]
+    observations = [Observation(o.key, o.value, o.se) for o in spec.observed]
     return path, spec, f, problem, observations
 
 

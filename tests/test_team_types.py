@@ -278,3 +278,93 @@ def test_outcome_of_a_team_type_key():
 def test_untyped_runs_record_no_type_columns():
     r = simulate({"service.n_posts": 40}, seed=1, weeks=4, burn_in_weeks=4)
     assert not [c for c in r.weekly.columns if "[" in c] and not [k for k in r.summary if "[" in k]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# calibrating a typed service to figures of each type
+
+TYPED_CALIBRATION = """
+title = "typed"
+scenario = "svc.toml"
+weeks = 13
+burn_in_weeks = 4
+warm_start = false
+
+[[observed]]
+metric = "annual_turnover"
+team_type = "crisis"
+value = 0.4
+se = 0.1
+
+[[observed]]
+metric = "proqol_bo_raw_mean"
+team_type = "community"
+value = 23.0
+sd = 5.5
+respondents = 60
+
+[[observed]]
+metric = "prop_bo_high_mean"
+value = 0.0
+respondents = 96
+
+[calibrate]
+parameters = ["burnout.rate_gain"]
+population = 4
+max_generations = 1
+"""
+
+
+def _calibration(tmp_path, text=TYPED_CALIBRATION):
+    _service(tmp_path, CRISIS.replace("posts = 40", "posts = 12") + COMMUNITY.replace("posts = 80", "posts = 18"))
+    path = tmp_path / "cal.toml"
+    path.write_text(text)
+    return path
+
+
+def test_a_typed_service_is_calibrated_to_each_types_figures(tmp_path, capsys):
+    from experiments.calibration_file import prepare
+
+    path = _calibration(tmp_path)
+    _, _, f, _, obs = prepare(path)
+    assert [o.metric for o in obs] == ["annual_turnover[crisis]", "proqol_bo_raw_mean[community]", "prop_bo_high_mean"]
+    assert obs[1].se == pytest.approx(5.5 / 60**0.5)
+    p = (0 * 96 + 2) / 100
+    assert obs[2].se == pytest.approx((p * (1 - p) / 100) ** 0.5)  # Agresti-Coull: above 0 for a share of 0
+    assert f.service.team_types[0].n_posts == 12 and dict(f.base)["service.n_posts"] == 30
+    out = tmp_path / "out"
+    assert main(["calibrate", str(path), "--out", str(out), "--no-progress", "--workers", "1"]) == 0
+    fit = (out / "fit.csv").read_text()
+    assert "annual_turnover[crisis]" in fit and "proqol_bo_raw_mean[community]" in fit
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('team_type = "crisis"', 'team_type = "inpatient"', "observed.0.team_type = 'inpatient': expected one of "
+                                                            "crisis, community"),
+        ('metric = "annual_turnover"', 'metric = "cum_total_cost"', "is not recorded per team type"),
+        ("se = 0.1", "respondents = 40", "respondents gives a standard error only for survey figures"),
+        ("sd = 5.5\n", "", "is a mean score: give sd"),
+        ("value = 0.4\nse = 0.1", "value = 0.4", "missing se"),
+        ("se = 0.1", "se = 0.1\nsd = 2.0", "sd comes with respondents"),
+        ("respondents = 60", "respondents = 60\nse = 0.4", "give se or respondents, not both"),
+        ('metric = "proqol_bo_raw_mean"\nteam_type = "community"\nvalue = 23.0\nsd = 5.5\nrespondents = 60',
+         'metric = "annual_turnover"\nteam_type = "crisis"\nvalue = 0.3\nse = 0.1',
+         "metric 'annual_turnover' of team type 'crisis' is observed twice"),
+    ],
+)
+def test_bad_typed_observations_are_one_line(tmp_path, capsys, old, new, message):
+    assert old in TYPED_CALIBRATION
+    path = _calibration(tmp_path, TYPED_CALIBRATION.replace(old, new, 1))
+    out = tmp_path / "out"
+    assert main(["calibrate", str(path), "--out", str(out), "--no-progress", "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and not out.exists()
+
+
+def test_team_type_observations_need_a_typed_scenario(tmp_path, capsys):
+    path = _calibration(tmp_path, TYPED_CALIBRATION.replace('scenario = "svc.toml"', 'scenario = "baseline"\n'
+                                                                                      "clinicians = 30"))
+    assert main(["calibrate", str(path), "--out", str(tmp_path / "o"), "--no-progress", "--workers", "1"]) == 2
+    assert "expected none: the scenario has no team types" in capsys.readouterr().err
