@@ -27,6 +27,8 @@ import tomllib
 from pathlib import Path
 
 from model import DEFAULT_BURN_IN_WEEKS, ParameterError, Parameters
+from model.outcomes import of_team_type
+from model.proqol import NORMS
 from scenarios import ScenarioError, library_names, load
 from scenarios import schema as scenario_schema
 
@@ -218,7 +220,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print(f"{scenario.name}: results written to {out}/ (weekly.parquet, summary.json, states.png, proqol.png, "
           f"staffing.png, costs.png)")
     print(f"  ProQOL raw means over the run: CS {s['proqol_cs_raw_mean']:.1f}, BO {s['proqol_bo_raw_mean']:.1f}, "
-          f"STS {s['proqol_sts_raw_mean']:.1f} (published norms 37.7, 22.8, 16.7)")
+          f"STS {s['proqol_sts_raw_mean']:.1f} (published norms "
+          f"{', '.join(f'{NORMS[k][0]:g}' for k in ('cs', 'bo', 'sts'))})")
+    for t in scenario.team_types:
+        of = {m: s[of_team_type(m, t.name)] for m in ("proqol_bo_raw_mean", "proqol_sts_raw_mean", "annual_turnover",
+                                                       "n_waitlist_mean")}
+        print(f"  {scenario.team_type_titles.get(t.name, t.name)} ({t.n_posts} posts): BO {of['proqol_bo_raw_mean']:.1f}, "
+              f"STS {of['proqol_sts_raw_mean']:.1f}, turnover {of['annual_turnover']:.0%}/year, "
+              f"{of['n_waitlist_mean']:.0f} waiting (team_types.csv)")
     print(f"  high burnout {s['prop_high_bo_mean']:.0%}, high STS {s['prop_high_sts_mean']:.0%}, "
           f"annual turnover {s['annual_turnover']:.0%}, vacancy rate {s['prop_vacant_mean']:.0%}")
     years = args.weeks / 52
@@ -324,7 +333,18 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
             spec = Parameters.spec(key)
             print(f"  {key} = {value!r}  ({spec.unit}; default {spec.default!r}; {spec.tag})")
         if not sc.overrides:
-            print("  none: this is the default service")
+            print("  none: the default parameters" if sc.team_types or sc.staff else "  none: this is the default service")
+        if sc.staff is not None:
+            d = sc.staff.describe()
+            print(f"\nStaff snapshot: {d['source']} ({d['posts']} posts in {d['teams']} teams, {d['filled']} filled, "
+                  f"{d['open_cases']} open cases)")
+        if sc.team_types:
+            print("\nTeam types (relative to the service-wide values: 1 = the same):")
+            for t in sc.team_types:
+                rel = ", ".join(f"{k.removeprefix('rel_')} x{v:.3g}" for k, v in t.__dict__.items()
+                                if k.startswith("rel_") and v != 1.0)
+                print(f"  {t.name} ({sc.team_type_titles.get(t.name, t.name)}): {t.n_posts} posts in teams of "
+                      f"{t.team_size_min}-{t.team_size_max}" + (f"; {rel}" if rel else ""))
     elif args.action == "validate":
         for item in args.files:
             sc = load(item)

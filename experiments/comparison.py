@@ -27,6 +27,53 @@ COST_INPUTS = ("cum_programme_cost", "cum_turnover_cost", "cum_total_cost", "cum
                "n_in_post_mean", "n_on_leave_mean")
 
 
+#: the figures broken down by team type in tables and reports (registered summaries recorded per type)
+TEAM_TYPE_FIGURES = ("proqol_bo_raw_mean", "proqol_sts_raw_mean", "proqol_cs_raw_mean", "prop_high_bo_mean",
+                     "annual_turnover", "prop_vacant_mean", "prop_on_leave_mean", "caseload_per_clinician_mean",
+                     "n_waitlist_mean")
+
+
+def team_types_of(table: pd.DataFrame) -> list[str]:
+    """The team types whose figures a runs table (or a summary as a one-row table) holds, in column order."""
+    return list(dict.fromkeys(kind for c in table.columns for kind in [outcomes.split_team_type(str(c))[1]]
+                              if kind is not None))
+
+
+def by_team_type(runs: pd.DataFrame, figures: Iterable[str] = TEAM_TYPE_FIGURES, level: float = 0.95) -> pd.DataFrame:
+    """Each scenario's figures for each team type: the mean over replicates with a t interval.
+
+    Args:
+        runs: one row per run (``scenario``, ``replicate`` and the summary columns, ``name[team_type]`` included).
+        figures: the summaries to break down (each recorded per team type).
+        level: confidence level of the intervals.
+
+    Returns:
+        tidy table, one row per (scenario, team type, metric): ``n`` replicates, ``mean``, ``ci_low``,
+        ``ci_high``, ``label``, ``unit``, ``direction``; empty when no run has team types.
+    """
+    rows = []
+    for kind in team_types_of(runs):
+        for scenario, group in runs.groupby("scenario", sort=False):
+            for m in figures:
+                col = outcomes.of_team_type(m, kind)
+                if col not in group:
+                    continue
+                x = group[col].to_numpy(float)
+                x = x[~np.isnan(x)]
+                n = len(x)
+                if n == 0:  # a scenario without this team type (another service)
+                    continue
+                mean = float(x.mean())
+                half = (float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / np.sqrt(n)) if n > 1
+                        else float("nan"))
+                s = outcomes.SUMMARIES[m]
+                rows.append({"scenario": scenario, "team_type": kind, "metric": m, "n": n, "mean": mean,
+                             "ci_low": mean - half, "ci_high": mean + half, "label": s.label, "unit": s.unit,
+                             "direction": s.direction})
+    return pd.DataFrame(rows, columns=["scenario", "team_type", "metric", "n", "mean", "ci_low", "ci_high", "label",
+                                       "unit", "direction"])
+
+
 def metric_catalogue() -> pd.DataFrame:
     """Every summary metric a comparison reports: :data:`model.outcomes.SUMMARIES` as a table.
 

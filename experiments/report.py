@@ -21,6 +21,7 @@ import pandas as pd  # noqa: E402
 
 from model.outcomes import SUMMARIES, get  # noqa: E402
 
+from . import comparison as cmp  # noqa: E402
 from .comparison import norm_sd  # noqa: E402
 
 #: shown as fan charts: (weekly outcome, or a flow's "cum" summary drawn as its running total; title or None)
@@ -164,6 +165,19 @@ def effects_table(diffs: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def team_type_table(typed: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """One row per (scenario, team type), one column per figure: "mean [low, high]"."""
+    rank = {name: i for i, name in enumerate(order)}
+    cells = typed.assign(cell=[f"{_fmt(m, 3)} [{_fmt(a, 3)}, {_fmt(b, 3)}]" if np.isfinite(a) else _fmt(m, 3)
+                               for m, a, b in zip(typed["mean"], typed["ci_low"], typed["ci_high"])])
+    wide = cells.pivot_table(index=["scenario", "team_type"], columns="label", values="cell", aggfunc="first",
+                             sort=False).reset_index()
+    wide.columns.name = None
+    labels = list(dict.fromkeys(typed["label"]))
+    wide = wide[["scenario", "team_type", *labels]]
+    return wide.sort_values("scenario", key=lambda s: s.map(lambda n: rank.get(n, len(rank))), kind="stable")
+
+
 def _per_averted(value: float) -> str:
     if value is None or not np.isfinite(value):
         return "–"
@@ -231,6 +245,9 @@ def write_report(result, folder: Path | None = None) -> tuple[Path, Path]:
         ceac.to_csv(folder / "acceptability.csv", index=False)
         acceptability_plot(ceac, order, figs / "acceptability.png")
 
+    typed = cmp.by_team_type(result.runs)
+    if not typed.empty:
+        typed.to_csv(folder / "team_types.csv", index=False)
     effects = effects_table(result.diffs, order)
     costs = cost_table(result.costs, order)
     rank_df = ranking.assign(diff=ranking["diff"].map(lambda v: _fmt(v, 3)),
@@ -264,6 +281,8 @@ def write_report(result, folder: Path | None = None) -> tuple[Path, Path]:
          "(willingness to pay × high-burnout person-years averted − incremental total cost, per year) is positive, "
          "by willingness to pay per high-burnout person-year averted (acceptability.csv).", None,
          None if ceac.empty else "acceptability.png"),
+        *([("By team type", "Each scenario's figures in each of its team types: mean over replicates "
+            "[95% interval] (team_types.csv).", team_type_table(typed, order), None)] if not typed.empty else []),
         ("Outcomes over time", "Median and 50% / 90% bands over replicates; dashed: baseline median.", None,
          fan_files),
         ("Scenarios, parameters and seeds",

@@ -9,6 +9,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+import pandas as pd
 from tqdm import tqdm
 
 from model import DEFAULT_BURN_IN_WEEKS, Parameters, RunResult, simulate
@@ -69,6 +70,15 @@ def versions() -> dict[str, str]:
     return out
 
 
+def team_type_figures(summary: dict) -> pd.DataFrame:
+    """A run's headline figures for each team type (``team_type``, ``metric``, ``label``, ``unit``, ``value``);
+    empty for a service without team types."""
+    from .comparison import by_team_type
+
+    typed = by_team_type(pd.DataFrame([{"scenario": "run", "replicate": 0, **summary}]))
+    return typed.rename(columns={"mean": "value"})[["team_type", "metric", "label", "unit", "value"]]
+
+
 def run_to_folder(params: Parameters, *, seed: int, weeks: int, out: Path,
                   burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS, name: str = "baseline",
                   progress: bool | None = None, scenario: dict | None = None, service=None) -> RunResult:
@@ -113,6 +123,9 @@ def run_to_folder(params: Parameters, *, seed: int, weeks: int, out: Path,
         "command": " ".join([os.path.basename(sys.argv[0])] + sys.argv[1:]),
     }
     plot_run(result.weekly, out)
+    typed = team_type_figures(result.summary)
+    if not typed.empty:
+        atomic_write(out / "team_types.csv", lambda tmp: typed.to_csv(tmp, index=False))
     atomic_write(out / "summary.json",
                  lambda tmp: tmp.write_text(json.dumps(summary, indent=2, default=float), encoding="utf-8"))
     return result

@@ -368,3 +368,42 @@ def test_team_type_observations_need_a_typed_scenario(tmp_path, capsys):
                                                                                       "clinicians = 30"))
     assert main(["calibrate", str(path), "--out", str(tmp_path / "o"), "--no-progress", "--workers", "1"]) == 2
     assert "expected none: the scenario has no team types" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# results folders and reports
+
+
+def test_a_run_folder_holds_each_types_figures(tmp_path, capsys):
+    path = _service(tmp_path)
+    out = tmp_path / "run"
+    assert main(["run", str(path), "--weeks", "13", "--burn-in", "13", "--out", str(out), "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    assert "Crisis resolution (40 posts): BO" in text and "community (80 posts): BO" in text
+    import pandas as pd
+
+    typed = pd.read_csv(out / "team_types.csv")
+    assert set(typed["team_type"]) == {"crisis", "community"}
+    summary = __import__("json").loads((out / "summary.json").read_text())["summary"]
+    row = typed[(typed.team_type == "crisis") & (typed.metric == "annual_turnover")]
+    assert row["value"].iloc[0] == pytest.approx(summary["annual_turnover[crisis]"])
+
+
+def test_a_comparison_breaks_results_down_by_team_type(tmp_path):
+    from experiments.experiment import compare
+
+    path = _service(tmp_path)
+    policy = tmp_path / "supervised.toml"
+    policy.write_text('title = "supervised"\nextends = "svc"\n[supervision]\nsessions_per_month = 2.0\n')
+    res = compare([str(path), str(policy)], replicates=2, weeks=13, burn_in_weeks=4, out=tmp_path / "cmp",
+                  workers=1, progress=False, report=True, rank_by="mean_bo_mean")
+    assert res.store.manifest["scenarios"]["svc"]["team_types"][0]["name"] == "crisis"
+    import pandas as pd
+
+    typed = pd.read_csv(tmp_path / "cmp" / "team_types.csv")
+    assert set(typed["scenario"]) == {"svc", "supervised"} and set(typed["team_type"]) == {"crisis", "community"}
+    runs = res.runs[res.runs.scenario == "svc"]
+    mean = typed[(typed.scenario == "svc") & (typed.team_type == "crisis") & (typed.metric == "n_waitlist_mean")]
+    assert mean["mean"].iloc[0] == pytest.approx(runs["n_waitlist_mean[crisis]"].mean())
+    page = (tmp_path / "cmp" / "report.html").read_text()
+    assert "By team type" in page and "community" in page
