@@ -212,7 +212,8 @@ class WorkforceModel(mesa.Model):
         2. Clients: referrals arrive; high-trauma clients are routed (to specialists, away from clinicians with
            high STS); the waiting list, then new referrals, are allocated to free places under the caseload
            cap, stretched by the uncovered absence in the team; float staff take waiting clients; episodes end
-           in recovery or drop-out; waiting clients may give up.
+           in recovery or drop-out; waiting clients may give up. With team types each type's referrals,
+           waiting list and allocation are its own (its posts only).
         3. Exposure: trauma exposure from the caseload; critical incidents.
         4. Programme inputs: running programmes set this week's inputs of the state update (detachment, peer
            support, gains for mentees); none subtracts burnout directly.
