@@ -65,7 +65,7 @@ calibrated-defaults: $(STAMP)
 	mkdir -p docs/validation/calibrated
 	cp results/calibration-published-targets/ensemble.parquet results/calibration-published-targets/posterior.csv \
 	   results/calibration-published-targets/generations.csv docs/validation/calibrated/
-	$(VENV)/bin/resilience validate --replicates 10 --clinicians 300 --weeks 260 --no-effects \
+	$(VENV)/bin/resilience validate --replicates 10 --clinicians 300 --weeks 260 \
 	   --ensemble docs/validation/calibrated/ensemble.parquet --out results/validation-calibrated
 	cp results/validation-calibrated/patterns.csv results/validation-calibrated/settings.json docs/validation/calibrated/
 	$(PY) docs/build_tables.py

@@ -71,8 +71,12 @@ def survey_se(metric: str, value: float, respondents: int, sd: float | None) -> 
         raise ValueError(f"respondents gives a standard error only for survey figures; '{metric}' is not one, so "
                          "give its se")
     if outcome.endswith("_sd"):
+        if value <= 0:
+            raise ValueError(f"value = {value!r}: an SD across respondents is above 0")
         return value / math.sqrt(2 * (respondents - 1))
     if outcome.startswith("prop_"):
+        if not 0 <= value <= 1:
+            raise ValueError(f"value = {value!r}: '{metric}' is a share of respondents, from 0 to 1")
         p = (value * respondents + 2) / (respondents + 4)
         return math.sqrt(p * (1 - p) / (respondents + 4))
     if sd is None:

@@ -343,8 +343,10 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
             for t in sc.team_types:
                 rel = ", ".join(f"{k.removeprefix('rel_')} x{v:.3g}" for k, v in t.__dict__.items()
                                 if k.startswith("rel_") and v != 1.0)
-                print(f"  {t.name} ({sc.team_type_titles.get(t.name, t.name)}): {t.n_posts} posts in teams of "
-                      f"{t.team_size_min}-{t.team_size_max}" + (f"; {rel}" if rel else ""))
+                teams = ("in the snapshot's teams" if sc.staff is not None else
+                         f"in teams of {t.team_size_min}-{t.team_size_max}")
+                print(f"  {t.name} ({sc.team_type_titles.get(t.name, t.name)}): {t.n_posts} posts {teams}"
+                      + (f"; {rel}" if rel else ""))
     elif args.action == "validate":
         for item in args.files:
             sc = load(item)

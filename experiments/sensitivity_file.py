@@ -192,7 +192,10 @@ def run_file(path_or_name: str | Path, *, out: str | Path, workers: int | None =
     except SensitivityError as exc:
         raise SensitivityError(f"{path}: {exc}") from None
     scenario = scenario_of(path, spec.scenario, SensitivityError)
-    base = scenario.overrides | {"service.n_posts": spec.clinicians}
+    if scenario.fixed_posts and "clinicians" in spec.model_fields_set:
+        raise SensitivityError(f"{path}: clinicians = {spec.clinicians}: scenario '{spec.scenario}' has "
+                               f"{scenario.fixed_posts}; leave clinicians out")
+    base = scenario.overrides | {"service.n_posts": scenario.service.n_posts or spec.clinicians}
     survey_every = scenario.params.measurement.survey_interval_weeks
     surveyed = [o for o in spec.time_resolved if BY_NAME[o].kind == "survey"]
     check_survey_horizon(path, scenario, spec.weeks, spec.outputs, "output", SensitivityError)
@@ -204,7 +207,8 @@ def run_file(path_or_name: str | Path, *, out: str | Path, workers: int | None =
                                f"multiple of the survey interval ({survey_every} weeks), got {spec.every_weeks}")
     f = ModelFunction(outputs=tuple(spec.outputs), time_resolved=tuple(spec.time_resolved), weeks=spec.weeks,
                       burn_in_weeks=spec.burn_in_weeks, every_weeks=spec.every_weeks,
-                      base=tuple(sorted(base.items())), int_names=tuple(problem["int_names"]))
+                      base=tuple(sorted(base.items())), int_names=tuple(problem["int_names"]),
+                      service=None if scenario.service.empty else scenario.service)
     try:
         result = run_sensitivity(f, problem, spec.method, spec.n, replicates=spec.replicates, seed=spec.seed,
                                  common_random_numbers=spec.common_random_numbers,

@@ -519,15 +519,21 @@ class WorkforceModel(mesa.Model):
         names = [t.name for t in types]
         if len(set(names)) != len(names):
             raise ValueError(f"team type names must be unique, got {names}")
+        if staff is None and any(t.n_posts < 1 for t in types):
+            raise ValueError(f"every team type needs at least one post, got {[(t.name, t.n_posts) for t in types]}")
         if staff is None and sum(t.n_posts for t in types) != p.n_posts:
             raise ValueError(f"the team types' posts add up to {sum(t.n_posts for t in types)} but service.n_posts "
                              f"is {p.n_posts}; they must agree")
         if staff is not None:
             counts = staff.posts_by_type()
+            if not counts:
+                raise ValueError(f"the staff snapshot {staff.source} names no team types (no team_type column), so it "
+                                 "cannot be given with team types")
             unknown = sorted(set(counts) - set(names))
-            if unknown:
-                raise ValueError(f"the staff snapshot {staff.source} has team type(s) {', '.join(unknown)} that are "
-                                 f"not declared; declared: {', '.join(names)}")
+            missing = sorted(set(names) - set(counts))
+            if unknown or missing:
+                raise ValueError(f"the staff snapshot {staff.source} has team types {', '.join(counts)} but "
+                                 f"{', '.join(names)} are declared; they must be the same")
             types = tuple(TeamType(**{**t.__dict__, "n_posts": counts.get(t.name, 0)}) for t in types)
         return types
 

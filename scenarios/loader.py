@@ -255,8 +255,10 @@ def load(name_or_path: str | Path, folder: Path = LIBRARY) -> Scenario:
         k, types_path, rows = typed[-1]
         types_params = params_of_file[k]
         if "service.n_posts" in overrides:
-            raise ScenarioError(f"{types_path}: team_types and service.n_posts are both set; the team types' posts "
-                                "are the service's posts, so leave service.n_posts out")
+            setter = [p for p, data in chain if "n_posts" in data.get("service", {})][-1]
+            where = "" if setter == types_path else f" (team_types in {types_path})"
+            raise ScenarioError(f"{setter}: team_types and service.n_posts are both set{where}; the team types' "
+                                "posts are the service's posts, so leave service.n_posts out")
     types, titles, warnings = (), {}, []
     if rows is not None:  # declared types first: the snapshot's caps and team types are checked against them
         pending = any("staff_snapshot" in data for _, data in chain)

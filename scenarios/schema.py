@@ -60,9 +60,10 @@ def _team_types_schema() -> dict[str, Any]:
                     "description": f"The type's own {dotted} ({spec.unit}; plausible {spec.range[0]:g}-"
                                    f"{spec.range[1]:g}); default: the service-wide value."}
     return {"type": "array", "minItems": 1,
-            "description": "The service's team types; their posts are the service's posts (docs/ODD.md 7.1).",
+            "description": "The service's team types; their posts are the service's posts (docs/ODD.md 7.1.8).",
             "items": {"type": "object", "additionalProperties": False, "required": ["name"],
-                      "properties": {"name": {"type": "string", "description": "The team type's name."},
+                      "properties": {"name": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                                              "description": "The team type's name."},
                                      "title": {"type": "string", "description": "A longer name for reports."},
                                      "posts": {"type": "integer", "minimum": 1,
                                                "description": "Budgeted posts (with a staff snapshot: the "

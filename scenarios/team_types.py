@@ -103,11 +103,13 @@ def read_team_types(rows: Any, params: Parameters, posts_from_snapshot: Mapping[
                     warnings.append(f"{where}: {key} = {value!r} is outside the plausible range {lo:g}-{hi:g} "
                                     f"({spec.unit}) of {dotted}; it runs, but check the value")
             own[key] = value
+        def given(key: str) -> str:  # a value the type inherits is named as such
+            return f"{key} = {own[key]:g}" + ("" if key in row else f" (the service-wide {OWN_VALUES[key]})")
+
         if own["team_size_min"] > own["team_size_max"]:
-            raise TeamTypeError(f"{where}: team_size_min = {own['team_size_min']} is above team_size_max = "
-                                f"{own['team_size_max']}")
+            raise TeamTypeError(f"{where}: {given('team_size_min')} is above {given('team_size_max')}")
         if own["prop_trauma_moderate"] + own["prop_trauma_high"] > 1:
-            raise TeamTypeError(f"{where}: prop_trauma_moderate + prop_trauma_high = "
+            raise TeamTypeError(f"{where}: {given('prop_trauma_moderate')} + {given('prop_trauma_high')} = "
                                 f"{own['prop_trauma_moderate'] + own['prop_trauma_high']:g}: the shares of "
                                 "referrals may add up to at most 1")
         rel = {}
@@ -133,6 +135,8 @@ def read_team_types(rows: Any, params: Parameters, posts_from_snapshot: Mapping[
 
 def _posts(where: str, row: Mapping, name: str, from_snapshot: Mapping[str, int] | None) -> int:
     posts = row.get("posts")
+    if posts is not None and (isinstance(posts, bool) or not isinstance(posts, int) or posts < 1):
+        raise TeamTypeError(f"{where}: posts = {posts!r}: expected a whole number of at least 1")
     if from_snapshot is not None:
         counted = from_snapshot.get(name, 0)
         if counted == 0:
@@ -144,8 +148,6 @@ def _posts(where: str, row: Mapping, name: str, from_snapshot: Mapping[str, int]
         return counted
     if posts is None:
         raise TeamTypeError(f"{where}: posts is missing: every team type needs its number of budgeted posts")
-    if isinstance(posts, bool) or not isinstance(posts, int) or posts < 1:
-        raise TeamTypeError(f"{where}: posts = {posts!r}: expected a whole number of at least 1")
     return posts
 
 

@@ -129,7 +129,7 @@ def test_scenario_schema_accepts_the_library_and_rejects_typos():
     assert json.dumps(schema)  # serialisable
 
 
-@pytest.mark.parametrize("block", ["VALIDATION", "EFFECTS"])
+@pytest.mark.parametrize("block", ["VALIDATION", "EFFECTS", "CALIBRATED"])
 def test_odd_validation_tables_are_current(block):
     text = ODD.read_text(encoding="utf-8")
     bt = _build_tables()
@@ -145,3 +145,21 @@ def test_stored_validation_is_of_the_current_defaults_scenarios_and_targets():
     assert stored["effects"] is True
     assert stored["fingerprint"] == validation.fingerprint(), (
         "a default, a scenario file or a target changed since docs/validation/ was written: run make validation-docs")
+
+
+def test_stored_calibrated_validation_is_of_the_current_defaults_and_targets():
+    import json
+
+    import pandas as pd
+
+    from experiments import ensemble, validation
+
+    folder = ROOT / "docs" / "validation" / "calibrated"
+    stored = json.loads((folder / "settings.json").read_text(encoding="utf-8"))
+    assert stored["effects"] is True and stored["ensemble"]
+    assert stored["fingerprint"] == validation.fingerprint(), (
+        "a default, a scenario file or a target changed since docs/validation/calibrated/ was written: run make calibrated-defaults")
+    # the stored ensemble is a valid one, and the posterior table describes it
+    table = ensemble.read_ensemble(folder / "ensemble.parquet")
+    post = pd.read_csv(folder / "posterior.csv")
+    assert sorted(post["parameter"]) == sorted(c for c in table.columns if c != "weight")

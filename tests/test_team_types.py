@@ -89,7 +89,11 @@ def test_a_value_outside_the_plausible_range_warns(tmp_path):
         (CRISIS.replace("team_size_min = 6", "team_size_min = 6.5") + COMMUNITY, "expected a whole number"),
         (CRISIS.replace("team_size_max = 8", "team_size_max = 4") + COMMUNITY, "team_size_min = 6 is above team_size_max = 4"),
         (CRISIS.replace("prop_trauma_high = 0.4", "prop_trauma_high = 0.4\nprop_trauma_moderate = 0.7") + COMMUNITY,
-         "prop_trauma_moderate + prop_trauma_high = 1.1: the shares of referrals may add up to at most 1"),
+         "prop_trauma_moderate = 0.7 + prop_trauma_high = 0.4 = 1.1: the shares of referrals may add up to at most 1"),
+        (CRISIS.replace("team_size_min = 6", "team_size_min = 13") + COMMUNITY,
+         "team_size_min = 13 is above team_size_max = 8"),
+        (CRISIS.replace("team_size_max = 8\n", "").replace("team_size_min = 6", "team_size_min = 13") + COMMUNITY,
+         "team_size_min = 13 is above team_size_max = 12 (the service-wide service.team_size_max)"),
         (CRISIS + CRISIS, "team_types[2] (crisis): name 'crisis' is given twice"),
         (CRISIS.replace('name = "crisis"', 'name = "a b"'), "team_types[1]: name = 'a b'"),
         (CRISIS.replace("posts = 40", "posts = 40\ncaseload_cap = 12"), "unknown key 'caseload_cap' (allowed: name, title"),
@@ -105,6 +109,46 @@ def test_bad_team_types_name_the_file_table_key_and_value(tmp_path, body, messag
         load(path)
     text = str(err.value)
     assert text.startswith(str(path)) and message in text and "\n" not in text
+
+
+def test_n_posts_set_below_the_declaring_file_names_the_file_that_sets_it(tmp_path):
+    _service(tmp_path)
+    child = tmp_path / "child.toml"
+    child.write_text('extends = "svc"\n[service]\nn_posts = 50\n')
+    with pytest.raises(ScenarioError) as err:
+        load(child)
+    assert str(err.value).startswith(f"{child}: team_types and service.n_posts are both set (team_types in ")
+
+
+def test_the_engine_refuses_impossible_team_types(tmp_path):
+    p = Parameters().with_overrides({"service.n_posts": 20})
+    with pytest.raises(ValueError, match="at least one post"):
+        WorkforceModel(p, rng=1, burn_in_weeks=0, service=Service(team_types=(TeamType("a", 20, 6, 10),
+                                                                               TeamType("b", 0, 6, 10))))
+    with pytest.raises(ValueError, match="add up to 19"):
+        WorkforceModel(p, rng=1, burn_in_weeks=0, service=Service(team_types=(TeamType("a", 19, 6, 10),)))
+    (tmp_path / "staff.csv").write_text(HEADER.replace("team_type,", "") + "1,A,clinician,1.0,50,5,4,3\n")
+    from scenarios.staff import read_staff
+
+    staff = read_staff(tmp_path / "staff.csv")
+    with pytest.raises(ValueError, match="names no team types"):
+        WorkforceModel(p.with_overrides({"service.n_posts": 1}), rng=1, burn_in_weeks=0,
+                       service=Service(team_types=(TeamType("a", 1, 6, 10),), staff=staff))
+
+
+def test_a_sensitivity_file_runs_the_typed_service(tmp_path):
+    from experiments.sensitivity_file import run_file
+
+    path = _service(tmp_path, CRISIS.replace("posts = 40", "posts = 8") + COMMUNITY.replace("posts = 80", "posts = 8"))
+    sa = tmp_path / "sa.toml"
+    sa.write_text('title = "t"\nscenario = "svc.toml"\nmethod = "morris"\nn = 2\nweeks = 4\nburn_in_weeks = 2\n'
+                  'outputs = ["mean_bo_mean"]\n[parameters]\nnames = ["burnout.rate_gain"]\n')
+    run_file(sa, out=tmp_path / "out", workers=1, progress=False)
+    function = __import__("json").loads((tmp_path / "out" / "manifest.json").read_text())["function"]
+    assert "Service(team_types=" in function and "('service.n_posts', 16)" in function
+    sa.write_text(sa.read_text().replace('weeks = 4', 'weeks = 4\nclinicians = 50'))
+    with pytest.raises(Exception, match="clinicians = 50: scenario 'svc.toml' has team types"):
+        run_file(sa, out=tmp_path / "out2", workers=1, progress=False)
 
 
 def test_a_bad_team_type_is_one_line_and_status_2_on_the_command_line(tmp_path, capsys):
@@ -167,10 +211,14 @@ def test_a_snapshot_without_declared_types_still_breaks_results_down_by_its_type
         (["1,A,crisis,clinician,1.0,50,5,4,3", "2,B,community,clinician,1.0,50,5,4,3"],
          CRISIS + COMMUNITY.replace("posts = 80\n", ""), "team_types[1] (crisis): posts = 40 but the staff snapshot has 1"),
         (["1,A,crisis,clinician,1.0,50,5,4,3"], None, "team_types[2] (community): the staff snapshot has no posts of this"),
+        (["1,A,crisis,clinician,1.0,50,5,4,3", "2,B,community,clinician,1.0,50,5,4,3"],
+         CRISIS.replace("posts = 40", 'posts = "1"') + COMMUNITY.replace("posts = 80\n", ""),
+         "team_types[1] (crisis): posts = '1': expected a whole number of at least 1"),
+        (["1,A,crisis team,clinician,1.0,50,5,4,3"], "", "row 1: team_type = 'crisis team': expected a team type name"),
     ],
 )
 def test_a_snapshot_inconsistent_with_the_team_types_is_one_line(tmp_path, rows, body, message):
-    path = _snapshot_service(tmp_path, rows, **({"body": body} if body else {}))
+    path = _snapshot_service(tmp_path, rows, **({"body": body} if body is not None else {}))
     with pytest.raises(ScenarioError) as err:
         load(path)
     assert message in str(err.value) and "\n" not in str(err.value)
@@ -349,6 +397,9 @@ def test_a_typed_service_is_calibrated_to_each_types_figures(tmp_path, capsys):
         ("value = 0.4\nse = 0.1", "value = 0.4", "missing se"),
         ("se = 0.1", "se = 0.1\nsd = 2.0", "sd comes with respondents"),
         ("respondents = 60", "respondents = 60\nse = 0.4", "give se or respondents, not both"),
+        ("value = 0.0\nrespondents = 96", "value = 35.0\nrespondents = 96", "value = 35.0: 'prop_bo_high_mean' is a share"),
+        ('metric = "prop_bo_high_mean"\nvalue = 0.0', 'metric = "proqol_bo_raw_sd_mean"\nvalue = 0.0',
+         "an SD across respondents is above 0"),
         ('metric = "proqol_bo_raw_mean"\nteam_type = "community"\nvalue = 23.0\nsd = 5.5\nrespondents = 60',
          'metric = "annual_turnover"\nteam_type = "crisis"\nvalue = 0.3\nse = 0.1',
          "metric 'annual_turnover' of team type 'crisis' is observed twice"),
