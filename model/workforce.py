@@ -292,7 +292,11 @@ class WorkforceModel(mesa.Model):
         rng = self.streams["allocation"]
         unplaced = np.empty_like(new)
         for t in range(n_types):  # each type's clients go only to its own posts
-            free_t = free if n_types == 1 else np.where(self.post_type == t, free, 0)
+            if n_types == 1:
+                free_t = free
+            else:
+                free_t = np.zeros_like(free)
+                free_t[self._posts_of_type[t]] = free[self._posts_of_type[t]]
             n_high = int(self.waitlist[t, 2] + new[t, 2])
             pools, counts = [ws.specialist], [int(rng.binomial(n_high, p.caseload.trauma_concentration))]
             for prog in self._hooks["route_high_trauma"]:
@@ -633,6 +637,13 @@ class WorkforceModel(mesa.Model):
         self.post_type = type_of_team[team]
         self.type_posts = np.bincount(self.post_type, minlength=len(types)).astype(np.int64)
         self._rel_cap_post = np.array([t.rel_cap for t in types])[self.post_type]
+        # each type's posts: a slice where they are contiguous (always, unless a snapshot interleaves the types),
+        # so per-type views cost no copy
+        self._posts_of_type = []
+        for t in range(len(types)):
+            idx = np.flatnonzero(self.post_type == t)
+            whole = idx.size > 0 and idx[-1] - idx[0] + 1 == idx.size
+            self._posts_of_type.append(slice(int(idx[0]), int(idx[-1]) + 1) if whole else idx)
         self.leader_support = np.clip(
             rng.normal(p.leadership.leader_support, p.leadership.leader_support_sd, self.n_teams), 0, 1)
         self.psych_safety = np.clip(
@@ -712,7 +723,7 @@ class WorkforceModel(mesa.Model):
         ws = self.workforce
         respondent_type = self.post_type[self.last_survey.slots] if snap.survey is not None else None
         for t, tt in enumerate(self.team_types):
-            sel = self.post_type == t
+            sel = self._posts_of_type[t]
             present, at_work = snap.present[sel], snap.at_work[sel]
             totals = snap.caseload_total[sel]
             survey = (self.last_survey.subset(respondent_type == t).summary() if respondent_type is not None
