@@ -139,7 +139,7 @@ def test_the_engine_refuses_impossible_team_types(tmp_path):
 def test_a_sensitivity_file_runs_the_typed_service(tmp_path):
     from experiments.sensitivity_file import run_file
 
-    path = _service(tmp_path, CRISIS.replace("posts = 40", "posts = 8") + COMMUNITY.replace("posts = 80", "posts = 8"))
+    _service(tmp_path, CRISIS.replace("posts = 40", "posts = 8") + COMMUNITY.replace("posts = 80", "posts = 8"))
     sa = tmp_path / "sa.toml"
     sa.write_text('title = "t"\nscenario = "svc.toml"\nmethod = "morris"\nn = 2\nweeks = 4\nburn_in_weeks = 2\n'
                   'outputs = ["mean_bo_mean"]\n[parameters]\nnames = ["burnout.rate_gain"]\n')

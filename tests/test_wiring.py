@@ -25,7 +25,6 @@ import re
 import textwrap
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from model import Parameters, WorkforceModel, simulate

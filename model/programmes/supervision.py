@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 
 from .. import processes as pr
 from .base import WEEKS_PER_YEAR, Programme
