@@ -17,6 +17,7 @@ peer ties across teams, hiring) is service-wide.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 
@@ -113,7 +114,7 @@ class Service:
         """A short JSON-able description (for manifests)."""
         out: dict = {}
         if self.team_types:
-            out["team_types"] = [dict(t.__dict__) for t in self.team_types]
+            out["team_types"] = [dataclasses.asdict(t) for t in self.team_types]
         if self.staff is not None:
             out["staff"] = self.staff.describe()
         return out

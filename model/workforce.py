@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from functools import partial
 from typing import Any
@@ -256,6 +257,8 @@ class WorkforceModel(mesa.Model):
         self._structs = _Structs(*(struct(getattr(p, g)) for g in _Structs._fields))
         self._hooks = {hook: [prog for prog in self.programmes if prog.running(p) and prog.overrides(hook)]
                        for hook in HOOKS}
+        if self.team_types:  # each type's referral mix in force (at construction: set by _init_service)
+            self._mix = trauma_mix(p, self.team_types)
 
     def _new_week(self) -> Week:
         ws = self.workforce
@@ -273,7 +276,7 @@ class WorkforceModel(mesa.Model):
     def _clients(self, week: Week) -> None:
         p, ws, r = week.p, self.workforce, self.roster
         n_types = len(self.team_types)
-        mix = trauma_mix(p, self.team_types)
+        mix = self._mix
         new = np.empty((n_types, pr.N_LEVELS), np.int64)
         for t, tt in enumerate(self.team_types):
             new[t] = pr.referrals(self.streams["referrals"],
@@ -538,7 +541,7 @@ class WorkforceModel(mesa.Model):
             if unknown or missing:
                 raise ValueError(f"the staff snapshot {staff.source} has team types {', '.join(counts)} but "
                                  f"{', '.join(names)} are declared; they must be the same")
-            types = tuple(TeamType(**{**t.__dict__, "n_posts": counts.get(t.name, 0)}) for t in types)
+            types = tuple(dataclasses.replace(t, n_posts=counts[t.name]) for t in types)
         return types
 
     def _by_type(self, per_slot: np.ndarray) -> np.ndarray:
@@ -676,7 +679,7 @@ class WorkforceModel(mesa.Model):
         # established caseloads at a share of the cap, split by the referral mix of the post's team type
         cap = p.caseload.cap_per_fte * self._rel_cap_post[filled] * ws.fte[filled]
         totals = rng.binomial(np.floor(cap).astype(np.int64), p.caseload.initial_fill)
-        mix = trauma_mix(p, types)
+        mix = self._mix = trauma_mix(p, types)
         for t in range(len(types)):
             of_type = slice(None) if len(types) == 1 else self.post_type[filled] == t
             ws.caseload[:, filled[of_type]] = rng.multinomial(totals[of_type], mix[t]).T

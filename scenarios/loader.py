@@ -37,7 +37,8 @@ from model.service import TeamType
 from model.outcomes import SUMMARIES
 
 LIBRARY = Path(__file__).resolve().parent
-_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+#: the names allowed for scenarios and team types (they name files and columns)
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 TEXT_KEYS = ("name", "title", "description", "evidence", "extends", "target", "target_direction", "staff_snapshot")
 TARGET_DIRECTIONS = ("lower", "higher")
 
@@ -264,10 +265,9 @@ def load(name_or_path: str | Path, folder: Path = LIBRARY) -> Scenario:
         pending = any("staff_snapshot" in data for _, data in chain)
         types, titles, warnings = _team_types_of(types_path, rows, types_params, None, pending)
     staff = _staff_of(chain, overrides, params, types)
-    if rows is not None:
-        counted = staff.posts_by_type() if staff is not None else None
-        types, titles, warnings = _team_types_of(types_path, rows, types_params, counted)
-    elif staff is not None and staff.type_of_team:  # the snapshot's types, with the service-wide values
+    if rows is not None and staff is not None:  # now the posts of each type are the snapshot's
+        types, titles, warnings = _team_types_of(types_path, rows, types_params, staff.posts_by_type())
+    elif rows is None and staff is not None and staff.type_of_team:  # the snapshot's types, with the service-wide values
         types = tuple(TeamType(name, n, params.service.team_size_min, params.service.team_size_max)
                       for name, n in staff.posts_by_type().items())
         titles = {t.name: t.name for t in types}
@@ -277,7 +277,7 @@ def load(name_or_path: str | Path, folder: Path = LIBRARY) -> Scenario:
         params = params.with_overrides({"service.n_posts": sum(t.n_posts for t in types)})
     data = chain[-1][1]
     name = data.get("name", path.stem)
-    if not _SAFE_NAME.fullmatch(name):
+    if not SAFE_NAME.fullmatch(name):
         raise ScenarioError(f"{path}: name = {name!r} is not allowed: use letters, digits, '-', '_' and '.' "
                             "(it names files in results folders)")
     return Scenario(
@@ -333,7 +333,7 @@ def _find_parent(parent: str, child: Path, folder: Path) -> Path:
     """The file ``extends = parent`` names: a sibling of the child, else a library scenario; never a path, so the
     result does not depend on the working directory and never leaves those two folders."""
     name = parent[:-5] if parent.endswith(".toml") else parent
-    if not _SAFE_NAME.fullmatch(name) or name != Path(name).name:
+    if not SAFE_NAME.fullmatch(name) or name != Path(name).name:
         raise ScenarioError("must be a scenario name (a file next to this one, or a library scenario), not a path: "
                             "use letters, digits, '-', '_' and '.'")
     sibling = child.resolve().parent / f"{name}.toml"

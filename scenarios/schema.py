@@ -14,7 +14,7 @@ from typing import Any
 from model import Parameters
 from model.outcomes import SUMMARIES
 
-from .loader import LIBRARY, TARGET_DIRECTIONS
+from .loader import LIBRARY, SAFE_NAME, TARGET_DIRECTIONS
 from .team_types import OWN_VALUES
 
 SCHEMA_PATH = LIBRARY / "scenario.schema.json"
@@ -62,7 +62,7 @@ def _team_types_schema() -> dict[str, Any]:
     return {"type": "array", "minItems": 1,
             "description": "The service's team types; their posts are the service's posts (docs/ODD.md 7.1.8).",
             "items": {"type": "object", "additionalProperties": False, "required": ["name"],
-                      "properties": {"name": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                      "properties": {"name": {"type": "string", "pattern": f"^{SAFE_NAME.pattern}$",
                                               "description": "The team type's name."},
                                      "title": {"type": "string", "description": "A longer name for reports."},
                                      "posts": {"type": "integer", "minimum": 1,

@@ -20,7 +20,6 @@ A scenario names its snapshot with ``staff_snapshot = "staff.csv"`` (a path rela
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -29,12 +28,13 @@ import pandas as pd
 from model import Parameters
 from model.staff import StaffSnapshot
 
+from .loader import SAFE_NAME
+
 REQUIRED = ("post", "team", "role", "fte", "tenure_weeks", "caseload_low", "caseload_moderate", "caseload_high")
 OPTIONAL = ("vacant", "team_type")
 ROLES = ("clinician", "specialist")
 CASELOAD = ("caseload_low", "caseload_moderate", "caseload_high")
 TRUE, FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n", ""}
-_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 class StaffError(ValueError):
@@ -110,7 +110,7 @@ def read_staff(path: str | Path, params: Parameters | None = None, team_types=No
         rel_cap = 1.0
         if "team_type" in r:
             kind = r["team_type"]
-            if not _SAFE_NAME.fullmatch(kind) or (declared and kind not in declared):
+            if not SAFE_NAME.fullmatch(kind) or (declared and kind not in declared):
                 allowed = (f"one of {', '.join(declared)}" if declared else
                            "a team type name of letters, digits, '-', '_' and '.'")
                 raise StaffError(f"{path}: row {i}: team_type = {kind!r}: expected {allowed}")

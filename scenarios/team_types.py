@@ -23,12 +23,13 @@ posts (``service.n_posts``), so the two are not set together.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from model import Parameters
-from model.service import TeamType
+from model.service import RELATIVE_TO, TeamType
+
+from .loader import SAFE_NAME
 
 #: keys of a team type that give its own value of a service-wide parameter, and that parameter
 OWN_VALUES = {
@@ -41,11 +42,8 @@ OWN_VALUES = {
     "prop_trauma_specialist": "service.prop_trauma_specialist",
 }
 #: the multiplier (a field of :class:`~model.service.TeamType`) each relative key becomes
-RELATIVE = {"cap_per_fte": "rel_cap", "referrals_per_post_week": "rel_referrals",
-            "prop_trauma_moderate": "rel_trauma_moderate", "prop_trauma_high": "rel_trauma_high",
-            "prop_trauma_specialist": "rel_specialist"}
+RELATIVE = {key: field for field, dotted in RELATIVE_TO.items() for key, own in OWN_VALUES.items() if own == dotted}
 KEYS = ("name", "title", "posts", *OWN_VALUES)
-_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 class TeamTypeError(ValueError):
@@ -77,7 +75,7 @@ def read_team_types(rows: Any, params: Parameters, posts_from_snapshot: Mapping[
     for i, row in enumerate(rows, start=1):
         where = f"team_types[{i}]"
         name = row.get("name")
-        if not isinstance(name, str) or not _SAFE_NAME.fullmatch(name):
+        if not isinstance(name, str) or not SAFE_NAME.fullmatch(name):
             raise TeamTypeError(f"{where}: name = {name!r}: every team type needs a name of letters, digits, "
                                 "'-', '_' and '.'")
         where = f"team_types[{i}] ({name})"
