@@ -111,13 +111,28 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=None, help="results folder (default results/SCENARIO)")
     run.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                      help="progress bar (default: when the terminal is interactive)")
-    cmp_ = sub.add_parser("compare", help="compare scenarios against the baseline over paired replicates",
-                          description="Run every scenario (and the baseline) for the same replicate seeds, "
-                                      "store the runs, and write report.html and report.md with paired "
-                                      "differences, intervals, fan charts, a forest plot and costs. Running the "
-                                      "same command again resumes an interrupted experiment.")
-    cmp_.add_argument("scenarios", nargs="*", help="scenario names or .toml files (baseline is added)")
-    cmp_.add_argument("--all", action="store_true", help="every scenario of the library")
+    cmp_ = sub.add_parser("compare", help="compare policies against the baseline, within contexts, over paired "
+                                          "replicates",
+                          description="Run every policy and the reference in every context for the same replicate "
+                                      "seeds, store the runs, and write report.html and report.md: a decision "
+                                      "summary (effects, waiting list, costs with intervals, flags), paired "
+                                      "differences, what each context does, fan charts, a forest plot, a "
+                                      "cost-effectiveness plane and costs. Contexts named among the scenarios join "
+                                      "--context. Running the same command again resumes an interrupted "
+                                      "experiment.")
+    cmp_.add_argument("scenarios", nargs="*", help="policy (and context) names or .toml files")
+    cmp_.add_argument("--all", action="store_true",
+                      help="every policy of the library, in the default service and every library context")
+    cmp_.add_argument("--baseline", default="baseline", metavar="NAME",
+                      help="the reference: a policy (compared in every context), or a context or service (then "
+                           "the one context; default: baseline, the service as it runs)")
+    cmp_.add_argument("--context", nargs="+", default=None, metavar="NAME", dest="contexts",
+                      help="contexts to compare every policy in (context or service files; default: baseline)")
+    cmp_.add_argument("--wtp", type=float, default=None, metavar="AMOUNT",
+                      help="rank by net monetary benefit at AMOUNT per high-burnout person-year averted")
+    cmp_.add_argument("--weight", action="append", default=[], metavar="SUMMARY=W",
+                      help="rank by a weighted score of relative improvements (repeat: --weight "
+                           "prop_high_bo_mean=2 --weight n_waitlist_mean=1)")
     cmp_.add_argument("--replicates", type=_replicates, default=10, help="replicates per scenario (default 10)")
     cmp_.add_argument("--weeks", type=_weeks, default=260, help="recorded weeks (default 260)")
     cmp_.add_argument("--clinicians", type=_clinicians, default=None, help="budgeted posts for every scenario")
@@ -141,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="rebuild the report of a stored experiment without rerunning")
     rep.add_argument("folder", type=Path, help="results folder of a comparison")
     rep.add_argument("--rank-by", default="prop_high_bo_mean", dest="rank_by")
+    rep.add_argument("--wtp", type=float, default=None, metavar="AMOUNT")
+    rep.add_argument("--weight", action="append", default=[], metavar="SUMMARY=W")
     sen = sub.add_parser("sensitivity", help="global sensitivity analysis (SALib Morris, Sobol, FAST, PAWN)",
                          description="Run the sensitivity experiment a TOML file describes (ready ones: "
                                      "levers-morris, uncertainties-sobol, quick-demo in experiments/sa) and write "
@@ -248,7 +265,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         raise ExperimentError("no scenarios: name at least one (see `resilience scenarios list`) or use --all")
     res = compare(names, replicates=args.replicates, weeks=args.weeks, out=args.out, clinicians=args.clinicians,
                   seed=args.seed, burn_in_weeks=args.burn_in, workers=args.workers, scheduler=args.scheduler,
-                  progress=args.progress, rank_by=args.rank_by, ensemble=args.ensemble)
+                  progress=args.progress, rank_by=args.rank_by, ensemble=args.ensemble, baseline=args.baseline,
+                  contexts=args.contexts, criterion=_criterion(args))
     n = len(res.runs)
     print(f"report: {args.out}/report.html (and report.md)")
     if res.ran == 0:
@@ -264,17 +282,41 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .report import write_report
     from .results import ExperimentStore
 
-    res = analyse(ExperimentStore.load(args.folder), args.rank_by)
+    res = analyse(ExperimentStore.load(args.folder), criterion=_criterion(args))
     write_report(res)
     print(f"report: {args.folder}/report.html (and report.md)")
     _print_ranking(res)
     return 0
 
 
+def _criterion(args: argparse.Namespace):
+    """The ranking criterion of ``--rank-by``, ``--wtp`` and ``--weight SUMMARY=W``."""
+    from .comparison import Criterion
+
+    weights = []
+    for item in args.weight:
+        metric, sep, value = item.partition("=")
+        try:
+            weight = float(value)
+        except ValueError:
+            weight = None
+        if not sep or weight is None:
+            raise ExperimentError(f"--weight {item!r} is not allowed (allowed: SUMMARY=WEIGHT, e.g. "
+                                  "prop_high_bo_mean=2)")
+        weights.append((metric.strip(), weight))
+    if args.wtp is not None and weights:
+        raise ExperimentError("give --wtp or --weight, not both: each is a ranking criterion")
+    return Criterion(args.rank_by, args.wtp, tuple(weights))
+
+
 def _print_ranking(res) -> None:
     print(res.ranking.attrs["criterion"] + ":")
-    for _, r in res.ranking.head(5).iterrows():
-        print(f"  {r['rank']:2d}. {r['scenario']:34s} {r['diff']:+.3f} [{r['ci_low']:+.3f}, {r['ci_high']:+.3f}]")
+    for context, d in res.ranking.groupby("context", sort=False):
+        if res.layout is not None and len(res.layout.contexts) > 1:
+            print(f" in {res.titles.get(res.layout.reference_arm(context), context)}:")
+        for _, r in d.head(5).iterrows():
+            print(f"  {r['rank']:2d}. {r['scenario']:40s} {r['diff']:+.3f} [{r['ci_low']:+.3f}, {r['ci_high']:+.3f}]")
+
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
@@ -320,14 +362,20 @@ def _warn(sc) -> None:
         print(f"resilience: warning: {line}", file=sys.stderr)
 
 
+KIND_WORDS = {"policy": "levers the organisation decides", "context": "what the organisation does not control",
+              "service": "a service as it runs today: the default policy and context of its comparisons"}
+
+
 def _cmd_scenarios(args: argparse.Namespace) -> int:
     if args.action == "list":
         for name in library_names():
-            print(f"{name:34s} {load(name).title}")
+            sc = load(name)
+            print(f"{name:34s} {sc.kind:8s} {sc.title}")
     elif args.action == "show":
         sc = load(args.scenario)
         target = f"\n  target: {sc.target} ({sc.target_direction})" if sc.target else ""
-        print(f"{sc.name}: {sc.title}\n  file: {sc.path}\n  extends: {' -> '.join(sc.chain)}{target}\n")
+        print(f"{sc.name}: {sc.title}\n  kind: {sc.kind} ({KIND_WORDS[sc.kind]})\n  file: {sc.path}\n"
+              f"  extends: {' -> '.join(sc.chain)}{target}\n")
         print(sc.description + "\n\nEvidence: " + sc.evidence + "\n\nSettings (differences from the defaults):")
         for key, value in sorted(sc.overrides.items()):
             spec = Parameters.spec(key)

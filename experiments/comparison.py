@@ -9,7 +9,8 @@ mean differences of intervention meta-analyses.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,61 @@ DEFAULT_RANK_BY = "prop_high_bo_mean"
 #: the summary figures :func:`cost_effectiveness` reads (registered names; a test keeps them so)
 COST_INPUTS = ("cum_programme_cost", "cum_turnover_cost", "cum_total_cost", "cum_departures", "prop_high_bo_mean",
                "n_in_post_mean", "n_on_leave_mean")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which runs are compared with which: every policy against the reference policy within each context.
+
+    A run of a comparison is an *arm*: one policy applied in one context. Within a context every policy's arm is
+    compared with the reference policy's arm (the reference is ``baseline``, the service as it runs, unless
+    ``compare --baseline`` names a policy); each context's reference arm is also compared with the reference arm
+    of the first context, which says what the context itself does (it is not ranked or costed: nobody funds it).
+
+    Attributes:
+        reference: the reference policy.
+        contexts: the contexts, the first one the base.
+        arms: ``{arm: (policy, context)}``, in run order.
+    """
+
+    reference: str
+    contexts: tuple[str, ...]
+    arms: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @staticmethod
+    def arm_name(policy: str, context: str, reference: str) -> str:
+        """The arm's name: a policy in the default service (context ``baseline``) by its own name, the
+        ``baseline`` reference policy by its context's name, anything else ``policy@context``."""
+        if policy == reference == "baseline":
+            return context
+        return policy if context == "baseline" else f"{policy}@{context}"
+
+    def reference_arm(self, context: str) -> str:
+        """The reference policy's arm in ``context``."""
+        return next(a for a, (p, c) in self.arms.items() if p == self.reference and c == context)
+
+    def policy_arms(self, context: str) -> list[str]:
+        """The arms of the policies other than the reference in ``context``, in run order."""
+        return [a for a, (p, c) in self.arms.items() if c == context and p != self.reference]
+
+    @property
+    def policies(self) -> list[str]:
+        """The policies compared with the reference, in run order."""
+        return list(dict.fromkeys(p for p, _ in self.arms.values() if p != self.reference))
+
+    def to_json(self) -> dict:
+        return {"reference": self.reference, "contexts": list(self.contexts),
+                "arms": {a: list(pc) for a, pc in self.arms.items()}}
+
+    @classmethod
+    def from_spec(cls, spec: Mapping) -> Layout:
+        """The layout a store's spec records (a comparison written before contexts: every scenario a policy of
+        the one context, against ``spec["baseline"]``)."""
+        if "layout" in spec:
+            d = spec["layout"]
+            return cls(d["reference"], tuple(d["contexts"]), {a: (p, c) for a, (p, c) in d["arms"].items()})
+        ref = spec.get("baseline", "baseline")
+        return cls(ref, (ref,), {a: (a, ref) for a in spec["scenarios"]})
 
 
 #: the figures broken down by team type in tables and reports (registered summaries recorded per type)
@@ -276,3 +332,258 @@ def rank(diffs: pd.DataFrame, by: str = DEFAULT_RANK_BY) -> pd.DataFrame:
     rows.attrs["criterion"] = (f"scenarios ranked by the paired mean difference in {rows['label'].iloc[0]} "
                                f"against the baseline ({good} first)")
     return rows[["rank", "scenario", "diff", "ci_low", "ci_high", "better", "label", "unit"]]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# policies against the reference within contexts
+
+
+def _tag(table: pd.DataFrame, layout: Layout, context: str, reference: str, comparison: str) -> pd.DataFrame:
+    table = table.copy()
+    table.insert(1, "policy", [layout.arms[a][0] for a in table["scenario"]])
+    table.insert(2, "context", context)
+    table.insert(3, "reference", reference)
+    table.insert(4, "comparison", comparison)
+    return table
+
+
+def within_contexts(runs: pd.DataFrame, layout: Layout, analysis, **kwargs) -> pd.DataFrame:
+    """``analysis(runs, baseline=..., **kwargs)`` of every policy against the reference, context by context.
+
+    Args:
+        runs: one row per run (``scenario`` is the arm).
+        layout: which arms compare with which.
+        analysis: :func:`paired_differences`, :func:`cost_effectiveness` or :func:`acceptability`.
+
+    Returns:
+        the analysis's rows of every context, with ``policy``, ``context``, ``reference`` and ``comparison``
+        ("policy") after ``scenario``.
+    """
+    frames = []
+    for context in layout.contexts:
+        ref, arms = layout.reference_arm(context), layout.policy_arms(context)
+        sub = runs[runs["scenario"].isin([ref, *arms])]
+        if arms and set(arms) & set(sub["scenario"]):
+            frames.append(_tag(analysis(sub, baseline=ref, **kwargs), layout, context, ref, "policy"))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def context_differences(runs: pd.DataFrame, layout: Layout) -> pd.DataFrame:
+    """What each context does: its reference arm against the first context's, as :func:`paired_differences`
+    rows with ``comparison`` "context" (empty with one context)."""
+    base = layout.reference_arm(layout.contexts[0])
+    frames = []
+    for context in layout.contexts[1:]:
+        ref = layout.reference_arm(context)
+        sub = runs[runs["scenario"].isin([base, ref])]
+        if ref in set(sub["scenario"]):
+            frames.append(_tag(paired_differences(sub, baseline=base), layout, context, base, "context"))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """How policies are ranked within a context.
+
+    Attributes:
+        rank_by: the summary whose paired mean difference ranks them (the default criterion).
+        wtp: when set, rank by net monetary benefit per year instead: ``wtp`` x high-burnout person-years averted
+            per year - incremental total cost per year (currency per high-burnout person-year averted).
+        weights: when set (and no ``wtp``), rank by a weighted sum of relative improvements: for each summary
+            ``m`` with weight ``w``, ``w`` x the paired mean difference over the reference's mean, signed so that
+            better is positive (a unit-free multi-criteria score; weights need not sum to 1).
+    """
+
+    rank_by: str = DEFAULT_RANK_BY
+    wtp: float | None = None
+    weights: tuple[tuple[str, float], ...] = ()
+
+    def check(self) -> None:
+        """Raise :class:`ExperimentError` for an unknown or directionless summary or a negative amount."""
+        check_rank_by(self.rank_by)
+        if self.wtp is not None and not (np.isfinite(self.wtp) and self.wtp >= 0):
+            raise ExperimentError(f"--wtp {self.wtp!r} is not allowed (allowed: an amount of 0 or more per "
+                                  "high-burnout person-year averted)")
+        for metric, w in self.weights:
+            try:
+                check_rank_by(metric)
+            except ExperimentError as exc:
+                raise ExperimentError(str(exc).replace("--rank-by", "--weight", 1)) from None
+            if not (np.isfinite(w) and w > 0):
+                raise ExperimentError(f"--weight {metric}={w!r} is not allowed (allowed: a weight above 0)")
+
+    def describe(self, currency: str = "") -> str:
+        """The criterion in words."""
+        if self.wtp is not None:
+            return (f"policies ranked by net monetary benefit per year at {money(self.wtp, currency)} per "
+                    "high-burnout person-year averted (value of the high-burnout person-years averted minus the "
+                    "incremental total cost), highest first")
+        if self.weights:
+            parts = ", ".join(f"{w:g} x {outcomes.SUMMARIES[m].label}" for m, w in self.weights)
+            return ("policies ranked by a weighted score of relative improvements against the reference "
+                    f"({parts}; each the paired mean difference over the reference's mean, better positive), "
+                    "highest first")
+        s = outcomes.SUMMARIES[self.rank_by]
+        good = "lowest" if s.direction == "lower" else "highest"
+        return f"policies ranked by the paired mean difference in {s.label} against the reference ({good} first)"
+
+
+def money(value: float, currency: str = "") -> str:
+    """An amount for people: ``GBP 12,300`` (or ``12,300 currency units`` without a currency)."""
+    if value is None or not np.isfinite(value):
+        return "–"
+    text = f"{abs(value):,.0f}" if abs(value) < 1e6 else f"{abs(value) / 1e6:,.2f} million"
+    sign = "-" if value < 0 else ""
+    return f"{sign}{currency} {text}" if currency else f"{sign}{text} currency units"
+
+
+def rank_within(diffs: pd.DataFrame, costs: pd.DataFrame, criterion: Criterion = Criterion(),
+                currency: str = "") -> pd.DataFrame:
+    """Policies ranked within each context by ``criterion``.
+
+    Args:
+        diffs: policy rows of :func:`within_contexts` over :func:`paired_differences`.
+        costs: :func:`within_contexts` over :func:`cost_effectiveness`.
+        criterion: the ranking criterion.
+        currency: the prices' currency, for the criterion's text.
+
+    Returns:
+        one row per (context, policy): ``context``, ``rank`` (1 = best in its context), ``scenario`` (the arm),
+        ``policy``, ``score`` (what ranks them), and the ``rank_by`` summary's ``diff``, ``ci_low``,
+        ``ci_high``, ``better``, ``label``, ``unit``; the criterion in words in ``attrs["criterion"]``.
+    """
+    criterion.check()
+    frames = []
+    for context, d in (diffs.groupby("context", sort=False) if "context" in diffs else ()):
+        base = d[d["metric"] == criterion.rank_by].set_index("scenario")
+        if base.empty:
+            raise ExperimentError(f"unknown ranking metric '{criterion.rank_by}'")
+        direction = base["direction"].iloc[0]
+        if criterion.wtp is not None:
+            c = costs[costs["context"] == context].set_index("scenario")
+            score = (criterion.wtp * c["high_burnout_person_years_averted_per_year"] - c["total_cost_per_year"])
+        elif criterion.weights:
+            score = pd.Series(0.0, index=base.index)
+            for metric, w in criterion.weights:
+                m = d[d["metric"] == metric].set_index("scenario")
+                sign = -1.0 if m["direction"].iloc[0] == "lower" else 1.0
+                score = score + w * sign * m["diff"] / m["baseline"].abs().replace(0, np.nan)
+        else:
+            score = base["diff"] if direction == "higher" else -base["diff"]
+        t = base.assign(score=score.reindex(base.index)).reset_index()
+        t = t.sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
+        t.insert(0, "rank", range(1, len(t) + 1))
+        frames.append(t)
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["rank", "scenario", "policy", "context", "score", "diff", "ci_low", "ci_high", "better", "label",
+                 "unit"])
+    out = out[["context", "rank", "scenario", "policy", "score", "diff", "ci_low", "ci_high", "better", "label",
+               "unit"]]
+    out.attrs["criterion"] = criterion.describe(currency)
+    out.attrs["rank_by"] = criterion.rank_by
+    return out
+
+
+#: the figures of the decision summary: (summary, words, scale) with scale "pp" (percentage points), "sd" (ProQOL
+#: norm SDs) or "raw"
+DECISION_FIGURES = (("prop_high_bo_mean", "high burnout", "pp"), ("proqol_bo_raw_mean", "burnout", "sd"),
+                    ("proqol_sts_raw_mean", "STS", "sd"), ("proqol_cs_raw_mean", "compassion satisfaction", "sd"),
+                    ("annual_turnover", "turnover", "pp"), ("n_waitlist_mean", "waiting list", "raw"))
+#: bootstrap resamples of the paired replicates for the cost intervals
+BOOTSTRAP_RESAMPLES = 2000
+
+
+def scaled(metric: str, scale: str) -> float:
+    """The factor that puts a difference of ``metric`` on ``scale`` (pp: x100; sd: per norm SD; raw: 1)."""
+    if scale == "sd":
+        return 1.0 / norm_sd(metric)
+    return 100.0 if scale == "pp" else 1.0
+
+
+SCALE_UNIT = {"pp": "points", "sd": "SD", "raw": "clients"}
+
+
+def bootstrap_mean_interval(x: np.ndarray, rng: np.random.Generator, level: float = 0.95,
+                            resamples: int = BOOTSTRAP_RESAMPLES) -> tuple[float, float]:
+    """Percentile bootstrap interval of the mean of ``x`` (Efron & Tibshirani 1993, ch. 13); NaNs with < 2 values."""
+    x = np.asarray(x, float)
+    if x.size < 2:
+        return float("nan"), float("nan")
+    means = x[rng.integers(0, x.size, (resamples, x.size))].mean(axis=1)
+    return float(np.quantile(means, 0.5 - level / 2)), float(np.quantile(means, 0.5 + level / 2))
+
+
+def decision_summary(runs: pd.DataFrame, diffs: pd.DataFrame, costs: pd.DataFrame, layout: Layout, weeks: int,
+                     ranking: pd.DataFrame, titles: Mapping[str, str] | None = None, currency: str = "",
+                     seed: int = 0) -> pd.DataFrame:
+    """The decision summary: for each policy in each context, its effects, costs and flags, and one sentence.
+
+    Effects are the paired differences of :data:`DECISION_FIGURES` (the rows of ``diffs``); costs are
+    ``costs``' incremental total cost per year, with a percentile bootstrap interval over paired replicates
+    (seeded by ``seed``), and over the horizon (per year x years). Flags: ``harms access`` (the waiting list is
+    longer, its interval above 0), ``worse on ...`` (any other figure worse, its interval on the bad side),
+    ``no clear effect`` (the ranking figure's interval covers 0), ``works only in some contexts`` (better on the
+    ranking figure in some contexts but not in all).
+
+    Returns:
+        one row per (context, policy) in ranking order: ``context``, ``rank``, ``scenario``, ``policy``, ``title``;
+        for each figure ``{metric}`` (diff on its scale), ``{metric}_low``, ``{metric}_high``;
+        ``cost_per_year``, ``cost_per_year_low``, ``cost_per_year_high``, ``cost_over_horizon``,
+        ``cost_over_horizon_low``, ``cost_over_horizon_high``, ``cost_per_high_burnout_person_year_averted``,
+        ``flags`` and ``sentence``.
+    """
+    titles = titles or {}
+    years = weeks / 52.0
+    rng = np.random.default_rng(seed)
+    rank_by = ranking.attrs.get("rank_by", DEFAULT_RANK_BY)
+    works = {}
+    for policy, d in diffs[(diffs["metric"] == rank_by)].groupby("policy", sort=False):
+        works[policy] = list(d["better"] == True)  # noqa: E712 (NaN: not better)
+    rows = []
+    for r in ranking.itertuples():
+        d = diffs[(diffs["scenario"] == r.scenario) & (diffs["context"] == r.context)].set_index("metric")
+        c = costs[(costs["scenario"] == r.scenario) & (costs["context"] == r.context)].iloc[0]
+        ref = layout.reference_arm(r.context)
+        b, s = _paired(runs, r.scenario, ref)
+        per_year = ((s["cum_total_cost"] - b["cum_total_cost"]) / years).to_numpy(float)
+        lo, hi = bootstrap_mean_interval(per_year, rng)
+        row = {"context": r.context, "rank": r.rank, "scenario": r.scenario, "policy": r.policy,
+               "title": titles.get(r.scenario, r.scenario)}
+        flags, parts = [], []
+        for metric, words, scale in DECISION_FIGURES:
+            if metric not in d.index:
+                continue
+            k = scaled(metric, scale)
+            e = d.loc[metric]
+            row[metric], row[f"{metric}_low"], row[f"{metric}_high"] = e["diff"] * k, e["ci_low"] * k, e["ci_high"] * k
+            parts.append(f"{words} {e['diff'] * k:+.{0 if scale == 'raw' else 2}f} {SCALE_UNIT[scale]}"
+                         + (f" [{e['ci_low'] * k:+.2f}, {e['ci_high'] * k:+.2f}]" if metric == rank_by else ""))
+            if e["better"] == False:  # noqa: E712 (NaN: neither)
+                flags.append("harms access" if metric == "n_waitlist_mean" else f"worse on {words}")
+        if rank_by in d.index and pd.isna(d.loc[rank_by, "better"]):  # the interval covers 0
+            flags.append("no clear effect")
+        if len(works.get(r.policy, [])) > 1 and any(works[r.policy]) and not all(works[r.policy]):
+            flags.append("works only in some contexts")
+        row.update({"cost_per_year": float(c["total_cost_per_year"]), "cost_per_year_low": lo,
+                    "cost_per_year_high": hi, "cost_over_horizon": float(c["total_cost_per_year"]) * years,
+                    "cost_over_horizon_low": lo * years, "cost_over_horizon_high": hi * years,
+                    "cost_per_high_burnout_person_year_averted":
+                        float(c["cost_per_high_burnout_person_year_averted"]),
+                    "flags": "; ".join(dict.fromkeys(flags))})
+        per_averted = row["cost_per_high_burnout_person_year_averted"]
+        cost_words = (f"costs {money(row['cost_per_year'], currency)} a year [{money(lo, currency)} to "
+                      f"{money(hi, currency)}], {money(row['cost_over_horizon'], currency)} over {years:g} years")
+        if row["cost_per_year"] < 0:
+            cost_words = (f"saves {money(-row['cost_per_year'], currency)} a year [{money(-hi, currency)} to "
+                          f"{money(-lo, currency)} saved], {money(-row['cost_over_horizon'], currency)} over "
+                          f"{years:g} years")
+        if c["dominant"]:
+            ce = "averts high burnout and saves money (dominant)"
+        elif np.isfinite(per_averted):
+            ce = f"{money(per_averted, currency)} per high-burnout person-year averted"
+        else:
+            ce = "averts no high burnout"
+        row["sentence"] = (f"{row['title']}: " + ", ".join(parts) + f"; {cost_words}; {ce}."
+                           + (f" Flags: {row['flags']}." if row["flags"] else ""))
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -48,6 +48,10 @@ class ComparisonResult:
         ran: number of runs executed by this call (0 when everything was already stored).
         acceptability: cost-effectiveness acceptability curves (see
             :func:`experiments.comparison.acceptability`).
+        layout: which arms were compared with which (policies, contexts, the reference).
+        decision: the decision summary (:func:`experiments.comparison.decision_summary`).
+        currency: the ISO 4217 code of the prices, or "".
+        titles: each arm's title.
     """
 
     store: ExperimentStore
@@ -57,44 +61,123 @@ class ComparisonResult:
     ranking: pd.DataFrame
     ran: int
     acceptability: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    layout: cmp.Layout | None = None
+    decision: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    currency: str = ""
+    titles: dict = dataclasses.field(default_factory=dict)
 
 
-def resolve_scenarios(names: Sequence[str], clinicians: int | None) -> dict[str, tuple[Scenario, Parameters]]:
-    """Load scenarios (baseline first, added if missing), optionally resized to ``clinicians`` posts.
+@dataclass(frozen=True)
+class Arm:
+    """One arm of a comparison: a policy applied in a context (see :class:`experiments.comparison.Layout`).
+
+    Attributes:
+        name: the arm's name (runs, tables and the report use it).
+        policy: the policy (``baseline``: the service as it runs, no policy added).
+        context: the context (a context file, or a service such as ``baseline``).
+        params: the parameters of the arm: the context's, with the policy's own settings.
+    """
+
+    name: str
+    policy: Scenario
+    context: Scenario
+    params: Parameters
+
+    @property
+    def title(self) -> str:
+        """The arm's title, for people: the policy's, with the context's unless it is the default service."""
+        if self.policy.own == {} and self.policy.kind == "service":
+            return self.context.title
+        if self.context.name == BASELINE:
+            return self.policy.title
+        return f"{self.policy.title} (in: {self.context.title})"
+
+    @property
+    def settings(self) -> dict:
+        """What the arm sets: the context's settings, then the policy's own."""
+        return {**self.context.overrides, **self.policy.own}
+
+
+def resolve_arms(names: Sequence[str], clinicians: int | None, baseline: str = BASELINE,
+                 contexts: Sequence[str] | None = None) -> tuple[cmp.Layout, dict[str, Arm]]:
+    """The arms of a comparison: every policy named, and the reference, in every context.
+
+    Args:
+        names: scenario names or files. Policies are compared; contexts (and services other than the reference)
+            named here are added to the contexts.
+        clinicians: budgeted posts of every arm (refused for services with team types or a staff snapshot).
+        baseline: the reference: a policy (compared in every context), or a context or service (then the one
+            context, with no policy added, unless ``contexts`` are given, which only ``baseline`` allows).
+        contexts: the contexts (default: the reference's, else ``baseline``).
 
     Returns:
-        ``{name: (scenario, parameters)}``.
+        (layout, ``{arm name: Arm}``) in run order: context by context, the reference first.
 
     Raises:
-        ExperimentError: no scenario besides the baseline, or a name given twice.
+        ExperimentError: nothing to compare, a name given twice, a policy named as a context, or a context named
+            as the reference together with ``contexts``. ScenarioError: from loading.
     """
-    ordered = [BASELINE] + [n for n in names if n != BASELINE]
-    if len(ordered) < 2:
-        raise ExperimentError("nothing to compare: name at least one scenario besides the baseline "
-                              "(see `resilience scenarios list`)")
-    out: dict[str, tuple[Scenario, Parameters]] = {}
-    for name in ordered:
+    ref = load(baseline)
+    if ref.kind == "policy":
+        reference, ctx_names = ref, list(contexts or [BASELINE])
+    else:
+        if contexts and ref.name != BASELINE:
+            raise ExperimentError(f"--baseline {baseline} is a {ref.kind}; with --context, --baseline names the "
+                                  "reference policy (a policy file, or leave it out for the service as it runs)")
+        reference, ctx_names = load(BASELINE), list(contexts or [baseline])
+    ctxs: dict[str, Scenario] = {}
+    for name in ctx_names:
         sc = load(name)
-        if sc.name in out:
-            raise ExperimentError(f"scenario '{sc.name}' is given twice")
-        params = sc.params
-        if clinicians is not None and sc.fixed_posts:
-            raise ExperimentError(f"--clinicians {clinicians}: scenario '{sc.name}' has {sc.fixed_posts}; "
+        if sc.kind == "policy":
+            raise ExperimentError(f"--context {name} is a policy (it sets levers); a context sets only what the "
+                                  "organisation does not control (see `resilience scenarios list`)")
+        if sc.name in ctxs:
+            raise ExperimentError(f"context '{sc.name}' is given twice")
+        ctxs[sc.name] = sc
+    policies: dict[str, Scenario] = {}
+    for name in names:
+        sc = load(name)
+        if sc.name in (reference.name, BASELINE) or (sc.kind != "policy" and sc.name in ctxs):
+            continue  # the reference, or a context already named
+        if sc.kind == "policy":
+            if sc.name in policies:
+                raise ExperimentError(f"scenario '{sc.name}' is given twice")
+            policies[sc.name] = sc
+        else:
+            ctxs[sc.name] = sc
+    if not policies and len(ctxs) < 2:
+        raise ExperimentError("nothing to compare: name at least one policy besides the reference, or a context "
+                              "(see `resilience scenarios list`)")
+    arms: dict[str, Arm] = {}
+    for ctx in ctxs.values():
+        if clinicians is not None and ctx.fixed_posts:
+            raise ExperimentError(f"--clinicians {clinicians}: scenario '{ctx.name}' has {ctx.fixed_posts}; "
                                   "leave --clinicians out")
-        if clinicians is not None:
-            params = params.with_overrides({"service.n_posts": clinicians}, context="--clinicians")
-        out[sc.name] = (sc, params)
-    return out
+        for pol in (reference, *policies.values()):
+            name = cmp.Layout.arm_name(pol.name, ctx.name, reference.name)
+            if name in arms:
+                raise ExperimentError(f"two arms would be called '{name}'; rename a scenario")
+            params = ctx.params.with_overrides(pol.own, context=f"{pol.name} in {ctx.name}")
+            if clinicians is not None:
+                params = params.with_overrides({"service.n_posts": clinicians}, context="--clinicians")
+            arms[name] = Arm(name, pol, ctx, params)
+    currencies = {a.context.currency for a in arms.values()}
+    if len(currencies) > 1:
+        raise ExperimentError(f"the contexts price their costs in different currencies ({', '.join(sorted(currencies))}); "
+                              "compare them separately")
+    layout = cmp.Layout(reference.name, tuple(ctxs), {a.name: (a.policy.name, a.context.name) for a in arms.values()})
+    return layout, arms
 
 
 def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Path,
                    clinicians: int | None = None, seed: int = 0, burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS,
                    workers: int | None = None, scheduler: str | None = None, executor: Executor | None = None,
-                   progress: bool | None = None, ensemble: str | Path | None = None) -> tuple[ExperimentStore, int]:
+                   progress: bool | None = None, ensemble: str | Path | None = None, baseline: str = BASELINE,
+                   contexts: Sequence[str] | None = None) -> tuple[ExperimentStore, int]:
     """Run the missing runs of an experiment into its results folder (resuming a partial one).
 
     Args:
-        names: scenario names or files (the baseline is added if missing).
+        names: scenario names or files: policies, and contexts to compare them in (see :func:`resolve_arms`).
         replicates: replicates per scenario (at least 1; 2 or more for intervals).
         weeks: recorded weeks per run.
         out: results folder.
@@ -108,6 +191,8 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
         ensemble: a calibrated ensemble (``ensemble.parquet`` of ``resilience calibrate``): replicate r runs the
             parameter set of one weighted draw from it, the same in every scenario (:mod:`experiments.ensemble`);
             a scenario's own settings win over the ensemble's values of the same parameters.
+        baseline: the reference policy, or the one context (see :func:`resolve_arms`).
+        contexts: the contexts every policy is compared in.
 
     Returns:
         (store, number of runs executed now).
@@ -121,21 +206,25 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
         raise ExperimentError(f"weeks must be a whole number of at least 1, got {weeks!r}")
     if workers is not None and workers < 1:
         raise ExperimentError(f"workers must be at least 1, got {workers}")
-    resolved = resolve_scenarios(names, clinicians)
-    scenarios = {name: params for name, (_, params) in resolved.items()}
-    _check_start_weeks(scenarios, weeks)
+    layout, arms = resolve_arms(names, clinicians, baseline, contexts)
+    scenarios = {name: arm.params for name, arm in arms.items()}
+    _check_start_weeks(arms, layout, weeks)
     seeds = replicate_seeds(seed, replicates)
     spec = {"scenarios": list(scenarios), "replicates": replicates, "weeks": weeks, "burn_in_weeks": burn_in_weeks,
-            "clinicians": clinicians, "root_seed": seed, "baseline": BASELINE}
+            "clinicians": clinicians, "root_seed": seed, "baseline": layout.reference_arm(layout.contexts[0]),
+            "layout": layout.to_json()}
     plan = None
     if ensemble is not None:
-        plan = _ensemble_plan(ensemble, resolved, replicates, seed)
+        plan = _ensemble_plan(ensemble, arms, replicates, seed)
         spec["ensemble"] = plan["spec"]
-    described = {name: {"title": sc.title, "file": str(sc.path), "extends": list(sc.chain),
-                        "settings": sc.overrides, "parameters": params.model_dump(),
-                        **sc.service.describe()}
-                 for name, (sc, params) in resolved.items()}
-    services = {name: sc.service for name, (sc, _) in resolved.items() if not sc.service.empty}
+    described = {name: {"title": arm.title, "policy": arm.policy.name, "context": arm.context.name,
+                        "kind": "reference" if arm.policy.name == layout.reference else "policy",
+                        "file": str(arm.policy.path), "context_file": str(arm.context.path),
+                        "extends": list(arm.policy.chain), "settings": arm.settings,
+                        "currency": arm.context.currency, "parameters": arm.params.model_dump(),
+                        **arm.context.service.describe()}
+                 for name, arm in arms.items()}
+    services = {name: arm.context.service for name, arm in arms.items() if not arm.context.service.empty}
     store = ExperimentStore(Path(out))
     store.open(spec, described, seeds)  # takes the folder's lock
     try:
@@ -174,14 +263,14 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def _ensemble_plan(path, resolved, replicates: int, seed: int) -> dict:
-    """The ensemble row of every replicate and the parameters of every (scenario, replicate) over an ensemble."""
+def _ensemble_plan(path, arms: dict[str, Arm], replicates: int, seed: int) -> dict:
+    """The ensemble row of every replicate and the parameters of every (arm, replicate) over an ensemble."""
     from . import ensemble as ens
 
     drawn, described = ens.replicate_draws(path, replicates, seed)
-    params = {(name, r): p.with_overrides({k: v for k, v in values.items() if k not in sc.overrides},
-                                          context=f"--ensemble {path}")
-              for name, (sc, p) in resolved.items() for r, values in enumerate(drawn)}
+    params = {(name, r): arm.params.with_overrides({k: v for k, v in values.items() if k not in arm.settings},
+                                                   context=f"--ensemble {path}")
+              for name, arm in arms.items() for r, values in enumerate(drawn)}
     return {"rows": described["rows"], "params": params, "spec": described}
 
 
@@ -218,50 +307,68 @@ def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, worke
     return store, len(tasks)
 
 
-def analyse(store: ExperimentStore, rank_by: str = cmp.DEFAULT_RANK_BY) -> ComparisonResult:
-    """Comparison tables from a stored experiment.
+def analyse(store: ExperimentStore, rank_by: str = cmp.DEFAULT_RANK_BY,
+            criterion: cmp.Criterion | None = None) -> ComparisonResult:
+    """Comparison tables from a stored experiment: every policy against the reference within each context, and
+    what each context does against the first.
+
+    Args:
+        store: the results store.
+        rank_by: the summary that ranks the policies (when ``criterion`` is not given).
+        criterion: the ranking criterion (default: the paired difference in ``rank_by``).
 
     Raises:
-        ExperimentError: no finished run of the baseline and another scenario, or an unknown ranking metric.
+        ExperimentError: no finished run of the reference and another arm, or an unknown ranking metric.
     """
-    cmp.check_rank_by(rank_by)
+    criterion = criterion or cmp.Criterion(rank_by)
+    criterion.check()
     runs = store.runs()
     if runs.empty or "scenario" not in runs or runs["scenario"].nunique() < 2:
         raise ExperimentError(f"'{store.folder}' has no finished runs of the baseline and another scenario "
                               "to compare yet; run `resilience compare` with the same options to finish it")
-    weeks = int(store.manifest["spec"]["weeks"])
-    diffs = cmp.paired_differences(runs, baseline=BASELINE)
-    return ComparisonResult(store=store, runs=runs, diffs=diffs,
-                            costs=cmp.cost_effectiveness(runs, weeks, baseline=BASELINE),
-                            ranking=cmp.rank(diffs, rank_by), ran=0,
-                            acceptability=cmp.acceptability(runs, weeks, baseline=BASELINE))
+    spec = store.manifest["spec"]
+    weeks = int(spec["weeks"])
+    layout = cmp.Layout.from_spec(spec)
+    described = store.manifest.get("scenarios", {})
+    currency = next((d.get("currency", "") for d in described.values()), "")
+    policy_diffs = cmp.within_contexts(runs, layout, cmp.paired_differences)
+    diffs = pd.concat([policy_diffs, cmp.context_differences(runs, layout)], ignore_index=True)
+    costs = cmp.within_contexts(runs, layout, cmp.cost_effectiveness, weeks=weeks)
+    ranking = cmp.rank_within(policy_diffs, costs, criterion, currency)
+    titles = {a: d.get("title", a) for a, d in described.items()}
+    decision = (cmp.decision_summary(runs, policy_diffs, costs, layout, weeks, ranking, titles, currency,
+                                     seed=int(spec.get("root_seed", 0))) if not ranking.empty else pd.DataFrame())
+    return ComparisonResult(store=store, runs=runs, diffs=diffs, costs=costs, ranking=ranking, ran=0,
+                            acceptability=cmp.within_contexts(runs, layout, cmp.acceptability, weeks=weeks),
+                            layout=layout, decision=decision, currency=currency, titles=titles)
 
 
-def _check_start_weeks(scenarios: dict[str, Parameters], weeks: int) -> None:
+def _check_start_weeks(arms: dict[str, Arm], layout: cmp.Layout, weeks: int) -> None:
     """A lever group that changes something but starts after the last recorded week would silently be the
-    baseline: refuse it."""
-    base = scenarios[BASELINE].flat()
-    for name, params in scenarios.items():
-        flat = params.flat()
+    reference: refuse it."""
+    for name, arm in arms.items():
+        base = arms[layout.reference_arm(arm.context.name)].params.flat()
+        flat = arm.params.flat()
         for key, start in flat.items():
             if not key.endswith(".start_week") or start < weeks:
                 continue
             group = key.rsplit(".", 1)[0]
             changed = [k for k in flat if k.startswith(group + ".") and k != key and flat[k] != base[k]]
             if changed:
-                raise ExperimentError(f"scenario {name}: {key} = {start} is not before the end of the run "
+                raise ExperimentError(f"scenario {arm.policy.name}: {key} = {start} is not before the end of the run "
                                       f"(--weeks {weeks}), so {', '.join(changed)} would never act; use --weeks "
                                       f"{start + 1} or more, or an earlier start week")
 
 
-def _check_survey_horizon(names: Sequence[str], clinicians: int | None, weeks: int, rank_by: str) -> None:
+def _check_survey_horizon(names: Sequence[str], clinicians: int | None, weeks: int, rank_by: str,
+                          baseline: str = BASELINE, contexts: Sequence[str] | None = None) -> None:
     """A ranking by a survey outcome needs a survey inside the recorded weeks."""
     from model import outcomes
 
     if not outcomes.SUMMARIES[rank_by].surveyed or not isinstance(weeks, int):
         return
-    intervals = {name: params.measurement.survey_interval_weeks
-                 for name, (_, params) in resolve_scenarios(names, clinicians).items()}
+    intervals = {arm.policy.name: arm.params.measurement.survey_interval_weeks
+                 for arm in resolve_arms(names, clinicians, baseline, contexts)[1].values()}
     name, interval = max(intervals.items(), key=lambda kv: kv[1])
     if weeks < interval:
         raise ExperimentError(f"--weeks {weeks} is shorter than the survey interval of {interval} weeks "
@@ -274,20 +381,25 @@ def compare(names: Sequence[str], *, replicates: int = 10, weeks: int = 260, out
             clinicians: int | None = None, seed: int = 0, burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS,
             workers: int | None = None, scheduler: str | None = None, executor: Executor | None = None,
             progress: bool | None = None, report: bool = True,
-            rank_by: str = cmp.DEFAULT_RANK_BY, ensemble: str | Path | None = None) -> ComparisonResult:
-    """Run (or resume) a comparison of scenarios against the baseline, analyse it, and write the report.
+            rank_by: str = cmp.DEFAULT_RANK_BY, ensemble: str | Path | None = None, baseline: str = BASELINE,
+            contexts: Sequence[str] | None = None, criterion: cmp.Criterion | None = None) -> ComparisonResult:
+    """Run (or resume) a comparison of policies against the reference within contexts, analyse it, and write
+    the report.
 
     See :func:`run_experiment` for the arguments; ``report`` writes ``report.html`` and ``report.md`` into the
-    results folder; ``rank_by`` is the summary metric that orders the scenarios.
+    results folder; ``rank_by`` is the summary metric that orders the policies, unless ``criterion`` says
+    otherwise (net monetary benefit at a willingness to pay, or a weighted score).
     """
-    cmp.check_rank_by(rank_by)
+    criterion = criterion or cmp.Criterion(rank_by)
+    criterion.check()
     if isinstance(replicates, int) and not isinstance(replicates, bool) and replicates == 1:
         raise ExperimentError("--replicates 1 gives no intervals for the paired differences; use at least 2")
-    _check_survey_horizon(names, clinicians, weeks, rank_by)
+    _check_survey_horizon(names, clinicians, weeks, criterion.rank_by, baseline, contexts)
     store, ran = run_experiment(names, replicates=replicates, weeks=weeks, out=Path(out), clinicians=clinicians,
                                 seed=seed, burn_in_weeks=burn_in_weeks, workers=workers, scheduler=scheduler,
-                                executor=executor, progress=progress, ensemble=ensemble)
-    result = analyse(store, rank_by)
+                                executor=executor, progress=progress, ensemble=ensemble, baseline=baseline,
+                                contexts=contexts)
+    result = analyse(store, criterion=criterion)
     result.ran = ran
     if report:
         from .report import write_report

@@ -55,22 +55,26 @@ def _fan_data(ts: pd.DataFrame, column: str) -> pd.DataFrame:
     return q.reset_index()
 
 
-def fan_chart(ts: pd.DataFrame, column: str, title: str | None, path: Path, baseline: str = "baseline") -> None:
-    """Small multiples, one panel per scenario: median and 50%/90% bands over replicates, baseline dashed."""
+def fan_chart(ts: pd.DataFrame, column: str, title: str | None, path: Path, baseline: str = "baseline",
+              references: dict[str, str] | None = None) -> None:
+    """Small multiples, one panel per arm: median and 50%/90% bands over replicates, the arm's reference dashed
+    (``references``: each arm's reference arm; default ``baseline`` for all)."""
     q = _fan_data(ts, column)
     scenarios = list(dict.fromkeys(ts["scenario"]))
+    references = references or {}
     ncols = min(4, len(scenarios))
     nrows = int(np.ceil(len(scenarios) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.5 * nrows), sharex=True, sharey=True,
                              squeeze=False)
-    base = q[q["scenario"] == baseline]
     for ax, name in zip(axes.ravel(), scenarios):
         d = q[q["scenario"] == name]
+        ref = references.get(name, baseline)
+        base = q[q["scenario"] == ref]
         ax.fill_between(d["week"], d[0.05], d[0.95], color="tab:blue", alpha=0.15, lw=0, label="90% band")
         ax.fill_between(d["week"], d[0.25], d[0.75], color="tab:blue", alpha=0.3, lw=0, label="50% band")
         ax.plot(d["week"], d[0.5], color="tab:blue", lw=1.2, label="median")
-        if name != baseline:
-            ax.plot(base["week"], base[0.5], color="0.3", lw=1, ls="--", label="baseline median")
+        if name != ref:
+            ax.plot(base["week"], base[0.5], color="0.3", lw=1, ls="--", label="reference median")
         ax.set_title(name, fontsize=9)
         ax.tick_params(labelsize=7)
     for ax in axes.ravel()[len(scenarios):]:
@@ -132,6 +136,55 @@ def _fmt(x: float, digits: int = 2) -> str:
     return f"{x:.{digits}f}"
 
 
+def ce_plane(runs: pd.DataFrame, layout, ranking: pd.DataFrame, weeks: int, titles: dict, currency: str,
+             path: Path) -> None:
+    """The cost-effectiveness plane: incremental total cost per year against high-burnout person-years averted
+    per year, each paired replicate a small dot and each policy's mean a large one, one colour per policy and
+    one marker per context."""
+    years = weeks / 52.0
+    fig, ax = plt.subplots(figsize=(7.5, 5))
+    markers = "osD^v<>"
+    colours = {p: f"C{i % 10}" for i, p in enumerate(dict.fromkeys(ranking["policy"]))}
+    for r in ranking.itertuples():
+        b, s = cmp._paired(runs, r.scenario, layout.reference_arm(r.context))
+        x = (cmp._high_burnout(b) - cmp._high_burnout(s)).to_numpy(float)
+        y = ((s["cum_total_cost"] - b["cum_total_cost"]) / years).to_numpy(float)
+        m = markers[layout.contexts.index(r.context) % len(markers)]
+        ax.scatter(x, y, s=8, alpha=0.35, color=colours[r.policy], marker=m, lw=0)
+        label = titles.get(r.scenario, r.scenario)
+        ax.scatter(x.mean(), y.mean(), s=60, color=colours[r.policy], marker=m, edgecolor="k", lw=0.6,
+                   label=label[:60])
+    ax.axhline(0, color="0.5", lw=0.8)
+    ax.axvline(0, color="0.5", lw=0.8)
+    ax.set_xlabel("high-burnout person-years averted per year")
+    ax.set_ylabel(f"incremental total cost per year ({currency or 'currency units'})")
+    ax.set_title("Cost-effectiveness plane (right: less burnout; below 0: saves money)", fontsize=10)
+    ax.legend(fontsize=6, loc="best")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def decision_table(decision: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """The decision summary as text cells: each figure "diff [low, high]" on its scale, costs with intervals."""
+    out = pd.DataFrame({"context": decision["context"], "rank": decision["rank"], "policy": decision["title"]})
+    for metric, words, scale in cmp.DECISION_FIGURES:
+        if metric in decision:
+            digits = 0 if scale == "raw" else 2
+            out[f"{words} ({cmp.SCALE_UNIT[scale]})"] = [
+                f"{m:+.{digits}f} [{a:+.{digits}f}, {b:+.{digits}f}]"
+                for m, a, b in zip(decision[metric], decision[f"{metric}_low"], decision[f"{metric}_high"])]
+    out["cost per year"] = [f"{cmp.money(m, currency)} [{cmp.money(a, currency)}, {cmp.money(b, currency)}]"
+                            for m, a, b in zip(decision["cost_per_year"], decision["cost_per_year_low"],
+                                               decision["cost_per_year_high"])]
+    out["cost over the horizon"] = decision["cost_over_horizon"].map(lambda v: cmp.money(v, currency))
+    out["per high-burnout person-year averted"] = [
+        "dominant (saves money)" if np.isfinite(v) and v < 0 else cmp.money(v, currency)
+        for v in decision["cost_per_high_burnout_person_year_averted"]]
+    out["flags"] = decision["flags"].replace("", "–")
+    return out
+
+
 def acceptability_plot(ceac: pd.DataFrame, order: list[str], path: Path) -> None:
     """Cost-effectiveness acceptability curves, one line per scenario."""
     fig, ax = plt.subplots(figsize=(7, 4))
@@ -147,11 +200,11 @@ def acceptability_plot(ceac: pd.DataFrame, order: list[str], path: Path) -> None
     plt.close(fig)
 
 
-def effects_table(diffs: pd.DataFrame, order: list[str]) -> pd.DataFrame:
-    """Key effects per scenario as text: mean [95% interval] in the stated units."""
+def effects_table(diffs: pd.DataFrame, order: list[str], titles: dict | None = None) -> pd.DataFrame:
+    """Key effects per arm as text: mean [95% interval] in the stated units (arms by title when ``titles``)."""
     rows = []
     for name in order:
-        row = {"scenario": name}
+        row = {"scenario": (titles or {}).get(name, name)}
         for metric, title, scale, unit in EFFECT_ROWS:
             d = diffs[(diffs["scenario"] == name) & (diffs["metric"] == metric)]
             if d.empty:
@@ -184,11 +237,11 @@ def _per_averted(value: float) -> str:
     return f"saves {_fmt(-value)} (dominant)" if value < 0 else _fmt(value)
 
 
-def cost_table(costs: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+def cost_table(costs: pd.DataFrame, order: list[str], titles: dict | None = None) -> pd.DataFrame:
     """Incremental costs per year and cost per outcome averted, formatted (negative: a saving, 'dominant')."""
     c = costs.set_index("scenario").loc[order].reset_index()
     return pd.DataFrame({
-        "scenario": c["scenario"],
+        "scenario": c["scenario"].map(lambda a: (titles or {}).get(a, a)),
         "programme cost / year": c["programme_cost_per_year"].map(_fmt),
         "turnover cost / year": c["turnover_cost_per_year"].map(_fmt),
         "total cost / year": c["total_cost_per_year"].map(_fmt),
@@ -231,15 +284,25 @@ def write_report(result, folder: Path | None = None) -> tuple[Path, Path]:
     spec = man["spec"]
     ts = store.timeseries()
     ranking = result.ranking
+    layout = result.layout or cmp.Layout.from_spec(spec)
+    titles = result.titles or {a: a for a in layout.arms}
+    currency = result.currency
     order = list(ranking["scenario"])
-    forest_plot(result.diffs, order, figs / "forest.png")
+    policy_diffs = result.diffs[result.diffs.get("comparison", "policy") == "policy"] if not result.diffs.empty \
+        else result.diffs
+    references = {a: layout.reference_arm(c) for a, (_, c) in layout.arms.items()}
+    if order:
+        forest_plot(policy_diffs, order, figs / "forest.png")
     fan_files = []
     for column, title in FAN_OUTCOMES:
         name = f"fan_{column}.png"
-        fan_chart(ts, column, title, figs / name)
+        fan_chart(ts, column, title, figs / name, references=references)
         fan_files.append(name)
     result.diffs.to_csv(folder / "differences.csv", index=False)
     result.costs.to_csv(folder / "costs.csv", index=False)
+    if not result.decision.empty:
+        result.decision.to_csv(folder / "decision.csv", index=False)
+        ce_plane(result.runs, layout, ranking, int(spec["weeks"]), titles, currency, figs / "ce_plane.png")
     ceac = result.acceptability
     if not ceac.empty:
         ceac.to_csv(folder / "acceptability.csv", index=False)
@@ -248,47 +311,77 @@ def write_report(result, folder: Path | None = None) -> tuple[Path, Path]:
     typed = cmp.by_team_type(result.runs)
     if not typed.empty:
         typed.to_csv(folder / "team_types.csv", index=False)
-    effects = effects_table(result.diffs, order)
-    costs = cost_table(result.costs, order)
+    effects = effects_table(policy_diffs, order, titles)
+    costs = cost_table(result.costs, order, titles) if order else None
     rank_df = ranking.assign(diff=ranking["diff"].map(lambda v: _fmt(v, 3)),
                              ci=[f"[{_fmt(a, 3)}, {_fmt(b, 3)}]" for a, b in zip(ranking["ci_low"],
-                                                                                  ranking["ci_high"])])
-    rank_df = rank_df[["rank", "scenario", "diff", "ci"]].rename(
-        columns={"diff": f"difference ({ranking['unit'].iloc[0]})", "ci": "95% interval"})
-    settings = pd.DataFrame([{"scenario": n, "title": d["title"],
+                                                                                  ranking["ci_high"])],
+                             title=[titles.get(a, a) for a in ranking["scenario"]],
+                             score=ranking["score"].map(lambda v: _fmt(v, 3)))
+    unit = ranking["unit"].iloc[0] if len(ranking) else ""
+    rank_df = rank_df[["context", "rank", "title", "score", "diff", "ci"]].rename(
+        columns={"title": "policy", "diff": f"difference ({unit})", "ci": "95% interval"})
+    settings = pd.DataFrame([{"arm": n, "title": d["title"],
                               "settings": ", ".join(f"{k} = {v}" for k, v in sorted(d["settings"].items()))
                               or "defaults"} for n, d in man["scenarios"].items()])
     n_runs = len(result.runs)
-    intro = (f"{len(spec['scenarios'])} scenarios × {spec['replicates']} replicates = {n_runs} runs of "
+    ctx_titles = [titles.get(layout.reference_arm(c), c) for c in layout.contexts]
+    intro = (f"{len(layout.policies)} polic{'y' if len(layout.policies) == 1 else 'ies'} against the reference "
+             f"({layout.reference}) in {len(layout.contexts)} context{'s' if len(layout.contexts) > 1 else ''} "
+             f"({'; '.join(ctx_titles)}): {len(spec['scenarios'])} arms × {spec['replicates']} replicates = "
+             f"{n_runs} runs of "
              f"{spec['clinicians'] or 'the scenario’s'} budgeted posts for {spec['weeks']} weeks after a "
-             f"{spec['burn_in_weeks']}-week burn-in. Replicate r uses the same seed in every scenario (common "
+             f"{spec['burn_in_weeks']}-week burn-in. Replicate r uses the same seed in every arm (common "
              "random numbers), so every comparison is paired: intervals are 95% t intervals of the paired "
              "differences over replicates. ProQOL effects are in units of the published norm SDs "
-             "(BO 5.4, STS 5.7, CS 6.5 raw points; Stamm 2010).")
+             "(BO 5.4, STS 5.7, CS 6.5 raw points; Stamm 2010). Costs are in "
+             f"{currency or 'the prices’ currency units'}.")
     ens = spec.get("ensemble")
     if ens:
         intro += (f" Parameters: a calibrated ensemble ({ens['file']}, {len(ens['parameters'])} calibrated "
                   f"parameters); each replicate runs one weighted draw of its rows (listed in manifest.json) in every "
                   "scenario, so the "
                   "intervals and P(better) include parameter uncertainty, not only run-to-run noise.")
+    context_rows = result.diffs[result.diffs.get("comparison", "") == "context"] if "comparison" in result.diffs \
+        else result.diffs.iloc[:0]
+    decision_text = ([f"What each policy does against the reference, in each context, and what it costs "
+                      f"({ranking.attrs.get('criterion', '')}; decision.csv). Effects: paired mean difference "
+                      "[95% interval]; high burnout and turnover in percentage points, ProQOL scores in norm SDs, the "
+                      "waiting list in clients. Cost: incremental total cost (programmes and turnover) per year "
+                      "[95% percentile bootstrap interval over paired replicates] and over the horizon. Flags: "
+                      "harms access (longer waiting list), worse on a figure, no clear effect on the ranking "
+                      "figure, works only in some contexts."]
+                     + list(result.decision["sentence"])) if not result.decision.empty else (
+                         "No policy besides the reference was compared.")
     sections = [
+        ("Decision summary", decision_text,
+         decision_table(result.decision, currency) if not result.decision.empty else None,
+         "ce_plane.png" if not result.decision.empty else None),
+        *([("What the contexts do", "Each context's reference against the reference in "
+            f"{ctx_titles[0]}: paired mean difference [95% interval]. A context is what the organisation does not "
+            "control; it is not ranked or costed as a policy.",
+            effects_table(context_rows, list(dict.fromkeys(context_rows["scenario"])), titles), None)]
+          if not context_rows.empty else []),
         ("Ranking", ranking.attrs.get("criterion", ""), rank_df, None),
-        ("Effects against the baseline", "Paired mean difference [95% interval].", effects, "forest.png"),
-        ("Costs", "Incremental to the baseline, per year, paired means over replicates. A high-burnout "
-                  "person-year is one clinician at work with ProQOL BO T ≥ 56 for a year; – means the scenario "
+        ("Effects against the reference", "Paired mean difference [95% interval], each policy against the reference "
+         "in its own context.", effects, "forest.png" if order else None),
+        ("Costs", "Incremental to the reference in the same context, per year, paired means over replicates, in "
+                  f"{currency or 'currency units'}. A high-burnout "
+                  "person-year is one clinician at work with ProQOL BO T ≥ 56 for a year; – means the policy "
                   "does not avert that outcome; 'dominant' means it averts it and saves money.", costs, None),
         ("Probability of being cost-effective", "Share of paired replicates whose net monetary benefit "
          "(willingness to pay × high-burnout person-years averted − incremental total cost, per year) is positive, "
          "by willingness to pay per high-burnout person-year averted (acceptability.csv).", None,
          None if ceac.empty else "acceptability.png"),
         *([("By team type", "Each scenario's figures in each of its team types: mean over replicates "
-            "[95% interval] (team_types.csv).", team_type_table(typed, order), None)] if not typed.empty else []),
-        ("Outcomes over time", "Median and 50% / 90% bands over replicates; dashed: baseline median.", None,
-         fan_files),
+            "[95% interval] (team_types.csv).", team_type_table(typed, list(layout.arms)), None)]
+          if not typed.empty else []),
+        ("Outcomes over time", "Median and 50% / 90% bands over replicates; dashed: the median of the arm's "
+         "reference (the reference policy in the same context).", None, fan_files),
         ("Scenarios, parameters and seeds",
          f"Root seed {spec['root_seed']}; replicate seeds {man['seeds']}. Package versions "
          f"{json.dumps(man['versions'])}; git commit {man['git_commit']}; started {man['started']}, finished "
-         f"{man['finished']}. Full resolved parameters of every scenario are in manifest.json; every paired "
+         f"{man['finished']}. Full resolved parameters of every arm are in manifest.json; every paired "
          "difference is in differences.csv.", settings, None),
     ]
     html_path = folder / "report.html"
@@ -310,7 +403,10 @@ def _render_html(intro, sections, figs: Path) -> str:
              "td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}th{background:#f3f3f3}"
              "</style></head><body>", "<h1>Policy comparison</h1>", f"<p>{html.escape(intro)}</p>"]
     for title, text, table, images in sections:
-        parts.append(f"<h2>{html.escape(title)}</h2><p>{html.escape(text)}</p>")
+        lead, *items = [text] if isinstance(text, str) else text
+        parts.append(f"<h2>{html.escape(title)}</h2><p>{html.escape(lead)}</p>")
+        if items:
+            parts.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
         if table is not None:
             parts.append(table.to_html(index=False, escape=True, border=0))
         for img in ([images] if isinstance(images, str) else images or []):
@@ -322,7 +418,10 @@ def _render_html(intro, sections, figs: Path) -> str:
 def _render_md(intro, sections) -> str:
     parts = ["# Policy comparison", "", intro, ""]
     for title, text, table, images in sections:
-        parts += [f"## {title}", "", text, ""]
+        lead, *items = [text] if isinstance(text, str) else text
+        parts += [f"## {title}", "", lead, ""]
+        if items:
+            parts += [f"- {md_cell(i)}" for i in items] + [""]
         if table is not None:
             parts += [_md_table(table), ""]
         for img in ([images] if isinstance(images, str) else images or []):

@@ -166,7 +166,7 @@ class Service(_Group):
         doc="Largest team.",
     )
     initial_vacancy_rate: float = param(
-        0.08, unit="share of posts", range=(0.0, 0.25), bounds=(0.0, 0.9), tag="lever",
+        0.08, unit="share of posts", range=(0.0, 0.25), bounds=(0.0, 0.9), tag="uncertainty",
         source="Behavioural-health vacancy rates of 5-15% are commonly reported in workforce surveys.",
         doc="Share of posts vacant at week 0 (posts are vacated, or filled by new hires, at the end of the "
             "burn-in to reach it; the burn-in itself starts from the default).",
@@ -1229,18 +1229,27 @@ class Turnover(_Group):
 
 
 class Hiring(_Group):
-    """Filling vacant posts."""
+    """Filling vacant posts: the labour market and budget the service faces, and its own recruitment practice."""
 
     mean_delay_weeks: float = param(
-        12.0, unit="weeks", range=(4.0, 26.0), bounds=(1.0, 104.0), tag="lever",
+        12.0, unit="weeks", range=(4.0, 26.0), bounds=(1.0, 104.0), tag="uncertainty",
         source="Time to fill behavioural-health posts of about 2-4 months (NHS vacancy statistics).",
-        doc="Mean time from a post falling vacant to the new hire starting (Poisson, at least 1 week).",
+        doc="Mean time from a post falling vacant to the new hire starting under the service's usual "
+            "recruitment practice, as the labour market sets it (Poisson, at least 1 week; times "
+            "hiring.rel_delay).",
+    )
+    rel_delay: float = param(
+        1.0, unit="multiplier", range=(0.5, 1.0), bounds=(0.1, 2.0), tag="lever",
+        source="Scenario design: a streamlined process (pre-approved posts, rolling adverts) at most halves the "
+               "2-4 months to fill a post (NHS vacancy statistics; King's Fund 2019); no trial measures it.",
+        doc="Multiplier of the time to fill a post from the service's recruitment practice (1: as the market "
+            "gives; 0.5: half the time).",
     )
     frozen_share: float = param(
-        0.0, unit="share of posts", range=(0.0, 0.3), bounds=(0.0, 0.9), tag="lever",
+        0.0, unit="share of posts", range=(0.0, 0.3), bounds=(0.0, 0.9), tag="uncertainty",
         source="Recruitment freezes and budget caps keep funded posts empty for long periods (King's Fund 2019).",
-        doc="Share of posts that may not be filled while the lever is in force: vacancies are refilled only "
-            "while fewer than (1 - this) of the posts are filled.",
+        doc="Share of posts that may not be filled (a freeze or budget cap imposed on the service): vacancies "
+            "are refilled only while fewer than (1 - this) of the posts are filled.",
     )
     start_week: int = start_week("hiring")
 

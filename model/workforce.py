@@ -17,7 +17,7 @@ from . import processes as pr
 from .agents import Clinician
 from .context import Climate, Flows, Roster, Snapshot, Week
 from .jit import struct
-from .parameters import Parameters
+from .parameters import Hiring, Parameters
 from .programmes import COST_COMPONENTS, HOOKS, PROGRAMMES
 from .service import Service, TeamType, trauma_mix
 from .staff import StaffSnapshot
@@ -398,7 +398,7 @@ class WorkforceModel(mesa.Model):
         self._hire(np.flatnonzero((ws.status == VACANT) & (ws.hire_week <= self.week)), week)
         week.present_end = ws.status != VACANT
 
-    def _vacate(self, slots: np.ndarray, mean_delay_weeks: float | None = None) -> None:
+    def _vacate(self, slots: np.ndarray, hiring: Hiring | None = None) -> None:
         ws = self.workforce
         if slots.size == 0:
             return
@@ -409,7 +409,7 @@ class WorkforceModel(mesa.Model):
         ws.caseload[:, slots] = 0
         ws.status[slots] = VACANT
         ws.notice_left[slots] = NO_NOTICE
-        ws.hire_week[slots] = self.week + self._hiring_delays(slots.size, mean_delay_weeks)
+        ws.hire_week[slots] = self.week + self._hiring_delays(slots.size, hiring)
         for slot in slots:
             self._agent_of_slot[slot].remove()
             self._agent_of_slot[slot] = None
@@ -437,8 +437,10 @@ class WorkforceModel(mesa.Model):
         for prog in self._hooks["on_hire"]:  # running programmes take in new hires (a course on arrival)
             prog.on_hire(slots, week)
 
-    def _hiring_delays(self, k: int, mean_weeks: float | None = None) -> np.ndarray:
-        mean = self.p.hiring.mean_delay_weeks if mean_weeks is None else mean_weeks
+    def _hiring_delays(self, k: int, hiring: Hiring | None = None) -> np.ndarray:
+        """Weeks to fill ``k`` posts under the hiring group ``hiring`` (default: the one in force)."""
+        h = self.p.hiring if hiring is None else hiring
+        mean = h.mean_delay_weeks * h.rel_delay
         return np.maximum(1, self.streams["hiring"].poisson(mean, k))
 
     # ---------------------------------------------------------------------------------------------------------
@@ -577,7 +579,7 @@ class WorkforceModel(mesa.Model):
         rng = self.streams["hiring"]
         ws.caseload[:] = 0
         self._vacate(np.flatnonzero(~staff.occupied & (ws.status != VACANT)),
-                     mean_delay_weeks=self.params.at_week(1).hiring.mean_delay_weeks)
+                     hiring=self.params.at_week(1).hiring)
         fill = np.flatnonzero(staff.occupied & (ws.status == VACANT))
         if fill.size:
             settled = np.flatnonzero(ws.status != VACANT)
@@ -612,7 +614,7 @@ class WorkforceModel(mesa.Model):
             occupied = np.flatnonzero(ws.status != VACANT)
             # these posts are filled under the hiring delay in force from week 1, the scenario's
             self._vacate(rng.choice(occupied, size=target - vacant.size, replace=False),
-                         mean_delay_weeks=self.params.at_week(1).hiring.mean_delay_weeks)
+                         hiring=self.params.at_week(1).hiring)
         elif vacant.size > target:
             self._hire(np.sort(rng.choice(vacant, size=vacant.size - target, replace=False)), self._new_week())
 

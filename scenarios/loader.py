@@ -6,13 +6,22 @@ A scenario file is TOML written for planners:
     title = "Reflective supervision for everyone"
     description = "What the policy is, in words a planner uses."
     evidence = "What the settings rest on."
-    extends = "baseline"                      # optional: start from another scenario
+    kind = "policy"                           # "policy" (levers only), "context" (uncertainties only) or "service"
+    extends = "baseline"                      # optional: start from another scenario, or from several in order:
+                                              # extends = ["reflective-supervision", "mentoring"]
     target = "mean_sts_mean"                  # optional: the run summary the scenario is meant to move
     target_direction = "lower"                # with target: "lower" or "higher"
 
     [supervision]                             # one table per parameter group (see `resilience parameters`)
     sessions_per_month = 2.0
     coverage = 1.0
+
+A **policy** is what the organisation decides (it sets only parameters tagged ``lever``); a **context** is what it
+does not control (only ``uncertainty`` parameters: understaffing imposed by a freeze, the trauma mix, demand); a
+**service** describes a service as it runs today and may set both (``baseline`` is one: the default policy and the
+default context). A file without ``kind`` gets one from what it sets; a policy extends only services and policies,
+a context only services and contexts. Group start weeks (``*.start_week``) are timing, allowed in either.
+``currency = "GBP"`` (an ISO 4217 code) names the currency of the prices (``costs.*``); it is inherited.
 
 A service description adds ``staff_snapshot = "staff.csv"`` (:mod:`scenarios.staff`) and/or ``[[team_types]]``
 tables (:mod:`scenarios.team_types`); both are inherited through ``extends`` (the last file that sets one wins).
@@ -39,8 +48,16 @@ from model.outcomes import SUMMARIES
 LIBRARY = Path(__file__).resolve().parent
 #: the names allowed for scenarios and team types (they name files and columns)
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-TEXT_KEYS = ("name", "title", "description", "evidence", "extends", "target", "target_direction", "staff_snapshot")
+TEXT_KEYS = ("name", "title", "description", "evidence", "kind", "target", "target_direction", "staff_snapshot",
+             "currency")
+#: keys that are not parameter groups
+META_KEYS = (*TEXT_KEYS, "extends", "team_types")
 TARGET_DIRECTIONS = ("lower", "higher")
+#: what a scenario file is (see the module docstring)
+KINDS = ("policy", "context", "service")
+#: the parameter tag each kind may set (a service may set any)
+KIND_TAG = {"policy": "lever", "context": "uncertainty"}
+CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 class ScenarioError(ValueError):
@@ -69,6 +86,10 @@ class Scenario:
             snapshot's ``team_type`` column when only the snapshot names them), or empty; without a snapshot,
             ``service.n_posts`` is the sum of their posts.
         team_type_titles: each team type's title.
+        kind: "policy", "context" or "service".
+        own: the settings of the policy and context files of the chain (none of its service files'): what
+            this scenario adds to whatever service or context it is applied in (:func:`compose`).
+        currency: the ISO 4217 code of the prices (``currency``, inherited), or "" when no file names one.
     """
 
     name: str
@@ -85,6 +106,9 @@ class Scenario:
     staff: StaffSnapshot | None = None
     team_types: tuple[TeamType, ...] = ()
     team_type_titles: dict[str, str] = field(default_factory=dict)
+    kind: str = "service"
+    own: dict[str, Any] = field(default_factory=dict)
+    currency: str = ""
 
     @property
     def fixed_posts(self) -> str:
@@ -169,16 +193,25 @@ def read_file(path: Path) -> dict[str, Any]:
         if key in TEXT_KEYS:
             if not isinstance(value, str):
                 problems.append(f"'{key}' must be text, got {value!r}")
+            elif key == "kind" and value not in KINDS:
+                problems.append(f"kind = {value!r} is not allowed (allowed: {', '.join(KINDS)})")
+            elif key == "currency" and not CURRENCY.fullmatch(value):
+                problems.append(f"currency = {value!r} is not allowed (allowed: an ISO 4217 code of three capital "
+                                "letters, e.g. GBP, USD, EUR)")
+        elif key == "extends":
+            if not (isinstance(value, str) or (isinstance(value, list) and value
+                                               and all(isinstance(v, str) for v in value))):
+                problems.append(f"'extends' must be a scenario name or a non-empty list of names, got {value!r}")
         elif key == "team_types":
             pass  # checked with the parameters in force (:mod:`scenarios.team_types`)
         elif key in groups:
             if not isinstance(value, Mapping):
                 problems.append(f"'{key}' must be a table of parameters ([{key}]), got {value!r}")
         else:
-            close = difflib.get_close_matches(key, [*TEXT_KEYS, *groups], n=1)
+            close = difflib.get_close_matches(key, [*META_KEYS, *groups], n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(f"unknown key '{key}'{hint} (allowed: {', '.join(TEXT_KEYS)}, team_types and the "
-                            f"parameter groups {', '.join(sorted(groups))})")
+            problems.append(f"unknown key '{key}'{hint} (allowed: {', '.join(TEXT_KEYS)}, extends, team_types and "
+                            f"the parameter groups {', '.join(sorted(groups))})")
     problems += _target_problems(data)
     if problems:
         raise ScenarioError(_join(path, problems))
@@ -219,32 +252,13 @@ def load(name_or_path: str | Path, folder: Path = LIBRARY) -> Scenario:
             circular ``extends``; the message names the file and the key path.
     """
     path = resolve_path(name_or_path, folder)
-    chain: list[tuple[Path, dict[str, Any]]] = []
-    seen: list[str] = []
-    current_path = path
-    while True:
-        key = str(current_path.resolve())
-        if key in seen:
-            names = [Path(s).stem for s in seen] + [current_path.stem]
-            raise ScenarioError(f"{path}: circular 'extends': {' -> '.join(names)}")
-        seen.append(key)
-        data = read_file(current_path)
-        chain.append((current_path, data))
-        parent = data.get("extends")
-        if parent is None:
-            break
-        try:
-            current_path = _find_parent(parent, current_path, folder)
-        except ScenarioError as exc:
-            raise ScenarioError(f"{current_path}: extends = {parent!r}: {exc}") from None
-    chain.reverse()  # root first
+    files = _linearise(path, folder, [])
+    chain = [(f.path, f.data) for f in files]
     overrides: dict[str, Any] = {}
     params = Parameters()
     params_of_file = []
     for file_path, data in chain:
-        flat = {f"{g}.{k}": v for g, table in data.items() if g not in (*TEXT_KEYS, "team_types")
-                for k, v in table.items()}
-        overrides.update(flat)
+        overrides.update(_settings(data))
         try:  # the settings so far, so an error points at the file that made them invalid
             params = Parameters().with_overrides(overrides)
         except ParameterError as exc:
@@ -276,6 +290,8 @@ def load(name_or_path: str | Path, folder: Path = LIBRARY) -> Scenario:
     elif types:
         params = params.with_overrides({"service.n_posts": sum(t.n_posts for t in types)})
     data = chain[-1][1]
+    own = {k: v for f in files if f.kind != "service" for k, v in _settings(f.data).items()}
+    currency = next((d["currency"] for _, d in reversed(chain) if "currency" in d), "")
     name = data.get("name", path.stem)
     if not SAFE_NAME.fullmatch(name):
         raise ScenarioError(f"{path}: name = {name!r} is not allowed: use letters, digits, '-', '_' and '.' "
@@ -286,8 +302,118 @@ def load(name_or_path: str | Path, folder: Path = LIBRARY) -> Scenario:
         path=path, chain=tuple(p.stem for p, _ in chain), overrides=overrides, params=params,
         target=data.get("target", ""), target_direction=data.get("target_direction", ""),
         warnings=tuple(range_warnings(overrides, path)) + tuple(warnings), staff=staff,
-        team_types=types, team_type_titles=titles,
+        team_types=types, team_type_titles=titles, kind=files[-1].kind, own=own, currency=currency,
     )
+
+
+@dataclass(frozen=True)
+class _File:
+    path: Path
+    data: dict[str, Any]
+    kind: str
+
+
+def _settings(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameter settings of one file, by dotted name."""
+    return {f"{g}.{k}": v for g, table in data.items() if g not in META_KEYS for k, v in table.items()}
+
+
+def _parents(data: Mapping[str, Any]) -> list[str]:
+    parents = data.get("extends", [])
+    return [parents] if isinstance(parents, str) else list(parents)
+
+
+def _linearise(path: Path, folder: Path, stack: list[Path]) -> list[_File]:
+    """The files a scenario is built from, each once, in the order their settings apply (parents in the order
+    ``extends`` lists them, each after its own parents; the file itself last), with each file's kind checked.
+
+    Raises:
+        ScenarioError: circular or unknown ``extends``, parents that set the same parameter to different values
+            (unless this file sets it), or a file whose settings or parents do not fit its kind.
+    """
+    here = path.resolve()
+    if here in stack:
+        names = [p.stem for p in stack[stack.index(here):]] + [path.stem]
+        raise ScenarioError(f"{stack[0]}: circular 'extends': {' -> '.join(names)}")
+    data = read_file(path)
+    out: list[_File] = []
+    parents: list[tuple[str, list[_File]]] = []
+    for parent in _parents(data):
+        try:
+            parent_path = _find_parent(parent, path, folder)
+        except ScenarioError as exc:
+            raise ScenarioError(f"{path}: extends = {parent!r}: {exc}") from None
+        files = _linearise(parent_path, folder, [*stack, here])
+        parents.append((parent, files))
+        seen = {f.path.resolve() for f in out}
+        out += [f for f in files if f.path.resolve() not in seen]
+    own = _settings(data)
+    _check_parent_conflicts(path, parents, own)
+    kind = _kind_of(path, data, own, [(name, files[-1].kind) for name, files in parents])
+    return [*out, _File(path, data, kind)]
+
+
+def _check_parent_conflicts(path: Path, parents, own: Mapping[str, Any]) -> None:
+    """Two parents that set one parameter differently are an ambiguity the file must settle itself."""
+    setters: dict[str, tuple[str, Any]] = {}
+    for name, files in parents:
+        values: dict[str, Any] = {}
+        for f in files:
+            values.update(_settings(f.data))
+        for key, value in values.items():
+            if key in own or key.endswith(".start_week") and value == Parameters.spec(key).default:
+                continue
+            if key in setters and setters[key][1] != value:
+                first, v = setters[key]
+                raise ScenarioError(f"{path}: extends {first!r} and {name!r}, which set {key} to {v!r} and "
+                                    f"{value!r}; set {key} in this file to say which applies")
+            setters.setdefault(key, (name, value))
+
+
+def _kind_of(path: Path, data: Mapping[str, Any], own: Mapping[str, Any], parents: list[tuple[str, str]]) -> str:
+    """The file's kind: declared (and checked against its settings and parents) or inferred from them."""
+    declared = data.get("kind")
+    describes_service = "team_types" in data or "staff_snapshot" in data
+    by_tag: dict[str, list[str]] = {"lever": [], "uncertainty": []}
+    for key in own:
+        if not key.endswith(".start_week"):  # timing: allowed in either kind
+            by_tag[Parameters.spec(key).tag].append(key)
+    if declared is None:
+        if not parents or describes_service or (by_tag["lever"] and by_tag["uncertainty"]):
+            if parents and not describes_service:
+                raise ScenarioError(
+                    f"{path}: sets levers ({', '.join(by_tag['lever'])}) and uncertainties "
+                    f"({', '.join(by_tag['uncertainty'])}): a policy sets only levers (what the organisation "
+                    "decides) and a context only uncertainties (what it does not control); split the file in two, "
+                    "or declare kind = \"service\" if it describes a service as it runs today")
+            return "service"
+        if by_tag["uncertainty"]:
+            declared_kind = "context"
+        elif by_tag["lever"]:
+            declared_kind = "policy"
+        else:  # sets nothing of its own: what it extends
+            declared_kind = next((k for _, k in parents if k != "service"), "policy")
+        kind = declared_kind
+    else:
+        kind = declared
+    if kind in KIND_TAG:
+        other = "uncertainty" if KIND_TAG[kind] == "lever" else "lever"
+        if by_tag[other]:
+            what = ("levers only (what the organisation decides); what it does not control belongs in a context "
+                    "file (kind = \"context\")" if kind == "policy" else
+                    "uncertainties only (what the organisation does not control); what it decides belongs in a "
+                    "policy file (kind = \"policy\")")
+            raise ScenarioError(f"{path}: kind = {kind!r} but it sets the {other} parameter"
+                                f"{'s' if len(by_tag[other]) > 1 else ''} {', '.join(by_tag[other])}: a {kind} "
+                                f"sets {what} (see `resilience parameters --tag {KIND_TAG[kind]}`)")
+        if describes_service:
+            raise ScenarioError(f"{path}: kind = {kind!r} but it describes a service (team_types or "
+                                "staff_snapshot); declare kind = \"service\"")
+        wrong = [name for name, k in parents if k not in ("service", kind)]
+        if wrong:
+            raise ScenarioError(f"{path}: a {kind} extends only services and {kind}s, but {wrong[0]!r} is a "
+                                f"{dict(parents)[wrong[0]]}")
+    return kind
 
 
 def _team_types_of(path: Path, rows, params: Parameters, counted, snapshot_pending: bool = False):

@@ -14,7 +14,7 @@ from typing import Any
 from model import Parameters
 from model.outcomes import SUMMARIES
 
-from .loader import LIBRARY, SAFE_NAME, TARGET_DIRECTIONS
+from .loader import CURRENCY, KINDS, LIBRARY, SAFE_NAME, TARGET_DIRECTIONS
 from .team_types import OWN_VALUES
 
 SCHEMA_PATH = LIBRARY / "scenario.schema.json"
@@ -28,7 +28,14 @@ def scenario_schema() -> dict[str, Any]:
         "title": {"type": "string", "description": "One-line title."},
         "description": {"type": "string", "description": "What the policy is, for planners."},
         "evidence": {"type": "string", "description": "What the settings rest on."},
-        "extends": {"type": "string", "description": "Name of the scenario this one starts from."},
+        "kind": {"type": "string", "enum": list(KINDS),
+                 "description": "policy: sets levers only; context: sets uncertainties only; service: describes a "
+                                "service as it runs today (default: inferred from what the file sets)."},
+        "extends": {"oneOf": [{"type": "string"}, {"type": "array", "minItems": 1, "items": {"type": "string"}}],
+                    "description": "Name of the scenario this one starts from, or a list of names applied in "
+                                   "order (their settings must not disagree)."},
+        "currency": {"type": "string", "pattern": f"^{CURRENCY.pattern}$",
+                     "description": "ISO 4217 code of the prices (costs.*), e.g. GBP; inherited."},
         "target": {"type": "string", "enum": sorted(SUMMARIES),
                    "description": "The run summary the scenario is meant to move (with target_direction)."},
         "target_direction": {"type": "string", "enum": list(TARGET_DIRECTIONS),

@@ -125,7 +125,7 @@ ARMS: dict[str, Callable[[], dict[str, float]]] = {
     "cap_low": lambda: {"caseload.cap_per_fte": _lo("caseload.cap_per_fte")},
     "bundle": lambda: _scenario("organisational-bundle"),
     # staffing
-    "hiring_fast": lambda: {"hiring.mean_delay_weeks": _lo("hiring.mean_delay_weeks")},
+    "hiring_fast": lambda: {"hiring.rel_delay": _lo("hiring.rel_delay")},
     "vacancy_high": lambda: {"service.initial_vacancy_rate": _hi("service.initial_vacancy_rate")},
     # float staff are tested where there is a queue for them to take: the understaffed service (see the test)
     "understaffed": lambda: _scenario("understaffed"),
@@ -547,9 +547,21 @@ def test_float_staff_shorten_waiting_list_at_a_cost():
 
 def test_faster_hiring_means_fewer_vacancies():
     """Shorter hiring delays mean fewer vacant posts (time to fill; NHS vacancy statistics, King's Fund 2019)."""
-    # Observed, 12 -> 4 weeks: 15.2 -> 6.2 vacant posts (t -62). Floor: two posts (1% of the service).
+    # Floor: two posts (1% of the service); 12 -> 6 weeks halves the vacancies the delay causes.
     assert_effect("hiring_fast", "n_vacant_mean", -1, 2.0)
     assert_plausible_burnout("hiring_fast")
+
+
+def test_recruitment_practice_scales_the_market_time_to_fill():
+    """hiring.rel_delay multiplies the market's hiring.mean_delay_weeks: half the practice's delay in a market
+    twice as slow draws exactly the same hiring delays (one Poisson mean, the same hiring stream)."""
+    def delays(mean: float, rel: float):
+        m = WorkforceModel(Parameters().with_overrides({"service.n_posts": 60, "hiring.mean_delay_weeks": mean,
+                                                        "hiring.rel_delay": rel}), rng=3, burn_in_weeks=0)
+        return m._hiring_delays(500)
+
+    np.testing.assert_array_equal(delays(24.0, 0.5), delays(12.0, 1.0))
+    assert delays(24.0, 1.0).mean() > 1.6 * delays(24.0, 0.5).mean()
 
 
 def test_initial_vacancy_rate_sets_week_zero_vacancies_and_raises_load():
