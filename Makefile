@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine:
-#   make run   - create .venv, install, run the main job: every library scenario against the baseline,
-#                10 paired replicates x 300 clinicians x 5 years, report in results/comparison/report.html
+#   make run   - create .venv, install, run the main job: every library policy against the baseline in every library context,
+#                10 paired replicates x 300 clinicians x 5 years (480 runs), report in results/comparison/report.html
 #   make test  - create .venv, install with test extras, run the whole test suite
 # CI (.ci/run) also runs `make test-py312`: a fast subset of the suite on Python 3.12 with the newest Mesa 3.x,
 # in a second venv (.venv312); it is skipped with a note when no Python 3.12 interpreter is found.

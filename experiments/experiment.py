@@ -161,7 +161,7 @@ def resolve_arms(names: Sequence[str], clinicians: int | None, baseline: str = B
             if clinicians is not None:
                 params = params.with_overrides({"service.n_posts": clinicians}, context="--clinicians")
             arms[name] = Arm(name, pol, ctx, params)
-    currencies = {a.context.currency for a in arms.values()}
+    currencies = {a.context.currency for a in arms.values()} - {""}  # "": a file that names none
     if len(currencies) > 1:
         raise ExperimentError(f"the contexts price their costs in different currencies ({', '.join(sorted(currencies))}); "
                               "compare them separately")
@@ -330,7 +330,7 @@ def analyse(store: ExperimentStore, rank_by: str = cmp.DEFAULT_RANK_BY,
     weeks = int(spec["weeks"])
     layout = cmp.Layout.from_spec(spec)
     described = store.manifest.get("scenarios", {})
-    currency = next((d.get("currency", "") for d in described.values()), "")
+    currency = next((d["currency"] for d in described.values() if d.get("currency")), "")
     policy_diffs = cmp.within_contexts(runs, layout, cmp.paired_differences)
     diffs = pd.concat([policy_diffs, cmp.context_differences(runs, layout)], ignore_index=True)
     costs = cmp.within_contexts(runs, layout, cmp.cost_effectiveness, weeks=weeks)

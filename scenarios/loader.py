@@ -361,7 +361,7 @@ def _check_parent_conflicts(path: Path, parents, own: Mapping[str, Any]) -> None
         for f in files:
             values.update(_settings(f.data))
         for key, value in values.items():
-            if key in own or key.endswith(".start_week") and value == Parameters.spec(key).default:
+            if key in own or key.endswith(".start_week") and value == 0:  # 0: the default start week
                 continue
             if key in setters and setters[key][1] != value:
                 first, v = setters[key]
@@ -375,8 +375,9 @@ def _kind_of(path: Path, data: Mapping[str, Any], own: Mapping[str, Any], parent
     declared = data.get("kind")
     describes_service = "team_types" in data or "staff_snapshot" in data
     by_tag: dict[str, list[str]] = {"lever": [], "uncertainty": []}
+    known = set(Parameters.names())  # unknown names are reported with the file's other problems, later
     for key in own:
-        if not key.endswith(".start_week"):  # timing: allowed in either kind
+        if key in known and not key.endswith(".start_week"):  # timing: allowed in either kind
             by_tag[Parameters.spec(key).tag].append(key)
     if declared is None:
         if not parents or describes_service or (by_tag["lever"] and by_tag["uncertainty"]):
@@ -411,7 +412,8 @@ def _kind_of(path: Path, data: Mapping[str, Any], own: Mapping[str, Any], parent
                                 "staff_snapshot); declare kind = \"service\"")
         wrong = [name for name, k in parents if k not in ("service", kind)]
         if wrong:
-            raise ScenarioError(f"{path}: a {kind} extends only services and {kind}s, but {wrong[0]!r} is a "
+            plural = {"policy": "policies", "context": "contexts"}[kind]
+            raise ScenarioError(f"{path}: a {kind} extends only services and {plural}, but {wrong[0]!r} is a "
                                 f"{dict(parents)[wrong[0]]}")
     return kind
 

@@ -47,6 +47,7 @@ import pandas as pd
 import pytest
 
 from model import Parameters, RunResult, WorkforceModel, simulate
+from model.parameters import Hiring
 from model.programmes import PROGRAMMES
 from model.proqol import NORMS
 from model.state import ACTIVE, VACANT
@@ -554,14 +555,19 @@ def test_faster_hiring_means_fewer_vacancies():
 
 def test_recruitment_practice_scales_the_market_time_to_fill():
     """hiring.rel_delay multiplies the market's hiring.mean_delay_weeks: half the practice's delay in a market
-    twice as slow draws exactly the same hiring delays (one Poisson mean, the same hiring stream)."""
+    twice as slow draws exactly the same hiring delays from the same state of the hiring stream."""
+    m = WorkforceModel(Parameters().with_overrides({"service.n_posts": 60}), rng=3, burn_in_weeks=0)
+    stream = m.streams["hiring"]
+    state = stream.bit_generator.state
+
     def delays(mean: float, rel: float):
-        m = WorkforceModel(Parameters().with_overrides({"service.n_posts": 60, "hiring.mean_delay_weeks": mean,
-                                                        "hiring.rel_delay": rel}), rng=3, burn_in_weeks=0)
-        return m._hiring_delays(500)
+        stream.bit_generator.state = state
+        return m._hiring_delays(500, Hiring(mean_delay_weeks=mean, rel_delay=rel))
 
     np.testing.assert_array_equal(delays(24.0, 0.5), delays(12.0, 1.0))
     assert delays(24.0, 1.0).mean() > 1.6 * delays(24.0, 0.5).mean()
+    stream.bit_generator.state = state  # the group in force is the default
+    np.testing.assert_array_equal(m._hiring_delays(500), delays(12.0, 1.0))
 
 
 def test_initial_vacancy_rate_sets_week_zero_vacancies_and_raises_load():

@@ -446,13 +446,15 @@ def test_a_comparison_breaks_results_down_by_team_type(tmp_path):
     path = _service(tmp_path)
     policy = tmp_path / "supervised.toml"
     policy.write_text('title = "supervised"\nextends = "svc"\n[supervision]\nsessions_per_month = 2.0\n')
-    res = compare([str(path), str(policy)], replicates=2, weeks=13, burn_in_weeks=4, out=tmp_path / "cmp",
+    # the typed service is the reference context: the policy runs in it and compares with it, not the generic one
+    res = compare([str(policy)], baseline=str(path), replicates=2, weeks=13, burn_in_weeks=4, out=tmp_path / "cmp",
                   workers=1, progress=False, report=True, rank_by="mean_bo_mean")
     assert res.store.manifest["scenarios"]["svc"]["team_types"][0]["name"] == "crisis"
+    assert list(res.layout.arms) == ["svc", "supervised@svc"] and set(res.runs["scenario"]) == set(res.layout.arms)
     import pandas as pd
 
     typed = pd.read_csv(tmp_path / "cmp" / "team_types.csv")
-    assert set(typed["scenario"]) == {"svc", "supervised"} and set(typed["team_type"]) == {"crisis", "community"}
+    assert set(typed["scenario"]) == {"svc", "supervised@svc"} and set(typed["team_type"]) == {"crisis", "community"}
     runs = res.runs[res.runs.scenario == "svc"]
     mean = typed[(typed.scenario == "svc") & (typed.team_type == "crisis") & (typed.metric == "n_waitlist_mean")]
     assert mean["mean"].iloc[0] == pytest.approx(runs["n_waitlist_mean[crisis]"].mean())
