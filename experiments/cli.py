@@ -158,6 +158,16 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--rank-by", default="prop_high_bo_mean", dest="rank_by")
     rep.add_argument("--wtp", type=float, default=None, metavar="AMOUNT")
     rep.add_argument("--weight", action="append", default=[], metavar="SUMMARY=W")
+    exp = sub.add_parser("explore", help="policies x contexts x sampled futures: robustness and scenario discovery",
+                         description="Run the exploration a TOML file describes (ready: trauma-and-hiring in "
+                                     "experiments/explore): every policy in every context across sampled "
+                                     "uncertainties (Latin hypercube, Sobol, or a calibrated ensemble's rows), with "
+                                     "common random numbers; writes experiments.parquet, robustness.csv, prim.csv "
+                                     "and a report. Running it again resumes.")
+    exp.add_argument("exploration", help="exploration file, or the name of a ready one")
+    _add_where(exp)
+    exp.add_argument("--out", type=Path, default=None, help="results folder (default results/explore-NAME)")
+    exp.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
     sen = sub.add_parser("sensitivity", help="global sensitivity analysis (SALib Morris, Sobol, FAST, PAWN)",
                          description="Run the sensitivity experiment a TOML file describes (ready ones: "
                                      "levers-morris, uncertainties-sobol, quick-demo in experiments/sa) and write "
@@ -338,6 +348,22 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_explore(args: argparse.Namespace) -> int:
+    from .explore import run_file
+
+    out = args.out or Path("results") / f"explore-{Path(args.exploration).stem}"
+    res = run_file(args.exploration, out=out, workers=args.workers, scheduler=args.scheduler, progress=args.progress)
+    print(f"results: {out}/ (report.html, experiments.parquet, robustness.csv"
+          + (", prim.csv" if not res.boxes.empty or res.sentences else "") + ")")
+    n = len(res.experiments)
+    print(f"ran {res.ran} of {n} experiments" + (f" in {res.seconds:.0f} s ({res.ran / res.seconds:.2f} per second)"
+                                                 if res.ran and res.seconds else ""))
+    print(res.stability)
+    for sentence in res.sentences:
+        print(f"  {sentence}")
+    return 0
+
+
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     from .calibration_file import run_file
 
@@ -489,6 +515,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _cmd_report(args)
         if args.command == "sensitivity":
             return _cmd_sensitivity(args)
+        if args.command == "explore":
+            return _cmd_explore(args)
         if args.command == "calibrate":
             return _cmd_calibrate(args)
         if args.command == "validate":

@@ -396,12 +396,12 @@ def _img_tag(path: Path) -> str:
     return f'<img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}" style="max-width:100%">'
 
 
-def _render_html(intro, sections, figs: Path) -> str:
-    parts = ["<!doctype html><html><head><meta charset='utf-8'><title>Policy comparison</title><style>"
+def _render_html(intro, sections, figs: Path, title: str = "Policy comparison") -> str:
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>"
              "body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em;color:#222}"
              "table{border-collapse:collapse;font-size:12px;margin:0.5em 0}"
              "td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}th{background:#f3f3f3}"
-             "</style></head><body>", "<h1>Policy comparison</h1>", f"<p>{html.escape(intro)}</p>"]
+             "</style></head><body>", f"<h1>{html.escape(title)}</h1>", f"<p>{html.escape(intro)}</p>"]
     for title, text, table, images in sections:
         lead, *items = [text] if isinstance(text, str) else text
         parts.append(f"<h2>{html.escape(title)}</h2><p>{html.escape(lead)}</p>")
@@ -415,8 +415,8 @@ def _render_html(intro, sections, figs: Path) -> str:
     return "\n".join(parts)
 
 
-def _render_md(intro, sections) -> str:
-    parts = ["# Policy comparison", "", intro, ""]
+def _render_md(intro, sections, title: str = "Policy comparison") -> str:
+    parts = [f"# {title}", "", intro, ""]
     for title, text, table, images in sections:
         lead, *items = [text] if isinstance(text, str) else text
         parts += [f"## {title}", "", lead, ""]

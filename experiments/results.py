@@ -17,6 +17,9 @@ Comparisons (:class:`ExperimentStore`)::
     runs.parquet         one row per run: scenario, replicate, seed, summary outcomes   (built from parts/)
     timeseries.parquet   one row per run and week                                          (built from parts/)
 
+Explorations (:class:`ExploreStore`): the sensitivity layout, with ``experiments.parquet`` (one row per policy,
+context, sample and replicate), ``robustness.csv`` and ``prim.csv`` instead of the indices.
+
 Sensitivity analyses (:class:`SensitivityStore`)::
 
     manifest.json        problem, method and options, evaluated function, outputs, versions, git commit, times
@@ -531,3 +534,15 @@ class SensitivityStore(ResultsFolder):
         """Write evaluations, indices and noise shares, then stamp the end time."""
         self.consolidate({"evaluations.parquet": evaluations, "indices.parquet": indices, "indices.csv": indices,
                           "noise.csv": noise})
+
+
+class ExploreStore(SensitivityStore):
+    """The results folder of an exploration (``resilience explore``): evaluations stored chunk by chunk, like a
+    sensitivity analysis, then ``experiments.parquet``, ``robustness.csv`` and ``prim.csv``.
+    """
+
+    kind = "exploration"
+
+    def finish(self, tables: Mapping[str, pd.DataFrame]) -> None:  # type: ignore[override]
+        """Write the consolidated tables, then stamp the end time."""
+        self.consolidate(tables)
