@@ -168,6 +168,23 @@ def build_parser() -> argparse.ArgumentParser:
     _add_where(exp)
     exp.add_argument("--out", type=Path, default=None, help="results folder (default results/explore-NAME)")
     exp.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+    tip = sub.add_parser("tipping", help="sweep sustained understaffing (or demand) up and down: tipping point and "
+                                         "hysteresis of the staffing loop",
+                         description="Hold each level of a forcing parameter for --hold-weeks, from the lowest to "
+                                     "the highest and back, in --replicates runs; report where burnout rises "
+                                     "most steeply, whether the way down differs from the way up (hysteresis) and "
+                                     "whether the service comes back. Writes report.md, tipping.png and CSV tables.")
+    tip.add_argument("--parameter", default="hiring.frozen_share", help="the forcing (default hiring.frozen_share)")
+    tip.add_argument("--levels", default=None, metavar="A,B,C", help="ascending levels (default: 8 over the "
+                                                                     "parameter's plausible range)")
+    tip.add_argument("--scenario", default="baseline", help="the service or context to sweep on")
+    tip.add_argument("--outcome", default="mean_bo", help="weekly outcome read for tipping and hysteresis")
+    tip.add_argument("--hold-weeks", type=_int_at_least(4, MAX_WEEKS), default=52, dest="hold_weeks")
+    tip.add_argument("--replicates", type=_int_at_least(2, MAX_REPLICATES), default=4)
+    tip.add_argument("--clinicians", type=_clinicians, default=200)
+    tip.add_argument("--seed", type=_non_negative, default=0)
+    tip.add_argument("--workers", type=_workers, default=None)
+    tip.add_argument("--out", type=Path, default=Path("results/tipping"), help="results folder")
     sen = sub.add_parser("sensitivity", help="global sensitivity analysis (SALib Morris, Sobol, FAST, PAWN)",
                          description="Run the sensitivity experiment a TOML file describes (ready ones: "
                                      "levers-morris, uncertainties-sobol, quick-demo in experiments/sa) and write "
@@ -364,6 +381,26 @@ def _cmd_explore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_tipping(args: argparse.Namespace) -> int:
+    from .tipping import sweep, write
+
+    levels = None
+    if args.levels is not None:
+        try:
+            levels = [float(v) for v in args.levels.split(",")]
+        except ValueError:
+            raise ExperimentError(f"--levels {args.levels!r} is not allowed (allowed: numbers separated by commas, "
+                                  "e.g. 0,0.1,0.2,0.3)") from None
+    res = sweep(args.parameter, levels, scenario=args.scenario, hold_weeks=args.hold_weeks,
+                replicates=args.replicates, clinicians=args.clinicians, seed=args.seed, workers=args.workers,
+                outcome=args.outcome)
+    report = write(res, args.out, args.outcome)
+    print(f"report: {report} (tipping.png, tipping.csv, tipping_summary.csv, hysteresis.csv)")
+    for sentence in res.sentences:
+        print(f"  {sentence}")
+    return 0
+
+
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     from .calibration_file import run_file
 
@@ -517,6 +554,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _cmd_sensitivity(args)
         if args.command == "explore":
             return _cmd_explore(args)
+        if args.command == "tipping":
+            return _cmd_tipping(args)
         if args.command == "calibrate":
             return _cmd_calibrate(args)
         if args.command == "validate":

@@ -53,7 +53,7 @@ from scenarios import ScenarioError
 from .errors import ExperimentError
 from .executors import executor_for
 from .results import ExploreStore, release_lock
-from .sensitivity import SensitivityError, evaluate, point_seed, problem_from_parameters
+from .sensitivity import SensitivityError, evaluate, problem_from_parameters
 
 LIBRARY = Path(__file__).resolve().parent / "explore"
 SAMPLERS = ("lhs", "sobol")
@@ -325,7 +325,9 @@ def run_file(path_or_name: str | Path, *, out: str | Path, workers: int | None =
                     tuple(None if a.context.service.empty else a.context.service for a in arms.values()),
                     factors, tuple(problem["int_names"]), tuple(spec.outputs), spec.weeks, spec.burn_in_weeks)
     store = ExploreStore(Path(out))
-    key = {"function": "experiments.explore.ArmFunction", "file": spec.model_dump(), "layout": layout.to_json(),
+    # the analysis (robustness thresholds, discovery) is not part of the identity: changing it reuses the runs
+    key = {"function": "experiments.explore.ArmFunction",
+           "file": spec.model_dump(exclude={"title", "robustness", "discover"}), "layout": layout.to_json(),
            "factors": list(factors),
            "futures": futures.to_dict("list"), "arms": {n: a.params.model_dump() for n, a in arms.items()}}
     store.open(key, {"file": str(path)})
@@ -513,11 +515,16 @@ def condition_holds(cond: Condition, values: pd.Series) -> np.ndarray:
             ">=": values >= threshold}[cond.op].to_numpy(bool)
 
 
+#: futures a PRIM peel removes at least
+MIN_PEELED = 3.5
+
+
 def find_boxes(x: pd.DataFrame, y: np.ndarray, threshold: float = 0.8, peel_alpha: float = 0.05,
                max_boxes: int = 2) -> tuple[list[dict], list[pd.DataFrame]]:
     """PRIM boxes (Friedman & Fisher 1999; the implementation of EMA Workbench, Kwakkel 2017) of ``y`` over ``x``.
 
-    Each box is taken from its peeling trajectory: the box with the largest coverage among those with at least
+    The peeling fraction is at least ``MIN_PEELED`` futures' worth (EMA Workbench's PRIM does not peel a sample
+    of a few dozen futures at the usual 5%). Each box is taken from its peeling trajectory: the box with the largest coverage among those with at least
     ``threshold`` density, else the densest. Up to ``max_boxes`` boxes (covering: the next box is sought among
     the points not yet in a box) while a box still has density above the base rate.
 
@@ -533,7 +540,9 @@ def find_boxes(x: pd.DataFrame, y: np.ndarray, threshold: float = 0.8, peel_alph
         import logging
 
         logging.getLogger("EMA").setLevel(logging.ERROR)
-        p = prim.Prim(x.reset_index(drop=True), np.asarray(y, bool), threshold=threshold, peel_alpha=peel_alpha)
+        # a peel must remove a few futures, or PRIM stops at once on small samples
+        alpha = min(max(peel_alpha, MIN_PEELED / max(len(x), 1)), 0.45)
+        p = prim.Prim(x.reset_index(drop=True), np.asarray(y, bool), threshold=threshold, peel_alpha=alpha)
         boxes, trajectories = [], []
         base = float(np.mean(y))
         for k in range(max_boxes):
@@ -557,14 +566,7 @@ def find_boxes(x: pd.DataFrame, y: np.ndarray, threshold: float = 0.8, peel_alph
     return boxes, trajectories
 
 
-#: the prefix of the context indicators among PRIM's dimensions
-CONTEXT_PREFIX = "context="
-
-
 def _bound_words(name: str, lo, hi, x: pd.Series) -> str:
-    if name.startswith(CONTEXT_PREFIX):
-        context = name.removeprefix(CONTEXT_PREFIX)
-        return f"the context is {context}" if lo >= 0.5 else f"the context is not {context}"
     low_cut, high_cut = lo > x.min(), hi < x.max()
     unit = Parameters.spec(name).unit if name in Parameters.names() else ""
     name = f"{name} ({unit})" if unit else name
@@ -577,13 +579,15 @@ def discover(table: pd.DataFrame, layout, factors: Sequence[str], spec: Discover
              titles: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, list[str], dict]:
     """Scenario discovery for each policy: the futures where the condition holds, boxed by PRIM.
 
-    The condition is evaluated per future (replicate means); ``effect(m)`` is the policy's value minus the
-    reference policy's in the same future. The futures' coordinates are the sampled uncertainties and, with more
-    than one context, an indicator (0 or 1) of each context but the first, ``context=NAME``.
+    The condition is evaluated per future (replicate means; a quantile is over every context's futures);
+    ``effect(m)`` is the policy's value minus the reference policy's in the same future. PRIM boxes the sampled
+    uncertainties within each context separately (EMA Workbench's PRIM does not peel categorical or 0/1
+    dimensions reliably, so the context is not one of its dimensions).
 
     Returns:
-        (``prim.csv`` rows: policy, condition, base_rate, box, coverage, density, mass, n, dimension, min, max,
-        qp_low, qp_high; one sentence per box or per policy without one; peeling trajectories by policy).
+        (``prim.csv`` rows: policy, context, condition, base_rate, box, coverage, density, mass, n, dimension, min,
+        max, qp_low, qp_high; one sentence per box, or per policy and context without one; peeling trajectories
+        by (policy, context)).
     """
     cond = parse_condition(spec.condition, outputs)
     titles = titles or {}
@@ -597,42 +601,44 @@ def discover(table: pd.DataFrame, layout, factors: Sequence[str], spec: Discover
                            "against itself is always 0")
     per_future = table.groupby(["context", "sample", "policy"], sort=False)[[cond.metric, *factors]].mean()
     rows, sentences, trajectories = [], [], {}
+    several = len(layout.contexts) > 1
     for policy in policies:
         v = per_future.xs(policy, level="policy")
         values = v[cond.metric]
         if cond.effect:
             values = values - per_future.xs(layout.reference, level="policy")[cond.metric].reindex(values.index)
-        y = condition_holds(cond, values)
-        x = v[list(factors)].reset_index(drop=True)
-        contexts = v.index.get_level_values("context")
-        for c in layout.contexts[1:]:  # indicators: EMA Workbench's PRIM cannot inspect categorical columns
-            x[f"{CONTEXT_PREFIX}{c}"] = (contexts == c).astype(float)
-        name = titles.get(policy, policy)
-        base = float(y.mean())
-        if y.all() or not y.any():
-            sentences.append(f"{name}: {cond.describe()} in {'every' if y.all() else 'no'} future, so there is no "
-                             "region to discover.")
-            continue
-        boxes, trajs = find_boxes(x, y, spec.threshold, spec.peel_alpha, spec.max_boxes)
-        trajectories[policy] = trajs
-        if not boxes:
-            sentences.append(f"{name}: {cond.describe()} in {base:.0%} of the futures, with no region where it is "
-                             "more likely than that.")
-        for b in boxes:
-            lims = b["limits"]
-            words = [_bound_words(dim, r["min"], r["max"], x[dim]) for dim, r in lims.iterrows()]
-            sentences.append(f"{name}: {cond.describe()} when " + " and ".join(words)
-                             + f" (box {b['box']}: {b['density']:.0%} of the {b['n']} futures in it, against "
-                               f"{base:.0%} of all; it holds {b['coverage']:.0%} of the futures where the "
-                               "condition holds).")
-            for dim, r in lims.iterrows():
-                rows.append({"policy": policy, "condition": spec.condition, "base_rate": base, "box": b["box"],
-                             "coverage": b["coverage"], "density": b["density"], "mass": b["mass"], "n": b["n"],
-                             "dimension": dim, "min": float(r["min"]), "max": float(r["max"]),
-                             "qp_low": float(r["qp_low"]) if pd.notna(r["qp_low"]) else np.nan,
-                             "qp_high": float(r["qp_high"]) if pd.notna(r["qp_high"]) else np.nan})
-    cols = ["policy", "condition", "base_rate", "box", "coverage", "density", "mass", "n", "dimension", "min", "max",
-            "qp_low", "qp_high"]
+        y_all = pd.Series(condition_holds(cond, values), index=values.index)  # a quantile is over every context
+        for context in layout.contexts:
+            here = v.index.get_level_values("context") == context
+            y = y_all[here].to_numpy(bool)
+            x = v.loc[here, list(factors)].reset_index(drop=True)
+            name = titles.get(policy, policy) + (f" in the context {context}" if several else "")
+            base = float(y.mean())
+            if y.all() or not y.any():
+                sentences.append(f"{name}: {cond.describe()} in {'every' if y.all() else 'no'} future, so there is "
+                                 "no region to discover.")
+                continue
+            boxes, trajs = find_boxes(x, y, spec.threshold, spec.peel_alpha, spec.max_boxes)
+            trajectories[(policy, context)] = trajs
+            if not boxes:
+                sentences.append(f"{name}: {cond.describe()} in {base:.0%} of the futures, with no region where it "
+                                 "is more likely than that.")
+            for b in boxes:
+                lims = b["limits"]
+                words = [_bound_words(dim, r["min"], r["max"], x[dim]) for dim, r in lims.iterrows()]
+                sentences.append(f"{name}: {cond.describe()} when " + " and ".join(words)
+                                 + f" (box {b['box']}: {b['density']:.0%} of the {b['n']} futures in it, against "
+                                   f"{base:.0%} of all; it holds {b['coverage']:.0%} of the futures where the "
+                                   "condition holds).")
+                for dim, r in lims.iterrows():
+                    rows.append({"policy": policy, "context": context, "condition": spec.condition,
+                                 "base_rate": base, "box": b["box"], "coverage": b["coverage"],
+                                 "density": b["density"], "mass": b["mass"], "n": b["n"], "dimension": dim,
+                                 "min": float(r["min"]), "max": float(r["max"]),
+                                 "qp_low": float(r["qp_low"]) if pd.notna(r["qp_low"]) else np.nan,
+                                 "qp_high": float(r["qp_high"]) if pd.notna(r["qp_high"]) else np.nan})
+    cols = ["policy", "context", "condition", "base_rate", "box", "coverage", "density", "mass", "n", "dimension",
+            "min", "max", "qp_low", "qp_high"]
     return pd.DataFrame(rows, columns=cols), sentences, trajectories
 
 

@@ -44,10 +44,10 @@ def futures_plot(table: pd.DataFrame, outputs, titles: dict, path: Path) -> None
 def prim_plot(trajectories: dict, titles: dict, path: Path) -> None:
     """PRIM peeling trajectories: coverage against density of every box peeled, the chosen one circled."""
     fig, ax = plt.subplots(figsize=(6, 4.2))
-    for i, (policy, trajs) in enumerate(trajectories.items()):
+    for i, ((policy, context), trajs) in enumerate(trajectories.items()):
         for k, t in enumerate(trajs):
             ax.plot(t["coverage"], t["density"], ".-", color=f"C{i % 10}", alpha=0.7, lw=0.8,
-                    label=f"{titles.get(policy, policy)[:30]} box {k + 1}")
+                    label=f"{titles.get(policy, policy)[:30]} ({context}) box {k + 1}")
             c = t[t["chosen"]]
             ax.scatter(c["coverage"], c["density"], s=90, facecolor="none", edgecolor=f"C{i % 10}", lw=1.5)
     ax.set_xlabel("coverage (share of the futures where the condition holds that are in the box)")
@@ -105,9 +105,12 @@ def write_report(result, spec, path: Path, layout, arm_titles: dict, trajectorie
         if not result.boxes.empty:
             prim_plot(trajectories, titles, figs / "prim.png")
         boxes = result.boxes.assign(policy=result.boxes["policy"].map(lambda p: titles.get(p, p)))
+        for col in ("base_rate", "coverage", "density", "mass", "min", "max", "qp_low", "qp_high"):
+            boxes[col] = boxes[col].map(lambda v: f"{v:.3g}" if pd.notna(v) else "–")
         sections.append(("Scenario discovery (PRIM)", [
             f"Where does '{spec.discover.condition}' hold? PRIM (Friedman & Fisher 1999, as implemented by EMA "
-            "Workbench) finds boxes of futures where it holds more often than overall; each box restricts some "
+            "Workbench) finds boxes of futures where it holds more often than overall, in each context; each box "
+            "restricts some "
             "uncertainties (min and max; qp values: the quasi-p-value of each restriction, small means the bound is "
             "not chance). prim.csv holds every box.", *result.sentences],
             boxes if not boxes.empty else None, "prim.png" if not result.boxes.empty else None))

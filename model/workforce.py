@@ -260,6 +260,31 @@ class WorkforceModel(mesa.Model):
         if self.team_types:  # each type's referral mix in force (at construction: set by _init_service)
             self._mix = trauma_mix(p, self.team_types)
 
+    #: what :meth:`apply` cannot change mid-run: the service's structure and what is built once at the start
+    FIXED_IN_A_RUN = ("service.", "initial_staff.", "peers.cross_team_ties", "peer_support.extra_ties",
+                      "measurement.survey_interval_weeks")
+
+    def apply(self, params: Parameters) -> None:
+        """Put ``params`` in force from the next week: for experiments that drive a run (a sweep of sustained
+        understaffing, a dashboard's sliders). Lever groups whose start week is still ahead keep waiting for it;
+        a programme whose start week has passed runs its weekly effects from the next week but not its one-off
+        start (a course given to everyone, the programme's ties), which happens only in the week after its start
+        week.
+
+        Raises:
+            ValueError: ``params`` changes the service's structure or what is built once at the start (posts,
+                team sizes, the initial staff, the structural network, the survey interval).
+        """
+        old, new = self.params.flat(), params.flat()
+        fixed = [k for k in new if new[k] != old[k] and k.startswith(self.FIXED_IN_A_RUN)]
+        if fixed:
+            raise ValueError(f"{fixed[0]} cannot change during a run (from {old[fixed[0]]!r} to {new[fixed[0]]!r}); "
+                             "start a new run instead")
+        self.params = params
+        self._switch_weeks = {s + 1 for s in params.start_weeks()}
+        self._set_levers(params.at_week(self.week + 1))
+        self.refresh_roster()
+
     def _new_week(self) -> Week:
         ws = self.workforce
         self._extra_gain.fill(0.0)
