@@ -3,7 +3,6 @@ small sweep end to end."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
