@@ -121,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
                                       "--context. Running the same command again resumes an interrupted "
                                       "experiment.")
     cmp_.add_argument("scenarios", nargs="*", help="policy (and context) names or .toml files")
+    cmp_.add_argument("--file", type=Path, default=None, metavar="COMPARISON.toml",
+                      help="a comparison file (policies, contexts, reference, replicates, weeks, clinicians, seed "
+                           "and the ranking criterion; ready: experiments/compare); the other options then say "
+                           "only where to run and write")
     cmp_.add_argument("--all", action="store_true",
                       help="every policy of the library, in the default service and every library context")
     cmp_.add_argument("--baseline", default="baseline", metavar="NAME",
@@ -280,9 +284,29 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+#: what a comparison file says, with the command line's defaults (the options may not say it as well)
+_FILE_DECIDES = {"scenarios": [], "all": False, "replicates": 10, "weeks": 260, "clinicians": None, "seed": 0,
+                 "burn_in": DEFAULT_BURN_IN_WEEKS, "rank_by": "prop_high_bo_mean", "baseline": "baseline",
+                 "contexts": None, "wtp": None, "weight": [], "ensemble": None}
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
     from .experiment import compare
 
+    if args.file is not None:
+        from .comparison_file import run_file
+
+        given = [k for k, default in _FILE_DECIDES.items() if getattr(args, k) != default]
+        if given:
+            raise ExperimentError(f"--file {args.file}: the file says what to compare; leave out "
+                                  f"{', '.join('--' + k.replace('_', '-') if k != 'scenarios' else 'scenario names' for k in given)}")
+        res = run_file(args.file, out=args.out, workers=args.workers, scheduler=args.scheduler,
+                       progress=args.progress)
+        print(f"report: {args.out}/report.html (and report.md)")
+        print(f"ran {res.ran} of {len(res.runs)} runs" if res.ran else
+              f"nothing to run: all {len(res.runs)} runs are already stored in {args.out}/; report rebuilt")
+        _print_ranking(res)
+        return 0
     names = library_names() if args.all else list(args.scenarios)
     for name in names:
         _warn(load(name))

@@ -56,7 +56,7 @@ def _fan_data(ts: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def fan_chart(ts: pd.DataFrame, column: str, title: str | None, path: Path, baseline: str = "baseline",
-              references: dict[str, str] | None = None) -> None:
+              references: dict[str, str] | None = None, titles: dict | None = None) -> None:
     """Small multiples, one panel per arm: median and 50%/90% bands over replicates, the arm's reference dashed
     (``references``: each arm's reference arm; default ``baseline`` for all)."""
     q = _fan_data(ts, column)
@@ -75,7 +75,7 @@ def fan_chart(ts: pd.DataFrame, column: str, title: str | None, path: Path, base
         ax.plot(d["week"], d[0.5], color="tab:blue", lw=1.2, label="median")
         if name != ref:
             ax.plot(base["week"], base[0.5], color="0.3", lw=1, ls="--", label="reference median")
-        ax.set_title(name, fontsize=9)
+        ax.set_title(_short((titles or {}).get(name, name), 40), fontsize=8)
         ax.tick_params(labelsize=7)
     for ax in axes.ravel()[len(scenarios):]:
         ax.set_visible(False)
@@ -94,8 +94,13 @@ def fan_chart(ts: pd.DataFrame, column: str, title: str | None, path: Path, base
     plt.close(fig)
 
 
-def forest_plot(diffs: pd.DataFrame, order: list[str], path: Path) -> None:
-    """Paired mean differences against the baseline with 95% intervals, one panel per key outcome."""
+def _short(text: str, n: int = 44) -> str:
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def forest_plot(diffs: pd.DataFrame, order: list[str], path: Path, titles: dict | None = None) -> None:
+    """Paired mean differences against the reference with 95% intervals, one panel per key outcome (arms labelled
+    by their titles when ``titles`` are given)."""
     panels = [r for r in EFFECT_ROWS if r[0] in set(diffs["metric"])][:5]
     fig, axes = plt.subplots(1, len(panels), figsize=(3.3 * len(panels), 0.35 * len(order) + 1.6),
                              sharey=True, squeeze=False)
@@ -112,8 +117,8 @@ def forest_plot(diffs: pd.DataFrame, order: list[str], path: Path) -> None:
         ax.set_title(f"{title}\n({unit})", fontsize=9)
         ax.tick_params(labelsize=7)
     axes[0, 0].set_yticks(y)
-    axes[0, 0].set_yticklabels(order, fontsize=8)
-    fig.suptitle("Effect against the baseline: paired mean difference and 95% interval "
+    axes[0, 0].set_yticklabels([_short((titles or {}).get(a, a)) for a in order], fontsize=8)
+    fig.suptitle("Effect against the reference in the same context: paired mean difference and 95% interval "
                  "(green: better, red: worse)", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
@@ -292,11 +297,11 @@ def write_report(result, folder: Path | None = None) -> tuple[Path, Path]:
         else result.diffs
     references = {a: layout.reference_arm(c) for a, (_, c) in layout.arms.items()}
     if order:
-        forest_plot(policy_diffs, order, figs / "forest.png")
+        forest_plot(policy_diffs, order, figs / "forest.png", titles)
     fan_files = []
     for column, title in FAN_OUTCOMES:
         name = f"fan_{column}.png"
-        fan_chart(ts, column, title, figs / name, references=references)
+        fan_chart(ts, column, title, figs / name, references=references, titles=titles)
         fan_files.append(name)
     result.diffs.to_csv(folder / "differences.csv", index=False)
     result.costs.to_csv(folder / "costs.csv", index=False)

@@ -311,3 +311,49 @@ def test_bad_comparison_options(tmp_path, capsys, args, message):
     assert main(["compare", "mentoring", "--out", str(out), "--no-progress", *args]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1 and not out.exists()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# comparison files
+
+FILE = """title = "t"
+policies = ["mentoring"]
+contexts = ["baseline", "understaffed"]
+replicates = 2
+weeks = 13
+burn_in_weeks = 6
+clinicians = 40
+seed = 5
+"""
+
+
+def test_a_comparison_file_runs_with_its_criterion(tmp_path):
+    from experiments.comparison_file import load as load_file
+    from experiments.comparison_file import run_file
+
+    path = _write(tmp_path, "plan", FILE + "[ranking]\nwtp = 20000\n")
+    res = run_file(path, out=tmp_path / "c", executor=SerialExecutor(), progress=False)
+    assert "net monetary benefit per year at GBP 20,000" in res.ranking.attrs["criterion"]
+    assert list(res.layout.arms) == ["baseline", "mentoring", "understaffed", "mentoring@understaffed"]
+    assert load_file("support-in-understaffing")[1].ranking.wtp == 30000
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("[ranking]\nwtp = 1\nweights = { prop_high_bo_mean = 1 }\n", "ranking: give wtp or weights, not both"),
+    ("[ranking]\nrank_by = \"nonsense\"\n", "ranking: rank_by = 'nonsense' is not a summary metric"),
+    ("[ranking]\nweights = { prop_high_bo_mean = -1 }\n", "ranking: weights: prop_high_bo_mean=-1.0 is not allowed"),
+    ("[ranking]\nwtp = -1\n", "ranking.wtp = -1: Input should be greater than or equal to 0"),
+    ("replicate = 3\n", "replicate = 3: unknown key; did you mean 'replicates'?"),
+])
+def test_bad_comparison_files(tmp_path, capsys, extra, message):
+    path = _write(tmp_path, "plan", FILE + extra)
+    out = tmp_path / "c"
+    assert main(["compare", "--file", str(path), "--out", str(out), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count(str(path)) == 1 and len(err.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_a_comparison_file_says_what_and_the_options_only_where(tmp_path, capsys):
+    path = _write(tmp_path, "plan", FILE)
+    assert main(["compare", "--file", str(path), "--replicates", "5", "--out", str(tmp_path / "c")]) == 2
+    assert "the file says what to compare; leave out --replicates" in capsys.readouterr().err
