@@ -530,7 +530,9 @@ def decision_summary(runs: pd.DataFrame, diffs: pd.DataFrame, costs: pd.DataFram
         for each figure ``{metric}`` (diff on its scale), ``{metric}_low``, ``{metric}_high``;
         ``cost_per_year``, ``cost_per_year_low``, ``cost_per_year_high``, ``cost_over_horizon``,
         ``cost_over_horizon_low``, ``cost_over_horizon_high``, ``cost_per_high_burnout_person_year_averted``,
-        ``flags`` and ``sentence``.
+        ``flags``, ``cost_effectiveness`` (in words: the cost per high-burnout person-year averted, "dominant"
+        only when the saving's interval is below 0 and the effect is clear, or why there is none) and
+        ``sentence``.
     """
     titles = titles or {}
     years = weeks / 52.0
@@ -556,7 +558,8 @@ def decision_summary(runs: pd.DataFrame, diffs: pd.DataFrame, costs: pd.DataFram
             k = scaled(metric, scale)
             e = d.loc[metric]
             row[metric], row[f"{metric}_low"], row[f"{metric}_high"] = e["diff"] * k, e["ci_low"] * k, e["ci_high"] * k
-            parts.append(f"{words} {e['diff'] * k:+.{0 if scale == 'raw' else 2}f} {SCALE_UNIT[scale]}"
+            shown = float(np.round(e["diff"] * k, 0 if scale == "raw" else 2)) + 0.0  # no "-0"
+            parts.append(f"{words} {shown:+.{0 if scale == 'raw' else 2}f} {SCALE_UNIT[scale]}"
                          + (f" [{e['ci_low'] * k:+.2f}, {e['ci_high'] * k:+.2f}]" if metric == rank_by else ""))
             if e["better"] == False:  # noqa: E712 (NaN: neither)
                 flags.append("harms access" if metric == "n_waitlist_mean" else f"worse on {words}")
@@ -571,18 +574,30 @@ def decision_summary(runs: pd.DataFrame, diffs: pd.DataFrame, costs: pd.DataFram
                         float(c["cost_per_high_burnout_person_year_averted"]),
                     "flags": "; ".join(dict.fromkeys(flags))})
         per_averted = row["cost_per_high_burnout_person_year_averted"]
-        cost_words = (f"costs {money(row['cost_per_year'], currency)} a year [{money(lo, currency)} to "
-                      f"{money(hi, currency)}], {money(row['cost_over_horizon'], currency)} over {years:g} years")
-        if row["cost_per_year"] < 0:
+        horizon = f"{years:g} years"
+        if row["cost_per_year"] == 0 and lo == hi == 0:
+            cost_words = "costs nothing"
+        elif lo > 0 or (not np.isfinite(lo) and row["cost_per_year"] > 0):
+            cost_words = (f"costs {money(row['cost_per_year'], currency)} a year [{money(lo, currency)} to "
+                          f"{money(hi, currency)}], {money(row['cost_over_horizon'], currency)} over {horizon}")
+        elif hi < 0 or (not np.isfinite(hi) and row["cost_per_year"] < 0):
             cost_words = (f"saves {money(-row['cost_per_year'], currency)} a year [{money(-hi, currency)} to "
-                          f"{money(-lo, currency)} saved], {money(-row['cost_over_horizon'], currency)} over "
-                          f"{years:g} years")
-        if c["dominant"]:
+                          f"{money(-lo, currency)}], {money(-row['cost_over_horizon'], currency)} over {horizon}")
+        else:
+            cost_words = (f"a net cost of {money(row['cost_per_year'], currency)} a year [{money(lo, currency)} to "
+                          f"{money(hi, currency)}: not clearly a cost or a saving]")
+        clear = rank_by not in d.index or not pd.isna(d.loc[rank_by, "better"])
+        if not clear:
+            ce = "no clear effect on high burnout to price"
+        elif c["high_burnout_person_years_averted_per_year"] <= 0:
+            ce = "averts no high burnout"
+        elif hi < 0:
             ce = "averts high burnout and saves money (dominant)"
-        elif np.isfinite(per_averted):
+        elif lo > 0:
             ce = f"{money(per_averted, currency)} per high-burnout person-year averted"
         else:
-            ce = "averts no high burnout"
+            ce = "averts high burnout at no clear net cost"
+        row["cost_effectiveness"] = ce
         row["sentence"] = (f"{row['title']}: " + ", ".join(parts) + f"; {cost_words}; {ce}."
                            + (f" Flags: {row['flags']}." if row["flags"] else ""))
         rows.append(row)

@@ -143,30 +143,30 @@ def _fmt(x: float, digits: int = 2) -> str:
 
 def ce_plane(runs: pd.DataFrame, layout, ranking: pd.DataFrame, weeks: int, titles: dict, currency: str,
              path: Path) -> None:
-    """The cost-effectiveness plane: incremental total cost per year against high-burnout person-years averted
-    per year, each paired replicate a small dot and each policy's mean a large one, one colour per policy and
-    one marker per context."""
+    """The cost-effectiveness plane, one panel per context: incremental total cost per year against
+    high-burnout person-years averted per year, each paired replicate a small dot and each policy's mean a large
+    one, one colour per policy."""
     years = weeks / 52.0
-    fig, ax = plt.subplots(figsize=(7.5, 5))
-    markers = "osD^v<>"
+    contexts = list(dict.fromkeys(ranking["context"]))
+    fig, axes = plt.subplots(1, len(contexts), figsize=(6.5 * len(contexts), 4.6), squeeze=False)
     colours = {p: f"C{i % 10}" for i, p in enumerate(dict.fromkeys(ranking["policy"]))}
-    for r in ranking.itertuples():
-        b, s = cmp._paired(runs, r.scenario, layout.reference_arm(r.context))
-        x = (cmp._high_burnout(b) - cmp._high_burnout(s)).to_numpy(float)
-        y = ((s["cum_total_cost"] - b["cum_total_cost"]) / years).to_numpy(float)
-        m = markers[layout.contexts.index(r.context) % len(markers)]
-        ax.scatter(x, y, s=8, alpha=0.35, color=colours[r.policy], marker=m, lw=0)
-        label = titles.get(r.scenario, r.scenario)
-        ax.scatter(x.mean(), y.mean(), s=60, color=colours[r.policy], marker=m, edgecolor="k", lw=0.6,
-                   label=label[:60])
-    ax.axhline(0, color="0.5", lw=0.8)
-    ax.axvline(0, color="0.5", lw=0.8)
-    ax.set_xlabel("high-burnout person-years averted per year")
-    ax.set_ylabel(f"incremental total cost per year ({currency or 'currency units'})")
-    ax.set_title("Cost-effectiveness plane (right: less burnout; below 0: saves money)", fontsize=10)
-    ax.legend(fontsize=6, loc="best")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    markers = {p: "osD^v<>"[(i // 10) % 7] for i, p in enumerate(dict.fromkeys(ranking["policy"]))}
+    for ax, context in zip(axes[0], contexts):
+        for r in ranking[ranking["context"] == context].itertuples():
+            b, s = cmp._paired(runs, r.scenario, layout.reference_arm(r.context))
+            x = (cmp._high_burnout(b) - cmp._high_burnout(s)).to_numpy(float)
+            y = ((s["cum_total_cost"] - b["cum_total_cost"]) / years).to_numpy(float)
+            ax.scatter(x, y, s=8, alpha=0.35, color=colours[r.policy], marker=markers[r.policy], lw=0)
+            ax.scatter(x.mean(), y.mean(), s=60, color=colours[r.policy], marker=markers[r.policy], edgecolor="k",
+                       lw=0.6, label=_short(titles.get(r.policy, r.policy), 40))
+        ax.axhline(0, color="0.5", lw=0.8)
+        ax.axvline(0, color="0.5", lw=0.8)
+        ax.set_xlabel("high-burnout person-years averted per year")
+        ax.set_title(f"context: {context}", fontsize=9)
+        ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(0, -0.15), frameon=False)
+    axes[0, 0].set_ylabel(f"incremental total cost per year ({currency or 'currency units'})")
+    fig.suptitle("Cost-effectiveness plane (right: less burnout; below 0: saves money)", fontsize=10)
+    fig.savefig(path, dpi=100, bbox_inches="tight")
     plt.close(fig)
 
 
@@ -183,25 +183,27 @@ def decision_table(decision: pd.DataFrame, currency: str) -> pd.DataFrame:
                             for m, a, b in zip(decision["cost_per_year"], decision["cost_per_year_low"],
                                                decision["cost_per_year_high"])]
     out["cost over the horizon"] = decision["cost_over_horizon"].map(lambda v: cmp.money(v, currency))
-    out["per high-burnout person-year averted"] = [
-        "dominant (saves money)" if np.isfinite(v) and v < 0 else cmp.money(v, currency)
-        for v in decision["cost_per_high_burnout_person_year_averted"]]
+    out["cost-effectiveness"] = decision["cost_effectiveness"]
     out["flags"] = decision["flags"].replace("", "–")
     return out
 
 
-def acceptability_plot(ceac: pd.DataFrame, order: list[str], path: Path) -> None:
-    """Cost-effectiveness acceptability curves, one line per scenario."""
-    fig, ax = plt.subplots(figsize=(7, 4))
-    for name in order:
-        d = ceac[ceac["scenario"] == name]
-        ax.plot(d["wtp"], d["prob_cost_effective"], label=name)
-    ax.set_xlabel("willingness to pay per high-burnout person-year averted")
-    ax.set_ylabel("probability cost-effective")
-    ax.set_ylim(-0.02, 1.02)
-    ax.legend(fontsize=7, loc="best")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
+def acceptability_plot(ceac: pd.DataFrame, order: list[str], path: Path, titles: dict | None = None) -> None:
+    """Cost-effectiveness acceptability curves, one line per arm, one panel per context (when ``ceac`` has a
+    ``context`` column)."""
+    contexts = list(dict.fromkeys(ceac["context"])) if "context" in ceac else [None]
+    fig, axes = plt.subplots(1, len(contexts), figsize=(6.5 * len(contexts), 4.2), sharey=True, squeeze=False)
+    for ax, context in zip(axes[0], contexts):
+        d_ctx = ceac if context is None else ceac[ceac["context"] == context]
+        for name in [a for a in order if a in set(d_ctx["scenario"])]:
+            d = d_ctx[d_ctx["scenario"] == name]
+            ax.plot(d["wtp"], d["prob_cost_effective"], label=_short((titles or {}).get(name, name), 40))
+        ax.set_xlabel("willingness to pay per high-burnout person-year averted")
+        ax.set_title("" if context is None else f"context: {context}", fontsize=9)
+        ax.set_ylim(-0.02, 1.02)
+        ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(0, -0.15), ncol=1, frameon=False)
+    axes[0, 0].set_ylabel("probability cost-effective")
+    fig.savefig(path, dpi=100, bbox_inches="tight")
     plt.close(fig)
 
 
@@ -311,7 +313,7 @@ def write_report(result, folder: Path | None = None) -> tuple[Path, Path]:
     ceac = result.acceptability
     if not ceac.empty:
         ceac.to_csv(folder / "acceptability.csv", index=False)
-        acceptability_plot(ceac, order, figs / "acceptability.png")
+        acceptability_plot(ceac, order, figs / "acceptability.png", titles)
 
     typed = cmp.by_team_type(result.runs)
     if not typed.empty:

@@ -259,6 +259,11 @@ def test_the_decision_summary_equals_the_tables_it_summarises():
     assert "no clear effect" in flags["b@understaffed"] and flags["a"] == ""
     a = dec.set_index("scenario").loc["a"]
     assert "GBP 1,015 a year" in a["sentence"] and "high burnout -5.00 points" in a["sentence"]
+    # 1,015 a year for 5 high-burnout person-years averted; nothing is priced without a clear effect
+    ce = dec.set_index("scenario")["cost_effectiveness"]
+    assert ce["a"] == "GBP 203 per high-burnout person-year averted"
+    assert ce["b@understaffed"] == "no clear effect on high burnout to price"
+    assert "costs nothing" in dec.set_index("scenario").loc["b", "sentence"]
 
 
 def test_bootstrap_interval_known_answers():
