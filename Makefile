@@ -19,7 +19,7 @@ VENV312 ?= .venv312
 # the fast subset run on Python 3.12 (a few minutes on two cores)
 FAST_TESTS ?= tests/test_parameters.py tests/test_state.py tests/test_model.py tests/test_processes.py tests/test_cli.py
 
-.PHONY: run test test-fast test-py312 bench validation-docs calibrated-defaults clean
+.PHONY: run test test-fast test-py312 teach bench validation-docs calibrated-defaults clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ test-py312:
 	else \
 		$(MAKE) --no-print-directory test-fast PYTHON="$(PYTHON312)" VENV="$(VENV312)"; \
 	fi
+
+# the notebook course for educators: installs JupyterLab into .venv and opens notebooks/ (01-05, then 06)
+teach: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[teach]"
+	$(VENV)/bin/jupyter lab notebooks/
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_model.py

@@ -366,7 +366,10 @@ def _print_ranking(res) -> None:
         if res.layout is not None and len(res.layout.contexts) > 1:
             print(f" in {res.titles.get(res.layout.reference_arm(context), context)}:")
         for _, r in d.head(5).iterrows():
-            print(f"  {r['rank']:2d}. {r['scenario']:40s} {r['diff']:+.3f} [{r['ci_low']:+.3f}, {r['ci_high']:+.3f}]")
+            what = res.ranking.attrs.get("score", "effect")
+            score = "" if what == "effect" else f"{what} {r['score']:+,.4g}; "
+            print(f"  {r['rank']:2d}. {r['scenario']:40s} {score}difference {r['diff']:+.3f} "
+                  f"[{r['ci_low']:+.3f}, {r['ci_high']:+.3f}]")
 
 
 

@@ -466,8 +466,13 @@ def rank_within(diffs: pd.DataFrame, costs: pd.DataFrame, criterion: Criterion =
             score = pd.Series(0.0, index=base.index)
             for metric, w in criterion.weights:
                 m = d[d["metric"] == metric].set_index("scenario")
+                if m.empty:
+                    raise ExperimentError(f"--weight {metric}: the comparison has no such summary")
+                if (m["baseline"] == 0).any() or m["baseline"].isna().any():
+                    raise ExperimentError(f"--weight {metric}: its reference mean is 0 in the context {context}, so "
+                                          "a relative improvement is undefined; weight another summary")
                 sign = -1.0 if m["direction"].iloc[0] == "lower" else 1.0
-                score = score + w * sign * m["diff"] / m["baseline"].abs().replace(0, np.nan)
+                score = score + w * sign * m["diff"] / m["baseline"].abs()
         else:
             score = base["diff"] if direction == "higher" else -base["diff"]
         t = base.assign(score=score.reindex(base.index)).reset_index()
@@ -481,6 +486,8 @@ def rank_within(diffs: pd.DataFrame, costs: pd.DataFrame, criterion: Criterion =
                "unit"]]
     out.attrs["criterion"] = criterion.describe(currency)
     out.attrs["rank_by"] = criterion.rank_by
+    out.attrs["score"] = ("net monetary benefit per year" if criterion.wtp is not None else
+                          "weighted score" if criterion.weights else "effect")
     return out
 
 
@@ -491,6 +498,17 @@ DECISION_FIGURES = (("prop_high_bo_mean", "high burnout", "pp"), ("proqol_bo_raw
                     ("annual_turnover", "turnover", "pp"), ("n_waitlist_mean", "waiting list", "raw"))
 #: bootstrap resamples of the paired replicates for the cost intervals
 BOOTSTRAP_RESAMPLES = 2000
+#: paired replicates from which cost intervals are bootstrapped; below it, a t interval (a percentile bootstrap of
+#: a handful of values is far too narrow)
+MIN_BOOTSTRAP_REPLICATES = 10
+
+
+def _t_interval(x: np.ndarray, level: float = 0.95) -> tuple[float, float]:
+    x = np.asarray(x, float)
+    if x.size < 2:
+        return float("nan"), float("nan")
+    half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
+    return float(x.mean()) - half, float(x.mean()) + half
 
 
 def scaled(metric: str, scale: str) -> float:
@@ -520,7 +538,9 @@ def decision_summary(runs: pd.DataFrame, diffs: pd.DataFrame, costs: pd.DataFram
 
     Effects are the paired differences of :data:`DECISION_FIGURES` (the rows of ``diffs``); costs are
     ``costs``' incremental total cost per year, with a percentile bootstrap interval over paired replicates
-    (seeded by ``seed``), and over the horizon (per year x years). Flags: ``harms access`` (the waiting list is
+    (seeded by ``seed``; a t interval below :data:`MIN_BOOTSTRAP_REPLICATES` replicates), and over the horizon
+    (per year x years). The cost per high-burnout person-year averted is given only when the effect on high
+    burnout is clear, whatever ranks the policies. Flags: ``harms access`` (the waiting list is
     longer, its interval above 0), ``worse on ...`` (any other figure worse, its interval on the bad side),
     ``no clear effect`` (the ranking figure's interval covers 0), ``works only in some contexts`` (better on the
     ranking figure in some contexts but not in all).
@@ -548,7 +568,8 @@ def decision_summary(runs: pd.DataFrame, diffs: pd.DataFrame, costs: pd.DataFram
         ref = layout.reference_arm(r.context)
         b, s = _paired(runs, r.scenario, ref)
         per_year = ((s["cum_total_cost"] - b["cum_total_cost"]) / years).to_numpy(float)
-        lo, hi = bootstrap_mean_interval(per_year, rng)
+        lo, hi = (bootstrap_mean_interval(per_year, rng) if len(per_year) >= MIN_BOOTSTRAP_REPLICATES
+                  else _t_interval(per_year))
         row = {"context": r.context, "rank": r.rank, "scenario": r.scenario, "policy": r.policy,
                "title": titles.get(r.scenario, r.scenario)}
         flags, parts = [], []
@@ -586,7 +607,8 @@ def decision_summary(runs: pd.DataFrame, diffs: pd.DataFrame, costs: pd.DataFram
         else:
             cost_words = (f"a net cost of {money(row['cost_per_year'], currency)} a year [{money(lo, currency)} to "
                           f"{money(hi, currency)}: not clearly a cost or a saving]")
-        clear = rank_by not in d.index or not pd.isna(d.loc[rank_by, "better"])
+        priced = "prop_high_bo_mean"  # what the cost per person-year averted prices, whatever ranks the policies
+        clear = priced not in d.index or not pd.isna(d.loc[priced, "better"])
         if not clear:
             ce = "no clear effect on high burnout to price"
         elif c["high_burnout_person_years_averted_per_year"] <= 0:

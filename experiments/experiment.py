@@ -98,6 +98,22 @@ class Arm:
         return {**self.context.overrides, **self.policy.own}
 
 
+def _written_for(scenarios: Sequence[Scenario]) -> str:
+    """The service the policies among ``scenarios`` are written for (the last service file of their chains), as
+    the default context: ``baseline`` unless they all extend another service.
+
+    Raises:
+        ExperimentError: policies written for different services.
+    """
+    library = load(BASELINE).path.resolve()
+    services = {sc.service_path.resolve() for sc in scenarios
+                if sc.kind == "policy" and sc.service_path is not None} - {library}
+    if len(services) > 1:
+        raise ExperimentError(f"the policies are written for different services ({', '.join(sorted(map(str, services)))}); "
+                              "name the one to compare them in with --context")
+    return str(next(iter(services))) if services else BASELINE
+
+
 def resolve_arms(names: Sequence[str], clinicians: int | None, baseline: str = BASELINE,
                  contexts: Sequence[str] | None = None) -> tuple[cmp.Layout, dict[str, Arm]]:
     """The arms of a comparison: every policy named, and the reference, in every context.
@@ -108,7 +124,8 @@ def resolve_arms(names: Sequence[str], clinicians: int | None, baseline: str = B
         clinicians: budgeted posts of every arm (refused for services with team types or a staff snapshot).
         baseline: the reference: a policy (compared in every context), or a context or service (then the one
             context, with no policy added, unless ``contexts`` are given, which only ``baseline`` allows).
-        contexts: the contexts (default: the reference's, else ``baseline``).
+        contexts: the contexts (default: the reference's if it is a context or a service, else the service the
+            policies are written for: ``baseline`` unless they extend another service).
 
     Returns:
         (layout, ``{arm name: Arm}``) in run order: context by context, the reference first.
@@ -118,13 +135,15 @@ def resolve_arms(names: Sequence[str], clinicians: int | None, baseline: str = B
             as the reference together with ``contexts``. ScenarioError: from loading.
     """
     ref = load(baseline)
+    loaded = [load(n) for n in names]
     if ref.kind == "policy":
-        reference, ctx_names = ref, list(contexts or [BASELINE])
+        reference, ctx_names = ref, list(contexts or [_written_for([ref, *loaded])])
     else:
         if contexts and ref.name != BASELINE:
             raise ExperimentError(f"--baseline {baseline} is a {ref.kind}; with --context, --baseline names the "
                                   "reference policy (a policy file, or leave it out for the service as it runs)")
-        reference, ctx_names = load(BASELINE), list(contexts or [baseline])
+        reference = load(BASELINE)
+        ctx_names = list(contexts or [_written_for(loaded) if ref.name == BASELINE else baseline])
     ctxs: dict[str, Scenario] = {}
     for name in ctx_names:
         sc = load(name)
@@ -135,9 +154,11 @@ def resolve_arms(names: Sequence[str], clinicians: int | None, baseline: str = B
             raise ExperimentError(f"context '{sc.name}' is given twice")
         ctxs[sc.name] = sc
     policies: dict[str, Scenario] = {}
-    for name in names:
-        sc = load(name)
-        if sc.name in (reference.name, BASELINE) or (sc.kind != "policy" and sc.name in ctxs):
+    for sc in loaded:
+        if sc.name == BASELINE and reference.name != BASELINE:  # against another reference: "do nothing"
+            policies[sc.name] = sc
+            continue
+        if sc.name == reference.name or (sc.kind != "policy" and sc.name in ctxs):
             continue  # the reference, or a context already named
         if sc.kind == "policy":
             if sc.name in policies:
@@ -367,8 +388,8 @@ def _check_survey_horizon(names: Sequence[str], clinicians: int | None, weeks: i
 
     if not outcomes.SUMMARIES[rank_by].surveyed or not isinstance(weeks, int):
         return
-    intervals = {arm.policy.name: arm.params.measurement.survey_interval_weeks
-                 for arm in resolve_arms(names, clinicians, baseline, contexts)[1].values()}
+    intervals = {name: arm.params.measurement.survey_interval_weeks
+                 for name, arm in resolve_arms(names, clinicians, baseline, contexts)[1].items()}
     name, interval = max(intervals.items(), key=lambda kv: kv[1])
     if weeks < interval:
         raise ExperimentError(f"--weeks {weeks} is shorter than the survey interval of {interval} weeks "

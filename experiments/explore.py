@@ -32,6 +32,7 @@ stored chunk by chunk (resumable, like a sensitivity analysis).
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import sys
@@ -287,11 +288,18 @@ def run_file(path_or_name: str | Path, *, out: str | Path, workers: int | None =
             if _scenario(name).kind == "context":
                 raise ExploreError(f"{path}: policies = {name!r} is a context (it sets only what the organisation does "
                                    "not control); name it in contexts")
-        fixed = any(_scenario(c).fixed_posts for c in spec.contexts)
-        layout, arms = resolve_arms(spec.policies, None if fixed else spec.clinicians, spec.reference,
-                                    spec.contexts)
+        layout, arms = resolve_arms(spec.policies, None, spec.reference, spec.contexts)
     except (ScenarioError, ExperimentError) as exc:
         raise ExploreError(f"{path}: {exc}") from None
+    fixed = sorted({a.context.name for a in arms.values() if a.context.fixed_posts})
+    if fixed and "clinicians" in spec.model_fields_set:
+        raise ExploreError(f"{path}: clinicians = {spec.clinicians}: the context '{fixed[0]}' has "
+                           f"{_scenario_fixed(arms, fixed[0])}; leave clinicians out")
+    arms = {n: (a if a.context.fixed_posts else
+                dataclasses.replace(a, params=a.params.with_overrides({"service.n_posts": spec.clinicians})))
+            for n, a in arms.items()}
+    if spec.discover is not None:
+        check_discover(path, spec.discover, spec.outputs, layout)
     if spec.ensemble is not None:
         from . import ensemble as ens
 
@@ -306,11 +314,12 @@ def run_file(path_or_name: str | Path, *, out: str | Path, workers: int | None =
     else:
         problem = factors_of(path, spec)
         futures = sample_futures(problem, spec.sampler, spec.samples, spec.seed)
-    for arm in arms.values():  # a context's own setting would silently be overwritten by the samples
-        clash = sorted(set(problem["names"]) & set(arm.context.own))
+    for arm in arms.values():  # a context's (or its service's) setting would silently be overwritten by the samples
+        clash = sorted(set(problem["names"]) & set(arm.context.overrides))
         if clash:
             raise ExploreError(f"{path}: uncertainties: {clash[0]} is set by the context '{arm.context.name}' "
-                               f"({arm.context.own[clash[0]]!r}); sample it or let the context set it, not both")
+                               f"({arm.context.overrides[clash[0]]!r}); sample it or let the context set it, "
+                               "not both")
     for i, row in enumerate(futures.to_dict("records")):
         try:
             Parameters().with_overrides(row)
@@ -360,6 +369,24 @@ def run_file(path_or_name: str | Path, *, out: str | Path, workers: int | None =
     finally:
         release_lock(store.folder)
     return result
+
+
+def _scenario_fixed(arms, context: str) -> str:
+    return next(a.context.fixed_posts for a in arms.values() if a.context.name == context)
+
+
+def check_discover(path: Path, spec: Discover, outputs: Sequence[str], layout) -> None:
+    """Refuse, before anything runs, discovery for a policy that is not compared or for the reference with
+    ``effect()`` (always 0)."""
+    cond = parse_condition(spec.condition, outputs)
+    known = set(layout.policies) | {layout.reference}
+    for policy in spec.policies:
+        if policy not in known:
+            raise ExploreError(f"{path}: discover.policies = {policy!r} is not among the policies "
+                               f"({', '.join(sorted(known))})")
+        if cond.effect and policy == layout.reference:
+            raise ExploreError(f"{path}: discover.policies = {policy!r} is the reference; effect() of the reference "
+                               "against itself is always 0")
 
 
 def _scenario(name: str):
@@ -427,33 +454,41 @@ def robustness(table: pd.DataFrame, layout, outputs: Sequence[str],
     return pd.DataFrame(rows, columns=["policy", "outcome", "measure", "value"])
 
 
-def rank_by_measure(rob: pd.DataFrame, output: str) -> dict[str, list[str]]:
-    """The policies in order (best first) under each robustness measure of ``output``."""
+def rank_by_measure(rob: pd.DataFrame, output: str) -> dict[str, pd.Series]:
+    """Each policy's rank (1 = best; ties share the best rank) under each robustness measure of ``output``
+    (``share_better_than_reference`` leaves the reference out, so it ranks no full set and is not used)."""
     lower = SUMMARIES[output].direction == "lower"
     out = {}
     for measure, d in rob[rob["outcome"] == output].groupby("measure", sort=False):
         d = d.dropna(subset=["value"])
         if measure == "share_better_than_reference" or d.empty:
-            continue  # leaves the reference out: not a ranking of every policy
+            continue
         if measure in HIGHER_IS_BETTER:
             ascending = False
         elif measure in ("mean_regret", "max_regret"):
             ascending = True
         else:  # on the output's own scale
             ascending = lower
-        out[measure] = list(d.sort_values("value", ascending=ascending, kind="stable")["policy"])
+        values = d.set_index("policy")["value"].round(12)  # equal up to rounding is a tie
+        out[measure] = values.rank(method="min", ascending=ascending).astype(int).sort_values(kind="stable")
     return out
 
 
+def _order_words(ranks: pd.Series) -> str:
+    groups = ranks.groupby(ranks, sort=True).groups
+    return ", ".join(" = ".join(groups[r]) for r in sorted(groups))
+
+
 def ranking_stability(rob: pd.DataFrame, output: str) -> str:
-    """Whether the policies' order on ``output`` is the same under every robustness measure, in words."""
-    orders = rank_by_measure(rob, output)
+    """Whether the policies' order on ``output`` is the same under every robustness measure, in words (tied
+    policies are written ``a = b``; a tie under one measure is a difference from a strict order under another)."""
+    ranks = rank_by_measure(rob, output)
     label = SUMMARIES[output].label
-    distinct = {tuple(o) for o in orders.values()}
+    distinct = {tuple(sorted(r.items())) for r in ranks.values()}
     if len(distinct) <= 1:
-        order = ", ".join(next(iter(orders.values()), []))
+        order = _order_words(next(iter(ranks.values()))) if ranks else ""
         return f"The ranking on {label} is stable: every robustness measure puts the policies in the order {order}."
-    parts = "; ".join(f"{MEASURE_WORDS[m]}: {', '.join(o)}" for m, o in orders.items())
+    parts = "; ".join(f"{MEASURE_WORDS[m]}: {_order_words(r)}" for m, r in ranks.items())
     return f"The ranking on {label} depends on the robustness measure ({parts})."
 
 

@@ -355,7 +355,8 @@ def write_report(result, folder: Path | None = None) -> tuple[Path, Path]:
                       f"({ranking.attrs.get('criterion', '')}; decision.csv). Effects: paired mean difference "
                       "[95% interval]; high burnout and turnover in percentage points, ProQOL scores in norm SDs, the "
                       "waiting list in clients. Cost: incremental total cost (programmes and turnover) per year "
-                      "[95% percentile bootstrap interval over paired replicates] and over the horizon. Flags: "
+                      f"[95% percentile bootstrap interval over paired replicates; a t interval below "
+                      f"{cmp.MIN_BOOTSTRAP_REPLICATES} replicates] and over the horizon. Flags: "
                       "harms access (longer waiting list), worse on a figure, no clear effect on the ranking "
                       "figure, works only in some contexts."]
                      + list(result.decision["sentence"])) if not result.decision.empty else (

@@ -3,9 +3,9 @@
 One run per replicate holds each level of the forcing parameter for ``hold_weeks`` and moves to the next (the
 model's :meth:`~model.WorkforceModel.apply`), first up from the lowest level to the highest, then back down. Each
 level is measured over the second half of its hold. The loop *tips* where burnout rises most steeply on the way up
-(the largest rise between successive levels, against the mean rise); it shows *hysteresis* where the way down
-differs from the way up at the same level (paired over replicates: the same run visits both), and it *comes back*
-when, at the end, the lowest level gives what it gave at the start. The idea of a forcing swept both ways to find
+(the steepest slope between successive levels, against the average slope over the whole range); it shows
+*hysteresis* where the way down differs from the way up at the same level (paired over replicates: the same run
+visits both), and it *comes back* when, at the end, the lowest level gives what it gave at the start. The idea of a forcing swept both ways to find
 where a feedback system tips and whether it recovers is Scheffer et al. (2009, Nature 461:53); in mental-health
 workforce terms it is the vicious circle of vacancies, workload and burnout (Maslach & Leiter 2016).
 """
@@ -124,7 +124,7 @@ def sweep(parameter: str = "hiring.frozen_share", levels: Sequence[float] | None
     sc = load(scenario)
     if sc.kind == "policy":
         raise ExperimentError(f"--scenario {scenario} is a policy; a sweep runs on a service or a context")
-    if parameter in sc.own:
+    if parameter in sc.overrides:
         raise ExperimentError(f"--scenario {scenario} sets {parameter} itself; the sweep sets it")
     params = sc.params if clinicians is None or sc.fixed_posts else sc.params.with_overrides(
         {"service.n_posts": clinicians})
@@ -163,20 +163,21 @@ def analyse(table: pd.DataFrame, parameter: str, outcome: str = "mean_bo") -> Ti
         hyst.append({"level": level, "diff": mean, "ci_low": lo, "ci_high": hi,
                      "differs": bool(lo > 0 or hi < 0)})
     hysteresis = pd.DataFrame(hyst)
-    rises = up.diff(axis=1).iloc[:, 1:].mean()  # mean rise between successive levels, on the way up
-    steepest = rises.idxmax()
     levels = list(up.columns)
+    # slopes, not rises: unevenly spaced levels must not make the widest gap look like a tip
+    slopes = (up.diff(axis=1).iloc[:, 1:] / np.diff(levels)).mean()
+    steepest = slopes.idxmax()
     before = levels[levels.index(steepest) - 1]
+    average = (up[levels[-1]] - up[levels[0]]).mean() / (levels[-1] - levels[0])
     label = BY_NAME[outcome].label.lower()
     sentences = []
-    ratio = rises.max() / rises.mean() if rises.mean() > 0 else float("nan")
+    ratio = slopes.max() / average if average > 0 else float("nan")
     if np.isfinite(ratio) and ratio >= 2.0:
         sentences.append(f"The loop tips between {parameter} = {before:.3g} and {steepest:.3g}: {label} rises by "
-                         f"{rises.max():.3g} there, {ratio:.1f} times its mean rise between levels.")
+                         f"{slopes.max():.3g} per unit of {parameter} there, {ratio:.1f} times its average slope.")
     else:
-        sentences.append(f"No tipping point: {label} rises smoothly with {parameter} (the steepest rise, between "
-                         f"{before:.3g} and {steepest:.3g}, is {rises.max():.3g}, "
-                         f"{ratio:.1f} times the mean rise between levels).")
+        sentences.append(f"No tipping point: {label} rises smoothly with {parameter} (the steepest slope, between "
+                         f"{before:.3g} and {steepest:.3g}, is {ratio:.1f} times the average slope).")
     differs = hysteresis[hysteresis["differs"]]
     if differs.empty:
         sentences.append(f"No hysteresis: on the way down {label} is within its interval of the way up at every "
@@ -187,8 +188,11 @@ def analyse(table: pd.DataFrame, parameter: str, outcome: str = "mean_bo") -> Ti
                          f"{len(hysteresis)} levels, most at {parameter} = {worst['level']:.3g} "
                          f"({worst['diff']:+.3g} [{worst['ci_low']:+.3g}, {worst['ci_high']:+.3g}]).")
     start = hysteresis.loc[hysteresis["level"].idxmin()]
-    back = "comes back" if not start["differs"] else "does not come back"
-    sentences.append(f"At the lowest level again the service {back}: {label} {start['diff']:+.3g} "
+    if start["differs"]:
+        back = "the service does not come back"
+    else:
+        back = "the service is not detectably different from the start (with these replicates)"
+    sentences.append(f"At the lowest level again {back}: {label} {start['diff']:+.3g} "
                      f"[{start['ci_low']:+.3g}, {start['ci_high']:+.3g}] against the start.")
     return TippingResult(table, summary, hysteresis, sentences, parameter)
 

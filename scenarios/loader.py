@@ -90,6 +90,8 @@ class Scenario:
         own: the settings of the policy and context files of the chain (none of its service files'): what
             this scenario adds to whatever service or context it is applied in (:func:`compose`).
         currency: the ISO 4217 code of the prices (``currency``, inherited), or "" when no file names one.
+        service_path: the last service file of the chain (the service a policy or context is written for), or
+            None when the chain has none (the defaults).
     """
 
     name: str
@@ -109,6 +111,7 @@ class Scenario:
     kind: str = "service"
     own: dict[str, Any] = field(default_factory=dict)
     currency: str = ""
+    service_path: Path | None = None
 
     @property
     def fixed_posts(self) -> str:
@@ -303,6 +306,7 @@ def load(name_or_path: str | Path, folder: Path = LIBRARY) -> Scenario:
         target=data.get("target", ""), target_direction=data.get("target_direction", ""),
         warnings=tuple(range_warnings(overrides, path)) + tuple(warnings), staff=staff,
         team_types=types, team_type_titles=titles, kind=files[-1].kind, own=own, currency=currency,
+        service_path=next((f.path for f in reversed(files) if f.kind == "service"), None),
     )
 
 
@@ -354,12 +358,21 @@ def _linearise(path: Path, folder: Path, stack: list[Path]) -> list[_File]:
 
 
 def _check_parent_conflicts(path: Path, parents, own: Mapping[str, Any]) -> None:
-    """Two parents that set one parameter differently are an ambiguity the file must settle itself."""
+    """Two parents that set one parameter differently are an ambiguity the file must settle itself.
+
+    Only what each parent adds counts: a parent that another parent already extends is refined by it, and the
+    files all parents share (a common ancestor such as the service) are no disagreement.
+    """
+    chains = [(name, files, {f.path.resolve() for f in files}) for name, files in parents]
+    kept = [(name, files, paths) for name, files, paths in chains
+            if not any(paths < other for _, _, other in chains)]  # a strict ancestor of another parent
+    common = set.intersection(*(paths for _, _, paths in kept)) if kept else set()
     setters: dict[str, tuple[str, Any]] = {}
-    for name, files in parents:
+    for name, files, _ in kept:
         values: dict[str, Any] = {}
         for f in files:
-            values.update(_settings(f.data))
+            if f.path.resolve() not in common:
+                values.update(_settings(f.data))
         for key, value in values.items():
             if key in own or key.endswith(".start_week") and value == 0:  # 0: the default start week
                 continue
@@ -380,8 +393,11 @@ def _kind_of(path: Path, data: Mapping[str, Any], own: Mapping[str, Any], parent
         if key in known and not key.endswith(".start_week"):  # timing: allowed in either kind
             by_tag[Parameters.spec(key).tag].append(key)
     if declared is None:
-        if not parents or describes_service or (by_tag["lever"] and by_tag["uncertainty"]):
-            if parents and not describes_service:
+        # a file with nothing to extend and nothing of its own is a service (the defaults), as is one describing
+        # team types or staff, or a root file that sets both kinds
+        root_service = not parents and (not own or (by_tag["lever"] and by_tag["uncertainty"]))
+        if root_service or describes_service or (by_tag["lever"] and by_tag["uncertainty"]):
+            if not root_service and not describes_service:
                 raise ScenarioError(
                     f"{path}: sets levers ({', '.join(by_tag['lever'])}) and uncertainties "
                     f"({', '.join(by_tag['uncertainty'])}): a policy sets only levers (what the organisation "

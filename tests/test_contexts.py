@@ -362,3 +362,75 @@ def test_a_comparison_file_says_what_and_the_options_only_where(tmp_path, capsys
     path = _write(tmp_path, "plan", FILE)
     assert main(["compare", "--file", str(path), "--replicates", "5", "--out", str(tmp_path / "c")]) == 2
     assert "the file says what to compare; leave out --replicates" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# review findings: inheritance, defaults and criteria
+
+
+def test_a_diamond_or_a_refinement_is_no_disagreement(tmp_path):
+    _write(tmp_path, "svc", 'kind = "service"\nextends = "baseline"\n[supervision]\ncoverage = 0.5\n')
+    _write(tmp_path, "a", 'extends = "svc"\n[supervision]\ncoverage = 1.0\n')
+    _write(tmp_path, "b", 'extends = "svc"\n[mentoring]\ncoverage = 1.0\n')
+    ab = load(_write(tmp_path, "ab", 'extends = ["a", "b"]\n'))  # both share svc: only a changes coverage
+    assert ab.params.supervision.coverage == 1.0 and ab.params.mentoring.coverage == 1.0
+    _write(tmp_path, "q", 'extends = "baseline"\n[supervision]\ncoverage = 1.0\n')
+    _write(tmp_path, "q2", 'extends = "q"\n[supervision]\ncoverage = 0.8\n')
+    assert load(_write(tmp_path, "pq", 'extends = ["q", "q2"]\n')).params.supervision.coverage == 0.8
+
+
+@pytest.mark.parametrize(("body", "kind"), [
+    ('[supervision]\ncoverage = 1.0\n', "policy"),         # a root file of levers is a policy on the defaults
+    ('[clients]\nprop_trauma_high = 0.3\n', "context"),
+    ('[supervision]\ncoverage = 1.0\n[clients]\nprop_trauma_high = 0.3\n', "service"),
+    ('', "service"),
+])
+def test_the_kind_of_a_file_that_extends_nothing(tmp_path, body, kind):
+    assert load(_write(tmp_path, "root", 'title = "r"\n' + body)).kind == kind
+
+
+def test_policies_written_for_another_service_run_in_it(tmp_path):
+    from pathlib import Path
+
+    (tmp_path / "svc.toml").write_text(Path("experiments/calibration/services/mixed-service.toml").read_text())
+    typed = _write(tmp_path, "typed-policy", 'extends = "svc"\n[supervision]\ncoverage = 1.0\n')
+    layout, arms = resolve_arms([str(typed)], None)  # no --context: the service it is written for
+    assert layout.contexts == ("svc",) and all(a.context.team_types for a in arms.values())
+    assert arms["typed-policy@svc"].params.supervision.coverage == 1.0
+    with pytest.raises(ExperimentError, match="--clinicians 30: scenario 'svc' has team types"):
+        resolve_arms([str(typed)], 30)
+    other = _write(tmp_path, "other", 'kind = "service"\nextends = "baseline"\n')
+    elsewhere = _write(tmp_path, "elsewhere", 'extends = "other"\n[mentoring]\ncoverage = 1.0\n')
+    with pytest.raises(ExperimentError, match="written for different services"):
+        resolve_arms([str(typed), str(elsewhere)], None)
+
+
+def test_the_service_as_it_runs_is_a_policy_against_another_reference():
+    layout, arms = resolve_arms(["baseline", "faster-hiring"], 30, baseline="reflective-supervision")
+    assert list(arms) == ["reflective-supervision", "baseline", "faster-hiring"]
+    assert arms["baseline"].params == load("baseline").params.with_overrides({"service.n_posts": 30})
+
+
+def test_the_price_of_an_effect_follows_high_burnout_whatever_ranks():
+    runs, diffs, costs, _ = _tables()
+    ranking = cmp.rank_within(diffs, costs, cmp.Criterion("n_waitlist_mean"))
+    dec = cmp.decision_summary(runs, diffs, costs, LAYOUT, 52, ranking, {}, "GBP").set_index("scenario")
+    # a's clear cut in high burnout is priced although the waiting list (the ranking figure) does not move
+    assert dec.loc["a", "cost_effectiveness"] == "GBP 203 per high-burnout person-year averted"
+    assert "no clear effect" in dec.loc["a", "flags"]
+
+
+def test_a_weight_on_a_summary_whose_reference_is_zero_is_refused():
+    runs, diffs, costs, _ = _tables()
+    diffs = diffs.copy()
+    diffs.loc[diffs["metric"] == "n_waitlist_mean", "baseline"] = 0.0
+    with pytest.raises(ExperimentError, match="--weight n_waitlist_mean: its reference mean is 0 in the context"):
+        cmp.rank_within(diffs, costs, cmp.Criterion(weights=(("n_waitlist_mean", 1.0),)))
+
+
+def test_few_replicates_give_a_t_interval_for_costs():
+    runs, diffs, costs, ranking = _tables()
+    dec = cmp.decision_summary(runs, diffs, costs, LAYOUT, 52, ranking, {}, "GBP").set_index("scenario")
+    per_year = np.array([1000.0, 1010.0, 1020.0, 1030.0])  # a's cost over the four replicates
+    lo, hi = cmp._t_interval(per_year)
+    assert (dec.loc["a", "cost_per_year_low"], dec.loc["a", "cost_per_year_high"]) == pytest.approx((lo, hi))

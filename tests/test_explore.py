@@ -209,3 +209,51 @@ def load_title(name: str) -> str:
     from scenarios import load as load_scenario
 
     return load_scenario(name).title
+
+
+def test_a_tie_is_reported_as_a_tie_not_as_an_order():
+    # every measure puts a first except satisficing, under which a and b tie (both always meet 0.25)
+    t = _table({"baseline": [0.30, 0.30], "a": [0.10, 0.12], "b": [0.20, 0.20]})
+    text = ranking_stability(robustness(t, LAYOUT, ["prop_high_bo_mean"], {"prop_high_bo_mean": 0.25}),
+                             "prop_high_bo_mean")
+    assert "share of futures meeting the threshold: a = b, baseline" in text and "mean (Laplace): a, b, baseline" in text
+    tied = _table({"baseline": [0.30, 0.30], "a": [0.20, 0.20], "b": [0.20, 0.20]})
+    text = ranking_stability(robustness(tied, LAYOUT, ["prop_high_bo_mean"]), "prop_high_bo_mean")
+    assert text.startswith("The ranking on") and "is stable" in text and "a = b, baseline" in text
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ('[discover]\ncondition = "annual_turnover > 0.3"\npolicies = ["reflective-supervision"]\n',
+     "discover.policies = 'reflective-supervision' is not among the policies"),
+    ('[discover]\ncondition = "effect(annual_turnover) > 0"\npolicies = ["baseline"]\n',
+     "discover.policies = 'baseline' is the reference"),
+])
+def test_discovery_is_checked_before_anything_runs(tmp_path, extra, message):
+    path = tmp_path / "x.toml"
+    path.write_text(BASE + 'uncertainties = ["burnout.rate_gain"]\n' + extra, encoding="utf-8")
+    with pytest.raises(ExploreError, match=message):
+        run_file(path, out=tmp_path / "out", executor=SerialExecutor())
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_service_context_setting_a_sampled_uncertainty_is_refused(tmp_path):
+    (tmp_path / "frozen-svc.toml").write_text('kind = "service"\nextends = "baseline"\n[hiring]\n'
+                                              'frozen_share = 0.2\n')
+    path = tmp_path / "x.toml"
+    path.write_text(BASE.replace('"understaffed"', '"frozen-svc.toml"').replace('contexts = ["baseline", ',
+                                                                               f'contexts = ["baseline", ')
+                    .replace('"frozen-svc.toml"', f'"{tmp_path / "frozen-svc.toml"}"')
+                    + 'uncertainties = ["hiring.frozen_share"]\n', encoding="utf-8")
+    with pytest.raises(ExploreError, match="hiring.frozen_share is set by the context 'frozen-svc' \\(0.2\\)"):
+        run_file(path, out=tmp_path / "out", executor=SerialExecutor())
+
+
+def test_contexts_without_fixed_posts_take_the_clinicians(tmp_path):
+    from pathlib import Path
+
+    (tmp_path / "svc.toml").write_text(Path("experiments/calibration/services/mixed-service.toml").read_text())
+    text = (BASE.replace('"understaffed"', f'"{tmp_path / "svc.toml"}"') + 'uncertainties = ["burnout.rate_gain"]\n')
+    path = tmp_path / "x.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ExploreError, match="clinicians = 30: the context 'svc' has team types"):
+        run_file(path, out=tmp_path / "out", executor=SerialExecutor())

@@ -75,11 +75,20 @@ def test_a_step_in_burnout_is_a_tipping_point_and_a_lagging_return_is_hysteresis
     assert "Hysteresis" in res.sentences[1] and "does not come back" in res.sentences[2]
 
 
+def test_unevenly_spaced_levels_do_not_make_a_wide_gap_a_tip():
+    # linear in the level (slope 0.1 per unit), at levels 0, 0.1, 0.2, 0.8: the last rise is big only because
+    # its gap is
+    levels = (0.0, 0.1, 0.2, 0.8)
+    up = [0.30 + 0.1 * v for v in levels]
+    t = _table(up, [up[2], up[1], up[0]], levels=levels, noise=0.0)
+    assert analyse(t, "hiring.frozen_share").sentences[0].startswith("No tipping point")
+
+
 def test_a_smooth_reversible_response_has_no_tipping_point_and_comes_back():
     t = _table([0.30, 0.32, 0.34, 0.36], [0.34, 0.32, 0.30])
     res = analyse(t, "hiring.frozen_share")
     assert res.sentences[0].startswith("No tipping point") and res.sentences[1].startswith("No hysteresis")
-    assert "comes back" in res.sentences[2] and not res.hysteresis["differs"].any()
+    assert "not detectably different from the start" in res.sentences[2] and not res.hysteresis["differs"].any()
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
@@ -89,6 +98,8 @@ def test_a_smooth_reversible_response_has_no_tipping_point_and_comes_back():
     (dict(replicates=1), "2 replicates"),
     (dict(scenario="mentoring"), "--scenario mentoring is a policy"),
     (dict(scenario="understaffed"), "--scenario understaffed sets hiring.frozen_share itself"),
+    (dict(parameter="hiring.mean_delay_weeks", scenario="understaffed", levels=[4.0, 8.0, 12.0]),
+     "--scenario understaffed sets hiring.mean_delay_weeks itself"),
     (dict(outcome="mean_cs"), "--outcome 'mean_cs' is not allowed"),
 ])
 def test_bad_sweeps(kwargs, message):
