@@ -399,7 +399,7 @@ def test_policies_written_for_another_service_run_in_it(tmp_path):
     assert arms["typed-policy@svc"].params.supervision.coverage == 1.0
     with pytest.raises(ExperimentError, match="--clinicians 30: scenario 'svc' has team types"):
         resolve_arms([str(typed)], 30)
-    other = _write(tmp_path, "other", 'kind = "service"\nextends = "baseline"\n')
+    _write(tmp_path, "other", 'kind = "service"\nextends = "baseline"\n')
     elsewhere = _write(tmp_path, "elsewhere", 'extends = "other"\n[mentoring]\ncoverage = 1.0\n')
     with pytest.raises(ExperimentError, match="written for different services"):
         resolve_arms([str(typed), str(elsewhere)], None)
