@@ -240,9 +240,7 @@ def test_a_service_context_setting_a_sampled_uncertainty_is_refused(tmp_path):
     (tmp_path / "frozen-svc.toml").write_text('kind = "service"\nextends = "baseline"\n[hiring]\n'
                                               'frozen_share = 0.2\n')
     path = tmp_path / "x.toml"
-    path.write_text(BASE.replace('"understaffed"', '"frozen-svc.toml"').replace('contexts = ["baseline", ',
-                                                                               f'contexts = ["baseline", ')
-                    .replace('"frozen-svc.toml"', f'"{tmp_path / "frozen-svc.toml"}"')
+    path.write_text(BASE.replace('"understaffed"', f'"{tmp_path / "frozen-svc.toml"}"')
                     + 'uncertainties = ["hiring.frozen_share"]\n', encoding="utf-8")
     with pytest.raises(ExploreError, match="hiring.frozen_share is set by the context 'frozen-svc' \\(0.2\\)"):
         run_file(path, out=tmp_path / "out", executor=SerialExecutor())
