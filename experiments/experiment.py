@@ -255,8 +255,10 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
         release_lock(store.folder)
 
 
-#: clinician-weeks one worker simulates per second, burn-in included (benchmarks/bench_model.py, 300 clinicians)
-CLINICIAN_WEEKS_PER_SECOND = 280_000
+#: clinician-weeks one worker simulates per second in a comparison, burn-in, warm-start pilot, worker start-up and
+#: storage included (measured: `make run`, 480 runs of 300 clinicians x 416 weeks in 280 s on 2 workers; the
+#: model alone does about 240,000, benchmarks/bench_model.py)
+CLINICIAN_WEEKS_PER_SECOND = 110_000
 #: bytes of stored weekly table per recorded run-week (about 80 columns, compressed Parquet)
 BYTES_PER_RUN_WEEK = 400
 #: memory of a worker process before it simulates anything (interpreter, NumPy, pandas, compiled kernels), bytes
