@@ -13,6 +13,7 @@ The anchors are EMA Workbench (levers against uncertainties, PRIM) and robust de
     replicates = 2
     weeks = 156
     clinicians = 200
+    warm_start = true                  # false: start cold, skipping the pilot (faster; the burn-in settles it)
     outputs = ["prop_high_bo_mean", "annual_turnover", "n_waitlist_mean"]
 
     [ranges]                           # optional: narrower ranges than the declared plausible ones
@@ -110,6 +111,8 @@ class ExploreFile(BaseModel):
     weeks: int = Field(156, ge=1, le=5200)
     burn_in_weeks: int = Field(DEFAULT_BURN_IN_WEEKS, ge=0, le=5200)
     clinicians: int = Field(200, ge=1, le=1_000_000)
+    warm_start: bool = Field(True, description="draw the staff from a settled pilot run of each future's "
+                                               "parameters (false: start cold, skipping the pilot)")
     outputs: list[str] = Field(min_length=1)
     robustness: Robustness = Field(default_factory=Robustness)
     discover: Discover | None = None
@@ -236,6 +239,7 @@ class ArmFunction:
     outputs: tuple[str, ...]
     weeks: int
     burn_in_weeks: int
+    warm_start: bool = True
 
     def __call__(self, inputs: Mapping[str, Any]) -> dict[str, float]:
         a = int(inputs["arm"])
@@ -243,7 +247,7 @@ class ArmFunction:
         params = self.arms[a].with_overrides(values)
         record = {n for key in self.outputs for n in outcome_of(key)}
         r = simulate(params, seed=int(inputs["seed"]), weeks=self.weeks, burn_in_weeks=self.burn_in_weeks,
-                     record=record, service=self.services[a])
+                     record=record, service=self.services[a], warm_start=self.warm_start)
         return {k: float(r.summary[k]) for k in self.outputs}
 
 
@@ -332,7 +336,8 @@ def run_file(path_or_name: str | Path, *, out: str | Path, workers: int | None =
     factors = tuple(problem["names"])
     f = ArmFunction(tuple(a.params for a in arms.values()),
                     tuple(None if a.context.service.empty else a.context.service for a in arms.values()),
-                    factors, tuple(problem["int_names"]), tuple(spec.outputs), spec.weeks, spec.burn_in_weeks)
+                    factors, tuple(problem["int_names"]), tuple(spec.outputs), spec.weeks, spec.burn_in_weeks,
+                    spec.warm_start)
     store = ExploreStore(Path(out))
     # the analysis (robustness thresholds, discovery) is not part of the identity: changing it reuses the runs
     key = {"function": "experiments.explore.ArmFunction",

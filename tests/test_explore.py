@@ -255,3 +255,19 @@ def test_contexts_without_fixed_posts_take_the_clinicians(tmp_path):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ExploreError, match="clinicians = 30: the context 'svc' has team types"):
         run_file(path, out=tmp_path / "out", executor=SerialExecutor())
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_one_experiment_is_the_arm_in_its_future(warm):
+    from experiments.explore import ArmFunction
+    from model import Parameters, simulate
+
+    arm = Parameters().with_overrides({"service.n_posts": 30, "supervision.coverage": 1.0})
+    f = ArmFunction((Parameters(), arm), (None, None), ("burnout.rate_gain",), (), ("mean_bo_mean",), 13, 4, warm)
+    got = f({"arm": 1, "burnout.rate_gain": 0.03, "seed": 11})
+    direct = simulate(arm.with_overrides({"burnout.rate_gain": 0.03}), seed=11, weeks=13, burn_in_weeks=4,
+                      warm_start=warm)
+    assert got == {"mean_bo_mean": pytest.approx(direct.summary["mean_bo_mean"], rel=1e-12)}
+    other = simulate(arm.with_overrides({"burnout.rate_gain": 0.03}), seed=11, weeks=13, burn_in_weeks=4,
+                     warm_start=not warm)
+    assert got["mean_bo_mean"] != other.summary["mean_bo_mean"]
