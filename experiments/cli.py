@@ -172,6 +172,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_where(exp)
     exp.add_argument("--out", type=Path, default=None, help="results folder (default results/explore-NAME)")
     exp.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+    dash = sub.add_parser("dashboard", help="the teaching dashboard in a browser: a policy against the baseline on "
+                                            "paired replicates, live",
+                          description="Serve the Solara dashboard (experiments/dashboard.py) on HOST:PORT; open the "
+                                      "address it prints in a browser. Ctrl-C stops it.")
+    dash.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1: this machine only)")
+    dash.add_argument("--port", type=_int_at_least(1, 65535), default=8765, help="port (default 8765)")
     tip = sub.add_parser("tipping", help="sweep sustained understaffing (or demand) up and down: tipping point and "
                                          "hysteresis of the staffing loop",
                          description="Hold each level of a forcing parameter for --hold-weeks, from the lowest to "
@@ -408,6 +414,22 @@ def _cmd_explore(args: argparse.Namespace) -> int:
     return 0
 
 
+def dashboard_command(host: str, port: int) -> list[str]:
+    """The command that serves the dashboard (Solara's server, offline: its assets come from solara-assets)."""
+    return [sys.executable, "-m", "solara", "run", "experiments.dashboard", "--host", host, "--port", str(port),
+            "--production", "--no-open"]
+
+
+def _cmd_dashboard(args: argparse.Namespace) -> int:
+    import subprocess
+
+    print(f"dashboard: http://{args.host}:{args.port} (Ctrl-C stops it)", flush=True)
+    try:
+        return subprocess.call(dashboard_command(args.host, args.port))
+    except KeyboardInterrupt:
+        return 0
+
+
 def _cmd_tipping(args: argparse.Namespace) -> int:
     from .tipping import sweep, write
 
@@ -583,6 +605,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _cmd_explore(args)
         if args.command == "tipping":
             return _cmd_tipping(args)
+        if args.command == "dashboard":
+            return _cmd_dashboard(args)
         if args.command == "calibrate":
             return _cmd_calibrate(args)
         if args.command == "validate":
