@@ -28,7 +28,8 @@ LEVERS = ("supervision.coverage", "supervision.sessions_per_month", "supervision
           "wellness.uptake")
 #: what each week records for the charts
 RECORDED = ("mean_bo", "mean_sts", "mean_cs", "prop_vacant", "caseload_per_clinician", "n_waitlist",
-            "new_departures", "new_total_cost", "prop_bo_low", "prop_bo_average", "prop_bo_high", "proqol_bo_raw")
+            "new_departures", "new_total_cost", "prop_bo_low", "prop_bo_average", "prop_bo_high", "proqol_bo_raw",
+            "prop_high_bo")
 #: most clinicians x replicates x weeks a browser session simulates (a few seconds of work a click)
 MAX_WORK = 300 * 4 * 520
 BURN_IN_WEEKS = 52
@@ -116,27 +117,111 @@ class Session:
 
 
 def _figure(session: Session):
+    """Two rows: burnout, vacancies and the survey's burnout score over the weeks (policy and baseline: median and
+    range over replicates; survey scores as points at survey weeks); then the staffing loop (caseload and
+    cumulative departures), cumulative cost, the ProQOL burnout bands of the latest survey, and the teams."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     t = session.table()
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.2))
-    for arm, colour in (("baseline", "0.4"), ("policy", "tab:blue")):
+    fig, axes = plt.subplots(2, 3, figsize=(12, 6.4))
+    colours = {"baseline": "0.4", "policy": "tab:blue"}
+    for arm, colour in colours.items():
         d = t[t["arm"] == arm].groupby("week")
-        for ax, outcome in zip(axes[:2], ("mean_bo", "prop_vacant")):
+        for ax, outcome in zip((axes[0, 0], axes[0, 1], axes[1, 0]), ("mean_bo", "prop_vacant",
+                                                                      "caseload_per_clinician")):
             q = d[outcome].quantile([0.0, 0.5, 1.0]).unstack()
             ax.fill_between(q.index, q[0.0], q[1.0], color=colour, alpha=0.2, lw=0)
             ax.plot(q.index, q[0.5], color=colour, label=arm)
         surveys = t[(t["arm"] == arm) & t["proqol_bo_raw"].notna()]  # survey outcomes: points at survey weeks
-        axes[2].plot(surveys["week"], surveys["proqol_bo_raw"], "o", color=colour, ms=4, label=arm)
-    for ax, outcome in zip(axes, ("mean_bo", "prop_vacant", "proqol_bo_raw")):
+        axes[0, 2].plot(surveys["week"], surveys["proqol_bo_raw"], "o", color=colour, ms=4, label=arm)
+        mine = t[t["arm"] == arm].sort_values("week")
+        cum = mine.groupby("replicate")[["new_departures", "new_total_cost"]].cumsum().assign(week=mine["week"])
+        c = cum.groupby("week").mean()
+        axes[1, 1].plot(c.index, c["new_departures"], color=colour, label=f"{arm}: departures")
+        axes[1, 1].plot(c.index, c["new_total_cost"] / 1e4, color=colour, ls="--",
+                        label=f"{arm}: cost (10,000s)")
+    for ax, outcome in zip((axes[0, 0], axes[0, 1], axes[0, 2], axes[1, 0]),
+                           ("mean_bo", "prop_vacant", "proqol_bo_raw", "caseload_per_clinician")):
         ax.set_title(f"{BY_NAME[outcome].label} ({BY_NAME[outcome].unit})", fontsize=9)
+    axes[1, 1].set_title("Cumulative departures and cost (mean over replicates)", fontsize=9)
+    latest = t[t["proqol_bo_raw"].notna()]
+    if not latest.empty:  # the ProQOL burnout bands of the latest survey, mean over replicates
+        last = latest[latest["week"] == latest["week"].max()].groupby("arm")[
+            ["prop_bo_low", "prop_bo_average", "prop_bo_high"]].mean()
+        last.columns = ["low", "average", "high"]
+        last.plot.barh(stacked=True, ax=axes[1, 2], color=["tab:green", "0.75", "tab:red"], legend=False)
+        axes[1, 2].set_title(f"ProQOL burnout bands, survey of week {int(latest['week'].max())}", fontsize=9)
+        axes[1, 2].set_xlabel("share of respondents")
+    for ax in axes.ravel()[:5]:
         ax.set_xlabel("week")
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=6)
     fig.tight_layout()
     return fig
+
+
+def _teams_figure(session: Session):
+    """The teams of the policy's first replicate, most burnt-out first, coloured by leader support."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .teaching import team_view
+
+    teams = team_view(session.models[("policy", 0)])
+    fig, ax = plt.subplots(figsize=(12, 2.4))
+    ax.bar(range(len(teams)), teams["burnout"], color=plt.cm.viridis(teams["leader_support"]))
+    ax.set_xlabel("team (policy, replicate 1; most burnt-out first; colour: leader support, brighter is more)")
+    ax.set_ylabel("mean burnout")
+    fig.tight_layout()
+    return fig
+
+
+def scenario_text(policy: str, overrides: dict) -> str:
+    """A scenario file of the policy with the levers as set: it extends the library policy (download it, edit it,
+    run it with `resilience compare`)."""
+    base = load(policy)
+    lines = [f'title = "{base.title} (as set in the dashboard)"', 'kind = "policy"', f'extends = "{policy}"']
+    groups: dict[str, dict] = {}
+    for name, value in sorted(overrides.items()):
+        group, key = name.split(".", 1)
+        groups.setdefault(group, {})[key] = value
+    for group, values in groups.items():
+        lines += ["", f"[{group}]", *(f"{k} = {v!r}" for k, v in values.items())]
+    return "\n".join(lines) + "\n"
+
+
+def read_uploaded(name: str, data: bytes) -> tuple[str, dict]:
+    """The library policy and the settings beyond it of an uploaded scenario file (one written by :func:`scenario_text`,
+    or any policy extending a library policy).
+
+    Raises:
+        ScenarioError: the file is not a valid scenario, not a policy, or not built on a library policy; the
+            message names the file and what is wrong, as the command line does.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from scenarios import ScenarioError
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / (Path(name).name if name.endswith(".toml") else "uploaded.toml")
+        path.write_bytes(data)
+        shown = path.name
+        try:
+            sc = load(path)
+        except ScenarioError as exc:  # name the file as the user knows it, not the temporary copy
+            raise ScenarioError(str(exc).replace(str(path), shown)) from None
+    if sc.kind != "policy":
+        raise ScenarioError(f"{shown}: kind {sc.kind!r}: the dashboard compares policies (levers only)")
+    library = [n for n in sc.chain[:-1] if n in policies()]
+    if not library:
+        raise ScenarioError(f"{shown}: extends no library policy (allowed: {', '.join(policies())})")
+    own = load(library[-1]).own
+    return library[-1], {k: v for k, v in sc.own.items() if own.get(k, Parameters.spec(k).default) != v}
 
 
 ABOUT = """
@@ -185,6 +270,19 @@ def Page():
         set_message("")
         set_version(0)
 
+    def upload(file: dict):
+        from scenarios import ScenarioError
+
+        try:
+            name, levers = read_uploaded(file["name"], file["data"])
+        except ScenarioError as exc:
+            set_message(str(exc))
+            return
+        set_policy(name)
+        set_overrides(levers)
+        set_session(None)
+        set_message("")
+
     def advance(weeks: int):
         if session is None:
             set_message("Press Set up first.")
@@ -221,6 +319,9 @@ def Page():
             with solara.Row():
                 solara.Button("Run 13 weeks", on_click=lambda: advance(13))
                 solara.Button("Run 52 weeks", on_click=lambda: advance(52))
+            solara.FileDownload(lambda: scenario_text(policy, overrides).encode(), filename=f"{policy}-set.toml",
+                                label="Download the scenario (TOML)")
+            solara.FileDrop(label="Drop a scenario file here to load it", on_file=upload, lazy=False)
         with solara.Column():
             solara.Markdown(f"## {scenario.title}")
             if message:
@@ -234,6 +335,7 @@ def Page():
                                 f"{hi:+.3f}]" if np.isfinite(mean) else
                                 f"**Week {session.week}.** Step or run to see the effect.")
                 solara.FigureMatplotlib(_figure(session), dependencies=[version, session])
+                solara.FigureMatplotlib(_teams_figure(session), dependencies=[version, session])
                 solara.FileDownload(lambda: session.table().to_csv(index=False).encode(),
                                     filename="dashboard-run.csv", label="Download the run (CSV)")
     with solara.Details("About this model"):

@@ -99,3 +99,50 @@ def test_moving_a_lever_changes_the_policy_that_is_set_up():
 
     moved, unmoved = effect(0.25), effect(load("reflective-supervision").params.supervision.coverage)
     assert shown == pytest.approx(moved, abs=5e-4) and abs(moved - unmoved) > 1e-3
+
+
+def test_a_downloaded_scenario_loads_back_with_its_settings(tmp_path):
+    from experiments.dashboard import read_uploaded, scenario_text
+
+    text = scenario_text("reflective-supervision", {"supervision.coverage": 0.4, "wellness.uptake": 0.3})
+    path = tmp_path / "mine.toml"
+    path.write_text(text)
+    sc = load(path)  # a valid policy file on the library policy
+    assert sc.kind == "policy" and sc.params.supervision.coverage == 0.4 and sc.params.wellness.uptake == 0.3
+    name, levers = read_uploaded("mine.toml", text.encode())
+    assert name == "reflective-supervision" and levers == {"supervision.coverage": 0.4, "wellness.uptake": 0.3}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('extends = "understaffed"\n', "kind 'context': the dashboard compares policies"),
+    ('extends = "baseline"\n[supervision]\ncoverage = 7.0\n', "supervision.coverage"),
+    ('title = "x"\n[mentoring]\ncoverage = 1.0\n', "extends no library policy"),
+])
+def test_a_bad_upload_is_one_line_on_the_page(text, message):
+    from experiments.dashboard import read_uploaded
+    from scenarios import ScenarioError
+
+    with pytest.raises(ScenarioError, match=message) as exc:
+        read_uploaded("up.toml", text.encode())
+    assert str(exc.value).startswith("up.toml: ") and "\n" not in str(exc.value).strip()
+
+
+def test_the_page_draws_the_loop_the_survey_bands_and_the_teams():
+    from experiments.dashboard import _figure, _teams_figure
+    from experiments.teaching import team_view
+
+    _, rc = _render()
+    rc.find(v.Btn, children=["Set up"]).widget.click()
+    rc.find(v.Btn, children=["Run 13 weeks"]).widget.click()
+    import ipywidgets
+
+    images = rc.find(ipywidgets.Image).widgets
+    assert len(images) == 2 and all(len(i.value) > 1000 for i in images)  # both figures are on the page
+    base = Parameters().with_overrides(SMALL)
+    s = Session(base, load("mentoring").params.with_overrides(SMALL), replicates=2)
+    s.step(13)
+    titles = [ax.get_title() for ax in _figure(s).axes]
+    assert any("ProQOL burnout bands, survey of week 13" in t for t in titles)
+    assert any("Caseload per clinician" in t for t in titles) and any("departures" in t for t in titles)
+    bars = _teams_figure(s).axes[0].patches
+    assert len(bars) == len(team_view(s.models[("policy", 0)]))
