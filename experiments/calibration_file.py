@@ -47,7 +47,7 @@ from model.outcomes import BY_TEAM_TYPE, SUMMARIES, of_team_type
 
 from .calibration import CalibrationError, CalibrationResult, Observation, calibrate
 from .sensitivity import ModelFunction, SensitivityError, known_outputs, problem_from_parameters
-from .sensitivity_file import _check_name, check_survey_horizon, read_validated, scenario_of
+from .sensitivity_file import _check_name, check_survey_horizon, read_validated, ready_file, scenario_of
 from .validation import load_targets
 
 LIBRARY = Path(__file__).resolve().parent / "calibration"
@@ -209,11 +209,7 @@ def load(path_or_name: str | Path) -> tuple[Path, CalibrationFile]:
     Raises:
         CalibrationError: missing file, invalid TOML or invalid fields (file, key path, value, what is allowed).
     """
-    path = Path(path_or_name)
-    if not path.is_file() and (LIBRARY / f"{path_or_name}.toml").is_file():
-        path = LIBRARY / f"{path_or_name}.toml"
-    if not path.exists():
-        raise CalibrationError(f"{path}: no such calibration file (ready ones: {', '.join(library_names())})")
+    path = ready_file(path_or_name, LIBRARY, "calibration", CalibrationError)
     return path, read_validated(path, CalibrationFile, CalibrationError, {"calibrate": Calibrate})
 
 

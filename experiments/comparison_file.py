@@ -72,13 +72,9 @@ def load(path_or_name: str | Path) -> tuple[Path, ComparisonFile]:
     Raises:
         ExperimentError: one line naming the file, the key, the value and what is allowed.
     """
-    from .sensitivity_file import read_validated
+    from .sensitivity_file import read_validated, ready_file
 
-    path = Path(path_or_name)
-    if not path.is_file() and (LIBRARY / f"{path_or_name}.toml").is_file():
-        path = LIBRARY / f"{path_or_name}.toml"
-    if not path.exists():
-        raise ExperimentError(f"{path}: no such comparison file (ready ones: {', '.join(library_names())})")
+    path = ready_file(path_or_name, LIBRARY, "comparison", ExperimentError)
     spec = read_validated(path, ComparisonFile, ExperimentError, {"ranking": Ranking})
     if spec.ranking.wtp is not None and spec.ranking.weights:
         raise ExperimentError(f"{path}: ranking: give wtp or weights, not both (each is a criterion)")

@@ -135,13 +135,9 @@ def load(path_or_name: str | Path) -> tuple[Path, ExploreFile]:
     Raises:
         ExploreError: one line naming the file, the key, the value and what is allowed.
     """
-    from .sensitivity_file import read_validated
+    from .sensitivity_file import read_validated, ready_file
 
-    path = Path(path_or_name)
-    if not path.is_file() and (LIBRARY / f"{path_or_name}.toml").is_file():
-        path = LIBRARY / f"{path_or_name}.toml"
-    if not path.exists():
-        raise ExploreError(f"{path}: no such exploration file (ready ones: {', '.join(library_names())})")
+    path = ready_file(path_or_name, LIBRARY, "exploration", ExploreError)
     spec = read_validated(path, ExploreFile, ExploreError, {"discover": Discover, "robustness": Robustness})
     for output in spec.outputs:
         _check_output(path, "outputs", output)

@@ -112,12 +112,23 @@ def load(path_or_name: str | Path) -> tuple[Path, SensitivityFile]:
     Raises:
         SensitivityError: missing file, invalid TOML, or invalid fields (file, key path, value, what is allowed).
     """
-    path = Path(path_or_name)
-    if not path.is_file() and (LIBRARY / f"{path_or_name}.toml").is_file():
-        path = LIBRARY / f"{path_or_name}.toml"
-    if not path.exists():
-        raise SensitivityError(f"{path}: no such experiment file (ready ones: {', '.join(library_names())})")
+    path = ready_file(path_or_name, LIBRARY, "experiment", SensitivityError)
     return path, read_validated(path, SensitivityFile, SensitivityError, {"parameters": Selection})
+
+
+def ready_file(path_or_name: str | Path, library: Path, what: str, error: type[Exception]) -> Path:
+    """The file a command names: a path, else a ready one's name in ``library``.
+
+    Raises:
+        error: neither exists (the message lists the ready ones).
+    """
+    path = Path(path_or_name)
+    if not path.is_file() and (library / f"{path_or_name}.toml").is_file():
+        path = library / f"{path_or_name}.toml"
+    if not path.exists():
+        ready = ", ".join(sorted(p.stem for p in library.glob("*.toml")))
+        raise error(f"{path}: no such {what} file (ready ones: {ready})")
+    return path
 
 
 def read_validated(path: Path, model: type[BaseModel], error: type[Exception],
