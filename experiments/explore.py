@@ -376,17 +376,18 @@ def _scenario_fixed(arms, context: str) -> str:
     return next(a.context.fixed_posts for a in arms.values() if a.context.name == context)
 
 
-def check_discover(path: Path, spec: Discover, outputs: Sequence[str], layout) -> None:
+def check_discover(path: Path | None, spec: Discover, outputs: Sequence[str], layout) -> None:
     """Refuse, before anything runs, discovery for a policy that is not compared or for the reference with
-    ``effect()`` (always 0)."""
+    ``effect()`` (always 0); messages start with ``path`` when given."""
     cond = parse_condition(spec.condition, outputs)
+    where = f"{path}: " if path is not None else ""
     known = set(layout.policies) | {layout.reference}
     for policy in spec.policies:
         if policy not in known:
-            raise ExploreError(f"{path}: discover.policies = {policy!r} is not among the policies "
+            raise ExploreError(f"{where}discover.policies = {policy!r} is not among the policies "
                                f"({', '.join(sorted(known))})")
         if cond.effect and policy == layout.reference:
-            raise ExploreError(f"{path}: discover.policies = {policy!r} is the reference; effect() of the reference "
+            raise ExploreError(f"{where}discover.policies = {policy!r} is the reference; effect() of the reference "
                                "against itself is always 0")
 
 
@@ -629,12 +630,7 @@ def discover(table: pd.DataFrame, layout, factors: Sequence[str], spec: Discover
     titles = titles or {}
     policies = spec.policies or [p for p in dict.fromkeys(table["policy"])
                                  if not (cond.effect and p == layout.reference)]
-    unknown = [p for p in policies if p not in set(table["policy"])]
-    if unknown:
-        raise ExploreError(f"discover.policies: '{unknown[0]}' is not among the policies")
-    if cond.effect and layout.reference in policies:
-        raise ExploreError(f"discover.policies: '{layout.reference}' is the reference; effect() of the reference "
-                           "against itself is always 0")
+    check_discover(None, spec, outputs, layout)
     per_future = table.groupby(["context", "sample", "policy"], sort=False)[[cond.metric, *factors]].mean()
     rows, sentences, trajectories = [], [], {}
     several = len(layout.contexts) > 1
