@@ -174,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
     dash = sub.add_parser("dashboard", help="the teaching dashboard in a browser: a policy against the baseline on "
                                             "paired replicates, live",
-                          description="Serve the Solara dashboard (experiments/dashboard.py) on HOST:PORT; open the "
+                          description="Serve the Solara dashboard (experiments/dashboard/) on HOST:PORT; open the "
                                       "address it prints in a browser. Ctrl-C stops it.")
     dash.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1: this machine only)")
     dash.add_argument("--port", type=_int_at_least(1, 65535), default=8765, help="port (default 8765)")

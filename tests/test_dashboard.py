@@ -51,7 +51,9 @@ def test_sliders_show_unit_range_and_source():
 
 
 def _texts(rc) -> str:
-    return " ".join(w.template for w in rc.find(v.VuetifyTemplate).widgets if isinstance(w.template, str))
+    """What the page says: its templates and the HTML its prose is rendered to."""
+    html = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets if isinstance(w.unsafe_innerHTML, str)]
+    return " ".join([*(w.template for w in rc.find(v.VuetifyTemplate).widgets if isinstance(w.template, str)), *html])
 
 
 def _render():
@@ -128,7 +130,7 @@ def test_a_bad_upload_is_one_line_on_the_page(text, message):
 
 
 def test_the_page_draws_the_loop_the_survey_bands_and_the_teams():
-    from experiments.dashboard import _figure, _teams_figure
+    from experiments.dashboard import teams_figure, weeks_figure
     from experiments.teaching import team_view
 
     _, rc = _render()
@@ -137,12 +139,195 @@ def test_the_page_draws_the_loop_the_survey_bands_and_the_teams():
     import ipywidgets
 
     images = rc.find(ipywidgets.Image).widgets
-    assert len(images) == 2 and all(len(i.value) > 1000 for i in images)  # both figures are on the page
+    assert len(images) == 4 and all(len(i.value) > 1000 for i in images)  # every figure is on the page
     base = Parameters().with_overrides(SMALL)
     s = Session(base, load("mentoring").params.with_overrides(SMALL), replicates=2)
     s.step(13)
-    titles = [ax.get_title() for ax in _figure(s).axes]
+    titles = [ax.get_title() for ax in weeks_figure(s).axes]
     assert any("ProQOL burnout bands, survey of week 13" in t for t in titles)
     assert any("Caseload per clinician" in t for t in titles) and any("departures" in t for t in titles)
-    bars = _teams_figure(s).axes[0].patches
+    bars = teams_figure(s).axes[0].patches
     assert len(bars) == len(team_view(s.models[("policy", 0)]))
+
+
+# --- contexts, start weeks, typed levers, Go and Pause, the network and the timeline ---------------------------
+
+def test_a_context_composes_the_arms_as_a_comparison_does():
+    from experiments.dashboard import arm_parameters, contexts
+    from experiments.experiment import resolve_arms
+
+    assert contexts()[0] == "baseline" and {"understaffed", "high-trauma-caseload"} <= set(contexts())
+    base, pol = arm_parameters("reflective-supervision", "understaffed", 60)
+    _, arms = resolve_arms(["reflective-supervision"], 60, contexts=["understaffed"])
+    expected = {a.policy.name: a.params for a in arms.values()}
+    assert base == expected["baseline"] and pol == expected["reflective-supervision"]
+    assert base.hiring.frozen_share == load("understaffed").params.hiring.frozen_share != Parameters().hiring.frozen_share
+
+
+def test_the_start_week_holds_the_policy_back_until_then():
+    from experiments.dashboard import arm_parameters, lever_timeline
+
+    base, pol = arm_parameters("reflective-supervision", "baseline", 40, start_week=6)
+    rows = lever_timeline(base, pol)
+    assert [r.group for r in rows] == ["supervision"] and rows[0].start_week == 6
+    assert rows[0].settings == {k.split(".", 1)[1]: v for k, v in load("reflective-supervision").own.items()
+                                if k.startswith("supervision.") and not k.endswith("start_week")}
+    s = Session(base, pol, replicates=2)
+    s.step(10)
+    t = s.table().pivot_table(index=["replicate", "week"], columns="arm", values="mean_bo")
+    gap = (t["policy"] - t["baseline"]).abs().groupby("week").max()
+    assert gap.loc[:6].max() == 0.0 and gap.loc[7:].min() > 0  # identical through week 6, then the levers act
+
+
+def test_the_same_policy_changes_no_lever_on_the_timeline():
+    from experiments.dashboard import lever_timeline, timeline_figure
+
+    p = Parameters().with_overrides(SMALL)
+    assert lever_timeline(p, p) == []
+    s = Session(p, p, replicates=2)
+    assert "changes no lever" in " ".join(t.get_text() for t in timeline_figure(s).axes[0].texts)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("supervision.coverage", "type a lever as name = value"),
+    ("supervision.coverage = 9", "supervision.coverage = 9 is not allowed"),
+    ("supervision.coverage = lots", "not a value"),
+    ("supervision.coverag = 0.5", "did you mean 'supervision.coverage'"),
+    ("hiring.mean_delay_weeks = 4", "is an uncertainty, not a lever"),
+])
+def test_a_typed_lever_is_refused_with_the_usual_message(text, message):
+    from experiments.dashboard import typed_lever
+    from model.parameters import ParameterError
+
+    with pytest.raises(ParameterError, match=message) as exc:
+        typed_lever(text)
+    assert str(exc.value).startswith("typed lever: ") and "\n" not in str(exc.value)
+
+
+def test_a_typed_lever_is_read_as_toml():
+    from experiments.dashboard import typed_lever
+
+    assert typed_lever(" peer_support.coverage=0.5 ") == ("peer_support.coverage", 0.5)
+    assert typed_lever("caseload.cap_per_fte = 30") == ("caseload.cap_per_fte", 30)
+
+
+def test_the_page_applies_a_typed_lever_and_refuses_a_bad_one():
+    _, rc = _render()
+    field = rc.find(v.TextField, label="Set any lever: name = value").widget
+    field.v_model = "supervision.coverage = 3"
+    rc.find(v.Btn, children=["Apply"]).widget.click()
+    assert "typed lever: supervision.coverage = 3 is not allowed" in str(rc.find(v.Alert).widgets[0].children)
+    field.v_model = "peer_support.coverage = 0.5"
+    rc.find(v.Btn, children=["Apply"]).widget.click()
+    assert "set beyond the file: peer_support.coverage = 0.5" in " ".join(
+        str(w.children) for w in rc.find(v.Html).widgets)
+    assert not rc.find(v.Alert, children=["typed lever"]).widgets or "not allowed" not in _texts(rc)
+
+
+def test_play_steps_frame_by_frame_until_stopped_or_capped():
+    from experiments.dashboard import check_work, play
+
+    p = Parameters().with_overrides(SMALL)
+    s = Session(p, p, replicates=2)
+    frames = []
+    assert play(s, 3, lambda: len(frames) >= 4, lambda: frames.append(s.week), lambda w: "") == ""
+    assert frames == [3, 6, 9, 12]
+    capped = play(s, 5, lambda: False, lambda: None, lambda w: "cap" if w > 20 else "")
+    assert capped == "cap" and s.week == 17  # the frame that would pass the cap (to week 22) is not run
+    assert "more than this dashboard" in check_work(300, 4, 2 * MAX_WORK)
+
+
+def test_go_runs_until_pause():
+    import time
+
+    _, rc = _render()
+    rc.find(v.Btn, children=["Set up"]).widget.click()
+    rc.find(v.Btn, children=["Go"]).widget.click()
+    week = lambda: int(__import__("re").search(r"Week (\d+)\.", _texts(rc)).group(1))  # noqa: E731
+    deadline = time.time() + 60
+    while week() < 2 and time.time() < deadline:
+        time.sleep(0.2)
+    assert week() >= 2  # weeks pass without a click
+    rc.find(v.Btn, children=["Pause"]).widget.click()
+    time.sleep(3)  # a frame under way finishes
+    paused = week()
+    time.sleep(2)
+    assert week() == paused and rc.find(v.Btn, children=["Go"]).widgets
+
+
+def test_the_network_view_draws_the_ties_in_force():
+    from experiments.dashboard import arm_parameters, network_figure
+
+    base, pol = arm_parameters("peer-support", "baseline", 60)
+    s = Session(base, pol, replicates=2)
+    before = network_figure(s)
+    s.step(3)
+    after = network_figure(s)
+    m = s.models[("policy", 0)]
+    ties = m.peer_network().nnz // 2
+    assert f"{ties:,} ties" in after.axes[0].get_title()
+    assert len(after.axes[0].collections[0].get_segments()) == ties
+    assert before.axes[0].get_title() != after.axes[0].get_title()  # the programme's ties join after its start
+    assert s.positions.shape == (m.workforce.team.size, 2)
+
+
+def test_every_chart_names_an_odd_section_that_exists():
+    from experiments.dashboard import ODD_SECTIONS, odd_section
+
+    for chart, numbers in ODD_SECTIONS.items():
+        for number in numbers:
+            heading, text = odd_section(number)
+            assert heading.startswith(number + " ") and len(text) > 200, (chart, number)
+    heading, text = odd_section("7.4")
+    assert heading == "7.4 State updates" and "### 7.5" not in text
+    with pytest.raises(KeyError):
+        odd_section("99.9")
+
+
+def test_the_run_downloads_as_parquet_and_a_set_policy_as_a_file_with_its_start(tmp_path):
+    import io
+
+    import pandas as pd
+
+    from experiments.dashboard import arm_parameters, scenario_text
+    from experiments.dashboard.page import _parquet, _settings
+
+    p = Parameters().with_overrides(SMALL)
+    s = Session(p, p, replicates=2)
+    s.step(2)
+    pd.testing.assert_frame_equal(pd.read_parquet(io.BytesIO(_parquet(s))), s.table())
+    settings = _settings("reflective-supervision", "baseline", 40, {"wellness.uptake": 0.3}, 26)
+    assert settings == {"wellness.uptake": 0.3, "supervision.start_week": 26, "wellness.start_week": 26}
+    path = tmp_path / "set.toml"
+    path.write_text(scenario_text("reflective-supervision", settings))
+    sc = load(path)
+    _, pol = arm_parameters("reflective-supervision", "baseline", 40, {"wellness.uptake": 0.3}, 26)
+    assert sc.params.with_overrides({"service.n_posts": 40}) == pol
+
+
+def test_a_chart_opens_its_odd_section_on_request():
+    from experiments.dashboard import odd_section
+
+    _, rc = _render()
+    rc.find(v.Btn, children=["Set up"]).widget.click()
+    heading, text = odd_section("7.6")
+    label = f"▸ How this is computed: docs/ODD.md, section {heading}"
+    assert "ProQOL-5 measurement" in heading and "raw sums" not in _texts(rc)
+    rc.find(v.Btn, children=[label]).widget.click()
+    assert text.split("\n")[0][:40] in _texts(rc).replace("<p>", "").replace("</p>", "")
+    assert rc.find(v.Btn, children=["▾" + label[1:]]).widgets
+
+
+def test_choosing_a_context_runs_both_arms_in_it():
+    _, rc = _render()
+    select = rc.find(v.Select, label="Where (the service as it runs, or a context)").widget
+    assert select.items == ["baseline", "high-trauma-caseload", "understaffed"]
+    import re
+
+    vacant = lambda: float(re.search(r"vacant posts: ([0-9.]+)%", _texts(rc)).group(1))  # noqa: E731
+    rc.find(v.Btn, children=["Set up"]).widget.click()
+    as_it_runs = vacant()
+    select.v_model = "understaffed"
+    rc.find(v.Btn, children=["Set up"]).widget.click()
+    assert f"(in: {load('understaffed').title})" in _texts(rc) and "Week 0." in _texts(rc)
+    assert vacant() > as_it_runs + 5  # the monitors read the understaffed service's runs

@@ -6,7 +6,9 @@ when no browser is installed.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import socket
 import subprocess
 import time
@@ -62,33 +64,64 @@ def server(tmp_path_factory):
     log.close()
 
 
-def test_a_slider_moves_weeks_run_and_the_charts_change(server, tmp_path):
+@contextlib.contextmanager
+def _page(url: str, profile: Path):
+    """A fresh Chromium profile with the dashboard open and ready (its Set up button shown)."""
     with sync_api.sync_playwright() as pw:
-        ctx = pw.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM,
-                                                    headless=True, args=FLAGS)
+        ctx = pw.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, headless=True,
+                                                    args=FLAGS)
         try:
             page = ctx.new_page()
-            page.goto(server)
-            setup = page.get_by_role("button", name="Set up")
-            setup.wait_for(timeout=90_000)
-            # move the first lever slider with the keyboard, as a user would
-            sliders = page.locator("[role=slider]")
-            lever = sliders.nth(2 + LEVERS.index("supervision.coverage"))
-            before = lever.get_attribute("aria-valuenow")
-            lever.focus()
-            for _ in range(4):
-                page.keyboard.press("ArrowLeft")
-            page.wait_for_function("([el, v]) => el.getAttribute('aria-valuenow') !== v",
-                                   arg=[lever.element_handle(), before], timeout=10_000)
-            setup.click()
-            page.get_by_text("Week 0.").wait_for(timeout=60_000)
-            charts = page.locator("img")
-            charts.first.wait_for(timeout=60_000)
-            first = charts.first.get_attribute("src")
-            page.get_by_role("button", name="Run 13 weeks").click()
-            page.get_by_text("Week 13.").wait_for(timeout=60_000)
-            page.wait_for_function("([el, v]) => el.getAttribute('src') !== v",
-                                   arg=[charts.first.element_handle(), first], timeout=30_000)
-            assert page.get_by_text("paired over 2 replicates").count() == 1
+            page.goto(url)
+            page.get_by_role("button", name="Set up").wait_for(timeout=90_000)
+            yield page
         finally:
             ctx.close()
+
+
+def _wait_for_text(page, text: str, timeout: float = 60_000) -> None:
+    page.wait_for_function("t => document.body.innerText.includes(t)", arg=text, timeout=timeout)
+
+
+def _week(page) -> int:
+    return int(re.search(r"Week (\d+)\.", page.inner_text("body")).group(1))
+
+
+def test_a_slider_moves_weeks_run_and_the_charts_change(server, tmp_path):
+    with _page(server, tmp_path / "profile") as page:
+        # move the first lever slider with the keyboard, as a user would
+        lever = page.locator("[role=slider]").nth(2 + LEVERS.index("supervision.coverage"))
+        before = lever.get_attribute("aria-valuenow")
+        lever.focus()
+        for _ in range(4):
+            page.keyboard.press("ArrowLeft")
+        page.wait_for_function("([el, v]) => el.getAttribute('aria-valuenow') !== v",
+                               arg=[lever.element_handle(), before], timeout=10_000)
+        page.get_by_role("button", name="Set up").click()
+        _wait_for_text(page, "Week 0.")
+        charts = page.locator("img")
+        charts.first.wait_for(timeout=60_000)
+        first = charts.first.get_attribute("src")
+        page.get_by_role("button", name="Run 13 weeks").click()
+        _wait_for_text(page, "Week 13.")
+        page.wait_for_function("([el, v]) => el.getAttribute('src') !== v",
+                               arg=[charts.first.element_handle(), first], timeout=30_000)
+        assert "paired over 2 replicates" in page.inner_text("body")
+
+
+def test_go_runs_weeks_until_pause_and_a_chart_opens_its_odd_section(server, tmp_path):
+    from experiments.dashboard import odd_section
+
+    with _page(server, tmp_path / "profile") as page:
+        page.get_by_role("button", name="Set up").click()
+        _wait_for_text(page, "Week 0.")
+        page.get_by_role("button", name="Go", exact=True).click()
+        page.wait_for_function("() => /Week [2-9]\\d*\\./.test(document.body.innerText)", timeout=90_000)
+        page.get_by_role("button", name="Pause", exact=True).click()
+        page.get_by_role("button", name="Go", exact=True).wait_for(timeout=60_000)
+        paused = _week(page)
+        time.sleep(4)
+        assert _week(page) == paused >= 2  # weeks passed without a click, and stop when paused
+        heading, text = odd_section("7.6")
+        page.get_by_role("button", name=f"How this is computed: docs/ODD.md, section {heading}").click()
+        _wait_for_text(page, text.split("\n")[0][:30])
