@@ -285,7 +285,8 @@ def calibrate(function: ModelFunction, problem: Mapping[str, Any], observations:
         max_simulations: stop after a generation once this many simulations have run in all.
         min_acceptance_rate: stop after a generation whose acceptance rate is below this.
         seed: root seed of the sampling and of the simulations.
-        workers / scheduler / executor: where simulations run (see :mod:`experiments.executors`).
+        workers / scheduler / executor: where simulations run (see :mod:`experiments.executors`; by default a
+            local pool, or this process for a calibration under ``MIN_POOL_CLINICIAN_WEEKS``).
         out: results folder (None: a temporary database, nothing kept).
         progress: progress bar over generations (default: on a terminal).
         spec: description stored in the manifest.
@@ -351,7 +352,11 @@ def _calibrate(function, problem, observations, *, population, max_generations, 
     logging.getLogger("pyabc").setLevel(logging.WARNING)
     show = sys.stderr.isatty() if progress is None else progress
     try:
-        with executor_for(executor, workers=workers, scheduler=scheduler) as ex:
+        # a small calibration runs in this process by default, as a small comparison does: about two
+        # simulations per particle per generation (the acceptance rate is not known before it runs)
+        runs = min(max_simulations, population * max_generations * 2)
+        with executor_for(executor, workers=workers, scheduler=scheduler,
+                          size=function.clinician_weeks() * runs) as ex:
             sampler = SeededMappingSampler(ex, seed)
             # a fresh ABCSMC for every generation, continued from the database: the tolerance and the transition
             # kernel are then set from the last stored generation, the same way whether or not the run was resumed

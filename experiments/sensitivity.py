@@ -222,6 +222,13 @@ class ModelFunction:
     warm_start: bool = True
     service: Service | None = None
 
+    def clinician_weeks(self) -> float:
+        """Clinician-weeks of one evaluation, burn-in included (the size of a job, for the executors): the
+        service's posts, else the base's ``service.n_posts``, else its default."""
+        posts = (self.service.n_posts if self.service is not None else None) or dict(self.base).get(
+            "service.n_posts", Parameters.spec("service.n_posts").default)
+        return float(posts) * (self.weeks + self.burn_in_weeks)
+
     def output_names(self) -> list[str]:
         """Every output key this function returns, in order."""
         times = range(self.every_weeks, self.weeks + 1, self.every_weeks)

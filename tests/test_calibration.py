@@ -151,6 +151,21 @@ def _tiny(out=None, **kw):
                      **{"max_generations": 2, "workers": 1, **kw})
 
 
+def test_a_small_calibration_runs_in_this_process_by_default(monkeypatch):
+    import experiments.executors as executors
+
+    assert TINY.clinician_weeks() == 20 * (20 + 4)
+
+    def no_pool(workers=None):
+        raise AssertionError("a small calibration started a worker pool")
+
+    monkeypatch.setattr(executors, "local_executor", no_pool)
+    assert len(_tiny(workers=None).ensemble) > 0
+    big = ModelFunction(outputs=TINY.outputs, weeks=520, burn_in_weeks=52, base=(("service.n_posts", 300),))
+    with pytest.raises(AssertionError, match="worker pool"):  # a large one would start a pool
+        calibrate(big, TINY_PROBLEM, TINY_OBS, population=50, max_generations=3, seed=3, progress=False)
+
+
 def test_serial_equals_parallel():
     serial = _tiny()
     pool = local_executor(2)
