@@ -13,6 +13,7 @@ import ipyvuetify as v  # noqa: E402
 from experiments.dashboard import LEVERS, MAX_WORK, Page, Session, check_work, lever_label, policies  # noqa: E402
 from model import Parameters  # noqa: E402
 from scenarios import load  # noqa: E402
+from tests.waiting import eventually, settled  # noqa: E402
 
 SMALL = {"service.n_posts": 40}
 
@@ -238,21 +239,15 @@ def test_play_steps_frame_by_frame_until_stopped_or_capped():
 
 
 def test_go_runs_until_pause():
-    import time
-
     _, rc = _render()
     rc.find(v.Btn, children=["Set up"]).widget.click()
     rc.find(v.Btn, children=["Go"]).widget.click()
     week = lambda: int(__import__("re").search(r"Week (\d+)\.", _texts(rc)).group(1))  # noqa: E731
-    deadline = time.time() + 60
-    while week() < 2 and time.time() < deadline:
-        time.sleep(0.2)
-    assert week() >= 2  # weeks pass without a click
+    assert eventually(lambda: week() >= 2)  # weeks pass without a click
     rc.find(v.Btn, children=["Pause"]).widget.click()
-    time.sleep(3)  # a frame under way finishes
-    paused = week()
-    time.sleep(2)
-    assert week() == paused and rc.find(v.Btn, children=["Go"]).widgets
+    paused = settled(week)  # fails if the weeks go on passing
+    assert paused >= 2
+    assert eventually(lambda: bool(rc.find(v.Btn, children=["Go"]).widgets))  # Go is offered again
 
 
 def test_the_network_view_draws_the_ties_in_force():
