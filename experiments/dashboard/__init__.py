@@ -17,9 +17,9 @@ from .files import read_uploaded, scenario_text
 from .figures import ODD_SECTIONS, network_figure, teams_figure, timeline_figure, weeks_figure
 from .page import Page
 from .session import (BURN_IN_WEEKS, LEVERS, MAX_WORK, RECORDED, LeverChange, Session, arm_parameters, check_work,
-                      contexts, lever_label, lever_timeline, play, policies, typed_lever)
+                      contexts, lever_label, lever_timeline, play, policies, start_settings, typed_lever)
 
 __all__ = ["ABOUT", "BURN_IN_WEEKS", "LEVERS", "MAX_WORK", "ODD_SECTIONS", "RECORDED", "LeverChange", "Page",
            "Session", "arm_parameters", "check_work", "contexts", "lever_label", "lever_timeline", "network_figure",
            "odd_section", "play", "policies", "read_uploaded", "scenario_text", "teams_figure", "timeline_figure",
-           "typed_lever", "weeks_figure"]
+           "start_settings", "typed_lever", "weeks_figure"]

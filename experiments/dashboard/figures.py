@@ -116,11 +116,12 @@ def network_figure(session: Session) -> Figure:
     return fig
 
 
-def timeline_figure(session: Session, horizon: int | None = None) -> Figure:
-    """When each lever the policy changes starts: one bar per lever group from its start week to the horizon
-    (the reference's values until then), labelled with what it sets, and a line at the current week."""
+def timeline_figure(session: Session) -> Figure:
+    """When each lever the policy changes starts: one bar per lever group from its start week to the end of the
+    current year of the run (the reference's values until the start), labelled with what it sets, and a line at
+    the current week."""
     rows = lever_timeline(session.base, session.policy)
-    end = horizon or max(52, -(-max(session.week, 1) // 52) * 52)
+    end = max(52, -(-session.week // 52) * 52)
     fig = Figure(figsize=(6, 0.6 + 0.45 * max(len(rows), 1)))
     ax = fig.subplots()
     for i, row in enumerate(rows):

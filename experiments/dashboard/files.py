@@ -57,9 +57,10 @@ def read_uploaded(name: str, data: bytes) -> tuple[str, dict]:
             raise ScenarioError(str(exc).replace(str(path), shown)) from None
     if sc.kind != "policy":
         raise ScenarioError(f"{shown}: kind {sc.kind!r}: the dashboard compares policies (levers only)")
-    library = [n for n in sc.chain[:-1] if n in policies()]
+    offered = policies()
+    library = [n for n in sc.chain[:-1] if n in offered]
     if not library:
-        raise ScenarioError(f"{shown}: extends no library policy (allowed: {', '.join(policies())})")
+        raise ScenarioError(f"{shown}: extends no library policy (allowed: {', '.join(offered)})")
     own = load(library[-1]).own
     return library[-1], {k: v for k, v in sc.own.items() if own.get(k, Parameters.spec(k).default) != v}
 

@@ -19,7 +19,7 @@ from . import figures
 from .about import ABOUT, odd_section
 from .files import read_uploaded, scenario_text
 from .session import (BURN_IN_WEEKS, LEVERS, Session, arm_parameters, check_work, contexts, lever_label,
-                      lever_timeline, play, policies, typed_lever)
+                      lever_timeline, play, policies, start_settings, typed_lever)
 
 #: a pause between frames of *Go*, so the page stays responsive to *Pause*
 FRAME_PAUSE_SECONDS = 0.05
@@ -56,10 +56,9 @@ def Monitors(session: Session):
     t = session.table()
     now = t[t["week"] == t["week"].max()].groupby("arm").mean(numeric_only=True)
     cells = []
-    for outcome, fmt in (("prop_high_bo", "{:.0%}"), ("prop_vacant", "{:.1%}"), ("caseload_per_clinician", "{:.1f}"),
-                         ("n_waitlist", "{:,.0f}")):
-        label = {"prop_high_bo": "high burnout", "prop_vacant": "vacant posts",
-                 "caseload_per_clinician": "caseload", "n_waitlist": "waiting list"}[outcome]
+    for outcome, label, fmt in (("prop_high_bo", "high burnout", "{:.0%}"), ("prop_vacant", "vacant posts", "{:.1%}"),
+                                ("caseload_per_clinician", "caseload", "{:.1f}"),
+                                ("n_waitlist", "waiting list", "{:,.0f}")):
         values = [now.loc[arm, outcome] if arm in now.index else np.nan for arm in ("baseline", "policy")]
         shown = ["-" if not np.isfinite(x) else fmt.format(x) for x in values]
         cells.append(f"{label}: {shown[0]} → **{shown[1]}**")
@@ -80,15 +79,18 @@ def Page():
     running, set_running = solara.use_state(False)
     speed, set_speed = solara.use_state(1)
     message, set_message = solara.use_state("")
-    scenario = load(policy)
+    # the library is read once per page, the chosen files once per choice (not at every frame)
+    policy_names, context_names = solara.use_memo(lambda: (policies(), contexts()), dependencies=[])
+    scenario = solara.use_memo(lambda: load(policy), dependencies=[policy])
+    where = solara.use_memo(lambda: "" if context == "baseline" else f" (in: {load(context).title})",
+                            dependencies=[context])
     base_file, policy_file = solara.use_memo(lambda: arm_parameters(policy, context, clinicians),
                                              dependencies=[policy, context, clinicians])
 
-    def reset(**changes):
+    def reset():
+        """A changed choice needs a new set-up: stop and drop the session."""
         set_running(False)
         set_session(None)
-        for setter, value in changes.values():
-            setter(value)
 
     def setup():
         set_running(False)
@@ -111,7 +113,10 @@ def Page():
         except ScenarioError as exc:
             set_message(str(exc))
             return
-        reset(policy=(set_policy, name), overrides=(set_overrides, levers), start=(set_start, None))
+        set_policy(name)
+        set_overrides(levers)
+        set_start(None)
+        reset()
         set_message("")
 
     def apply_typed():
@@ -172,15 +177,14 @@ def Page():
 
     with solara.Columns([2, 5]):
         with solara.Column():
-            solara.Select("Policy", values=policies(), value=policy,
-                          on_value=lambda v: reset(policy=(set_policy, v), overrides=(set_overrides, {}),
-                                                   start=(set_start, None)))
-            solara.Select("Where (the service as it runs, or a context)", values=contexts(), value=context,
-                          on_value=lambda v: reset(context=(set_context, v)))
+            solara.Select("Policy", values=policy_names, value=policy,
+                          on_value=lambda v: (set_policy(v), set_overrides({}), set_start(None), reset()))
+            solara.Select("Where (the service as it runs, or a context)", values=context_names, value=context,
+                          on_value=lambda v: (set_context(v), reset()))
             solara.SliderInt("Clinicians", value=clinicians, min=50, max=300, step=10,
-                             on_value=lambda v: reset(clinicians=(set_clinicians, v)))
+                             on_value=lambda v: (set_clinicians(v), reset()))
             solara.SliderInt("Replicates (paired)", value=replicates, min=2, max=4,
-                             on_value=lambda v: reset(replicates=(set_replicates, v)))
+                             on_value=lambda v: (set_replicates(v), reset()))
             for name in LEVERS:
                 spec = Parameters.spec(name)
                 lo, hi = spec.range
@@ -221,7 +225,6 @@ def Page():
                                 filename=f"{policy}-set.toml", label="Download the scenario (TOML)")
             solara.FileDrop(label="Drop a scenario file here to load it", on_file=upload, lazy=False)
         with solara.Column():
-            where = "" if context == "baseline" else f" (in: {load(context).title})"
             Prose(f"## {scenario.title}{where}")
             if message:
                 solara.Warning(message)
@@ -260,8 +263,7 @@ def _settings(policy: str, context: str, clinicians: int, overrides: dict, start
     """What the page sets beyond the library policy: the levers, and the start week of every group it changes."""
     if start is None:
         return dict(overrides)
-    base, params = arm_parameters(policy, context, clinicians, overrides)
-    return {**overrides, **{f"{c.group}.start_week": start for c in lever_timeline(base, params)}}
+    return {**overrides, **start_settings(*arm_parameters(policy, context, clinicians, overrides), start)}
 
 
 def _parquet(session: Session) -> bytes:

@@ -120,6 +120,11 @@ def lever_timeline(base: Parameters, policy: Parameters) -> list[LeverChange]:
     return rows
 
 
+def start_settings(base: Parameters, policy: Parameters, week: int) -> dict[str, int]:
+    """The settings that start every lever group the policy changes (against ``base``) in ``week``."""
+    return {f"{c.group}.start_week": week for c in lever_timeline(base, policy)}
+
+
 def arm_parameters(policy: str, context: str, clinicians: int, overrides: Mapping[str, object] | None = None,
                    start_week: int | None = None) -> tuple[Parameters, Parameters]:
     """The reference's and the policy's parameters in ``context``, composed as a comparison composes its arms
@@ -135,8 +140,7 @@ def arm_parameters(policy: str, context: str, clinicians: int, overrides: Mappin
     pol = next(a.params for a in arms.values() if a.policy.name != REFERENCE)
     pol = pol.with_overrides(dict(overrides or {}), context="dashboard")
     if start_week is not None:
-        starts = {f"{c.group}.start_week": start_week for c in lever_timeline(base, pol)}
-        pol = pol.with_overrides(starts, context="dashboard")
+        pol = pol.with_overrides(start_settings(base, pol, start_week), context="dashboard")
     return base, pol
 
 
@@ -162,6 +166,7 @@ class Session:
 
     def __post_init__(self) -> None:
         self.lock = threading.RLock()
+        self._table: pd.DataFrame | None = None
         self.models = {(arm, r): WorkforceModel(p, rng=self.seed + r, burn_in_weeks=BURN_IN_WEEKS)
                        for arm, p in (("baseline", self.base), ("policy", self.policy))
                        for r in range(self.replicates)}
@@ -184,9 +189,11 @@ class Session:
                 self._record()
 
     def table(self) -> pd.DataFrame:
-        """One row per arm, replicate and week."""
+        """One row per arm, replicate and week (built once per week recorded: every chart of a frame reads it)."""
         with self.lock:
-            return pd.DataFrame(list(self.rows))
+            if self._table is None or len(self._table) != len(self.rows):
+                self._table = pd.DataFrame(list(self.rows))
+            return self._table
 
     def paired_difference(self, outcome: str = "mean_bo") -> tuple[float, float, float]:
         """The policy minus the reference in ``outcome``, averaged over the weeks so far (week 0 excluded),
