@@ -44,8 +44,24 @@ def referrals(rng: np.random.Generator, mean_total: float, prop_moderate: float,
     References:
         Poisson arrivals are the standard queueing model of referrals (e.g. Vasilakis et al. 2013).
     """
-    mix = np.array([1.0 - prop_moderate - prop_high, prop_moderate, prop_high])
-    return rng.poisson(mean_total * mix)
+    # one scalar draw per level: the same numbers as one array draw, at a tenth of its call cost
+    return np.array([rng.poisson(mean_total * share)
+                     for share in (1.0 - prop_moderate - prop_high, prop_moderate, prop_high)], np.int64)
+
+
+def waitlist_dropouts(rng: np.random.Generator, waiting: np.ndarray, p_dropout: float) -> np.ndarray:
+    """Waiting clients who give up this week: Binomial(waiting, p) in each cell (team type, trauma level).
+
+    One scalar draw per cell, in row-major order: the same numbers as one array draw, at a fraction of its
+    call cost (an empty cell draws nothing, as in NumPy).
+
+    References:
+        Waiting-list attrition of roughly a third over two to three months (Westin et al. 2014).
+    """
+    out = np.empty_like(waiting)
+    for index, n in np.ndenumerate(waiting):
+        out[index] = rng.binomial(n, p_dropout) if n else 0
+    return out
 
 
 @njit

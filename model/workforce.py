@@ -353,7 +353,7 @@ class WorkforceModel(mesa.Model):
             rec, drop = prog.end_episodes(week)
             f.recoveries += rec
             f.dropouts += drop
-        gave_up = self.streams["waitlist"].binomial(unplaced, p.clients.p_waitlist_dropout_week)
+        gave_up = pr.waitlist_dropouts(self.streams["waitlist"], unplaced, p.clients.p_waitlist_dropout_week)
         self.waitlist = unplaced - gave_up
         f.waitlist_dropouts = int(gave_up.sum())
         for t, tf in enumerate(week.type_flows):

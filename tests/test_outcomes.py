@@ -242,3 +242,20 @@ def test_a_run_computes_only_what_it_records():
                        record=["mean_bo", "p50_bo"])
     m.step()
     assert set(m.metrics) == set(outcomes.recorded(["mean_bo", "p50_bo"]))
+
+
+@pytest.mark.parametrize("n_cols", [1, 2, 7, 300])
+def test_quantiles_equal_numpy_linear_quantiles_over_the_masked_columns(n_cols):
+    rng = np.random.default_rng(n_cols)
+    rows = rng.random((4, n_cols))
+    mask = rng.random(n_cols) < 0.8
+    mask[0] = True
+    q = np.array([0.1, 0.5, 0.9])
+    got = outcomes.quantiles(rows, mask, int(mask.sum()), q)
+    # numpy interpolates as a + (b - a) t, this as a (1 - t) + b t: equal to the last bit or two
+    np.testing.assert_allclose(got, np.quantile(rows[:, mask], q, axis=1).T, rtol=0, atol=1e-15)
+
+
+def test_quantiles_of_nothing_are_nan():
+    got = outcomes.quantiles(np.ones((2, 3)), np.zeros(3, bool), 0, np.array([0.5]))
+    assert got.shape == (2, 1) and np.isnan(got).all()
