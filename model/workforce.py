@@ -428,9 +428,12 @@ class WorkforceModel(mesa.Model):
         if slots.size == 0:
             return
         # clients of leavers go back to their team type's waiting list and are re-allocated next week
-        back = np.zeros_like(self.waitlist)
-        np.add.at(back, self.post_type[slots], ws.caseload[:, slots].T)
-        self.waitlist = self.waitlist + back
+        if len(self.team_types) == 1:
+            self.waitlist = self.waitlist + ws.caseload[:, slots].sum(axis=1)
+        else:
+            back = np.zeros_like(self.waitlist)
+            np.add.at(back, self.post_type[slots], ws.caseload[:, slots].T)
+            self.waitlist = self.waitlist + back
         ws.caseload[:, slots] = 0
         ws.status[slots] = VACANT
         ws.notice_left[slots] = NO_NOTICE
