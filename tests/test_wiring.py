@@ -372,3 +372,16 @@ def test_peer_ties_check_detects_a_start_that_does_nothing(monkeypatch):
     monkeypatch.setattr(PeerSupport, "start", lambda self, week: None)
     with pytest.raises(AssertionError, match="peer network in force"):
         assert_peer_ties_grow({"peer_support.coverage": _hi("peer_support.coverage")})
+
+
+def test_the_phase_benchmark_times_every_phase_of_the_step():
+    """benchmarks/bench_phases.py times the phases step() calls, and its timed phases add up to the step."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_phases", ROOT / "benchmarks" / "bench_phases.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.phase_names() == expected_calls()
+    spent = bench.seconds_per_week(40, 5)
+    assert set(spent) == {*expected_calls(), "(whole step)"}
+    assert 0.5 * spent["(whole step)"] < sum(v for k, v in spent.items() if k != "(whole step)") <= spent["(whole step)"]
