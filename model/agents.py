@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import mesa
 
 from .state import ACTIVE, NO_NOTICE, ON_LEAVE
@@ -81,3 +83,21 @@ class Clinician(mesa.Agent):
 
 for _name, (_array, _doc) in _VIEWS.items():
     setattr(Clinician, _name, _view(_array, _doc))
+
+
+def next_agent_id(model: mesa.Model) -> int:
+    """The unique id Mesa will give the model's next agent (without using it up)."""
+    if hasattr(model, "agent_id_counter"):  # Mesa 3.5+: a counter on the model
+        return int(model.agent_id_counter)
+    ids = mesa.Agent._ids  # Mesa 3.3: a counter per model on the Agent class
+    n = next(ids[model])
+    ids[model] = itertools.count(n)
+    return n
+
+
+def continue_agent_ids(model: mesa.Model, n: int) -> None:
+    """Make Mesa give the model's next agent the unique id ``n`` (a model resumed from a copy continues its ids)."""
+    if hasattr(model, "agent_id_counter"):
+        model.agent_id_counter = n
+    else:
+        mesa.Agent._ids[model] = itertools.count(n)

@@ -6,6 +6,7 @@ it and its arrays are redrawn. Mesa agents (:mod:`model.agents`) are views onto 
 
 from __future__ import annotations
 
+import copy
 import functools
 from dataclasses import dataclass, fields
 
@@ -115,6 +116,20 @@ class Workforce:
         for k, name in enumerate(LATENT_STATES):
             f[name] = latent[k]
         return cls(**f)
+
+    def __deepcopy__(self, memo: dict) -> Workforce:
+        """A deep copy whose latent-state attributes are again views of the copy's ``latent`` block (a plain deep
+        copy would give them arrays of their own, which the block update would no longer reach)."""
+        latent = self.latent.copy()
+        memo[id(self.latent)] = latent
+        f = {"latent": latent}
+        for k, name in enumerate(LATENT_STATES):
+            f[name] = memo[id(getattr(self, name))] = latent[k]
+        for fl in fields(self):
+            if fl.name not in f:
+                f[fl.name] = copy.deepcopy(getattr(self, fl.name), memo)
+        out = memo[id(self)] = type(self)(**f)
+        return out
 
     @property
     def n(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 from functools import partial
@@ -12,9 +13,9 @@ import numpy as np
 
 from collections import namedtuple
 
-from . import kernels, network, outcomes, proqol
+from . import burn_in, kernels, network, outcomes, proqol
 from . import processes as pr
-from .agents import Clinician
+from .agents import Clinician, continue_agent_ids, next_agent_id
 from .context import Climate, Flows, Roster, Snapshot, Week
 from .jit import struct
 from .parameters import Hiring, Parameters
@@ -49,8 +50,9 @@ def settled_pool(params_json: str) -> dict[str, np.ndarray]:
     Cached per process: every replicate and every policy of an experiment shares its burn-in parameters.
     """
     p = Parameters.model_validate_json(params_json).with_overrides({"service.n_posts": WARM_START_POSTS})
-    pilot = WorkforceModel(p, rng=WARM_START_SEED, burn_in_weeks=WARM_START_WEEKS, warm_start=False,
-                           record=("n_in_post",))
+    with burn_in.unshared():  # a pilot is needed once per parameter set: kept here, not as a burn-in
+        pilot = WorkforceModel(p, rng=WARM_START_SEED, burn_in_weeks=WARM_START_WEEKS, warm_start=False,
+                               record=("n_in_post",))
     ws = pilot.workforce
     present = ws.status != VACANT
     pool = {f: getattr(ws, f)[present].copy() for f in WARM_FIELDS}
@@ -183,12 +185,20 @@ class WorkforceModel(mesa.Model):
         self._set_levers(self.params.at_week(self.week))
         # a group's levers switch on at the start of the week after its start week
         self._switch_weeks = {s + 1 for s in self.params.start_weeks()}
-        self._init_service(warm_start)
         self.metrics: dict[str, float] = {}
         self.last_survey: proqol.Survey | None = None
         self.datacollector = None
-        for _ in range(burn_in_weeks):
-            self._user_step()  # the weekly step without Mesa's step counter: the burn-in is not recorded
+        shared = burn_in.key(self.params, self.seed, burn_in_weeks, warm_start, service,
+                             tuple(dict.fromkeys(f for prog in PROGRAMMES for f in prog.setup_reads)))
+        settled = burn_in.SHARED.get(shared)
+        if settled is not None:
+            self._resume(*settled)
+        else:
+            self._init_service(warm_start)
+            for _ in range(burn_in_weeks):
+                self._user_step()  # the weekly step without Mesa's step counter: the burn-in is not recorded
+            if self.workforce.n <= burn_in.MAX_POSTS:
+                burn_in.SHARED.put(shared, copy.deepcopy(self), next_agent_id(self))
         # week 0 is the state at the end of the burn-in; a staff snapshot or a scenario's vacancy rate is imposed
         if staff is not None:
             self._impose_staff(staff)
@@ -202,6 +212,18 @@ class WorkforceModel(mesa.Model):
                                                        for n in by_type])
         self._measure(self._new_week(), survey=True)  # a state, not a week of flows
         self.datacollector.collect(self)
+
+    def _resume(self, settled: WorkforceModel, next_id: int) -> None:
+        """Take over the state of ``settled``, a model at the end of the same burn-in (:mod:`model.burn_in`).
+
+        Everything is deep-copied, with every reference to ``settled`` (agents, programmes, Mesa's bound step)
+        turned into this model; only what this run does after week 0 (its parameters and lever schedule) stays
+        its own.
+        """
+        own = {"params": self.params, "_switch_weeks": self._switch_weeks}
+        self.__dict__.update(copy.deepcopy(settled.__dict__, {id(settled): self}))
+        self.__dict__.update(own)
+        continue_agent_ids(self, next_id)
 
     # ---------------------------------------------------------------------------------------------------------
     def step(self) -> None:

@@ -37,6 +37,9 @@ class Programme(ABC):
         mechanism: which inputs of which mechanisms it changes (one sentence, printed in docs/ODD.md).
         cost_basis: how it is costed (one sentence, printed in docs/ODD.md).
         cost_components: names of the cost outcomes it charges (``new_cost_<component>``).
+        setup_reads: dotted names of the run's parameters that :meth:`setup` reads from ``model.params`` (the
+            parameters of the whole run, not those in force): the state built from them is fixed before the
+            burn-in, so runs that differ in them do not share a burn-in (:mod:`model.burn_in`).
 
     Attributes:
         model: the model the programme belongs to (one instance per run holds the run's programme state).
@@ -48,6 +51,7 @@ class Programme(ABC):
     mechanism: ClassVar[str]
     cost_basis: ClassVar[str]
     cost_components: ClassVar[tuple[str, ...]]
+    setup_reads: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, model: WorkforceModel):
         self.model = model

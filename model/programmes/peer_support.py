@@ -31,6 +31,7 @@ class PeerSupport(Programme):
                  "and extra cross-team ties, over which peer means (contagion, vicarious mastery) are taken")
     cost_basis = "`costs.peer_support_per_participant_week` per member in post"
     cost_components = ("peer_support",)
+    setup_reads = ("peer_support.coverage", "peer_support.extra_ties")
 
     @classmethod
     def running(cls, p) -> bool:

@@ -1,0 +1,114 @@
+"""Shared burn-ins: runs whose burn-in is the same simulate it once per process and start from a copy.
+
+The burn-in runs under the default policies (:meth:`model.parameters.Parameters.at_week`), so the paired runs of
+an experiment (every policy of a comparison in one context with one replicate's seed, both arms of the
+dashboard, the arms of a tipping sweep, a lever sample of a sensitivity analysis) simulate the same burn-in. Its
+end state is a function of the seed, the burn-in's length, the warm start, the service (team types and staff
+snapshot), the parameters in force during it (``params.at_week(-burn_in_weeks)``: the context's uncertainties
+and the structural levers; not the start weeks, which are 0 or later and so act only after it) and the few run
+parameters that programmes read when the model is built (:attr:`model.programmes.base.Programme.setup_reads`).
+:func:`key` digests exactly these. The model keeps its state at the end of the burn-in under that key
+(:data:`SHARED`), and a later model with the same key starts from a deep copy of it instead of simulating the
+burn-in again. The copy is the state itself (arrays, the random streams' positions, programme state, Mesa's
+agents), so the run is the same, number for number, as one that simulated its own burn-in;
+``tests/test_burn_in.py`` checks that for every library policy in every library context.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import hashlib
+import json
+import pickle
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+#: settled burn-ins kept per process (least recently used dropped first)
+MAX_ENTRIES = 16
+#: the largest service kept: bigger runs are rarely repeated, and a copy costs its memory
+MAX_POSTS = 5_000
+#: posts of all the kept services together (about 1.5 KB each with their agents)
+MAX_KEPT_POSTS = 40_000
+
+
+def key(params, seed: int, burn_in_weeks: int, warm_start: bool, service: Any, setup_reads: tuple[str, ...]) -> str:
+    """The digest of everything a burn-in's end state depends on.
+
+    Args:
+        params: the run's parameters (:class:`~model.parameters.Parameters`).
+        seed: the run's root seed.
+        burn_in_weeks: its unrecorded weeks.
+        warm_start: whether the established staff come from a settled pilot.
+        service: the run's :class:`~model.service.Service` (team types, staff snapshot), pickled into the digest.
+        setup_reads: dotted names of the run parameters read while the model is built.
+    """
+    in_force = params.at_week(-int(burn_in_weeks)).model_dump(mode="json")
+    for group in in_force.values():  # start weeks (0 or later) only say when levers switch after the burn-in
+        if isinstance(group, dict):
+            group.pop("start_week", None)
+    spec = {"seed": int(seed), "burn_in_weeks": int(burn_in_weeks), "warm_start": bool(warm_start),
+            "in_force": in_force,
+            "setup": {name: params.get(name) for name in setup_reads}}
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True, default=repr).encode())
+    digest.update(pickle.dumps(service))
+    return digest.hexdigest()
+
+
+class BurnIns:
+    """Settled burn-ins by :func:`key`, least recently used dropped first: at most ``max_entries`` of them and
+    :data:`MAX_KEPT_POSTS` posts in all. Safe to use from several threads (the dashboard steps in one)."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES):
+        self.max_entries = max_entries
+        self.enabled = True
+        self.hits = 0  # burn-ins not simulated again, since the process started
+        self._entries: collections.OrderedDict[str, tuple[Any, int]] = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, digest: str) -> tuple[Any, int] | None:
+        """(model at the end of its burn-in, next agent id) kept under ``digest``, or None."""
+        with self._lock:
+            if not self.enabled or digest not in self._entries:
+                return None
+            self._entries.move_to_end(digest)
+            self.hits += 1
+            return self._entries[digest]
+
+    def put(self, digest: str, settled: Any, next_agent_id: int) -> None:
+        """Keep ``settled`` (a model copied at the end of its burn-in; it is never stepped) under ``digest``."""
+        with self._lock:
+            if not self.enabled:
+                return
+            self._entries[digest] = (settled, next_agent_id)
+            self._entries.move_to_end(digest)
+            while len(self._entries) > self.max_entries or (
+                    len(self._entries) > 1 and self.kept_posts() > MAX_KEPT_POSTS):
+                self._entries.popitem(last=False)
+
+    def kept_posts(self) -> int:
+        """Posts of the kept services together."""
+        return sum(settled.workforce.n for settled, _ in self._entries.values())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+#: this process's settled burn-ins
+SHARED = BurnIns()
+
+
+@contextlib.contextmanager
+def unshared() -> Iterator[None]:
+    """Within the block every model simulates its own burn-in, and none is kept (for tests and benchmarks)."""
+    before = SHARED.enabled
+    SHARED.enabled = False
+    try:
+        yield
+    finally:
+        SHARED.enabled = before

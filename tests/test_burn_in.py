@@ -1,0 +1,176 @@
+"""Shared burn-ins (model.burn_in): a run that starts from another run's burn-in is the run that simulated its own."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.experiment import resolve_arms
+from model import Parameters, Service, TeamType, WorkforceModel, burn_in, simulate
+from model.agents import next_agent_id
+from model.programmes import PROGRAMMES
+from model.state import LATENT_STATES
+from scenarios import library_names, load
+
+POSTS, BURN_IN, WEEKS = 60, 30, 60
+CONTEXTS = ["baseline", "understaffed", "high-trauma-caseload"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    burn_in.SHARED.clear()
+    yield
+    burn_in.SHARED.clear()
+
+
+def _own(params, seed, **kw):
+    with burn_in.unshared():
+        return simulate(params, seed=seed, weeks=WEEKS, burn_in_weeks=BURN_IN, **kw)
+
+
+def _streams(m: WorkforceModel) -> dict:
+    return {name: g.bit_generator.state for name, g in m.streams.items()}
+
+
+def test_every_policy_in_every_context_runs_the_same_from_the_references_burn_in():
+    policies = [n for n in library_names() if load(n).kind == "policy" and n != "baseline"]
+    layout, arms = resolve_arms(policies, clinicians=POSTS, contexts=CONTEXTS)
+    for context in CONTEXTS:
+        burn_in.SHARED.clear()
+        ref = arms[layout.reference_arm(context)]
+        simulate(ref.params, seed=7, weeks=1, burn_in_weeks=BURN_IN)  # keeps the context's burn-in
+        assert len(burn_in.SHARED) >= 1
+        hits = burn_in.SHARED.hits
+        for name in layout.policy_arms(context):
+            shared = simulate(arms[name].params, seed=7, weeks=WEEKS, burn_in_weeks=BURN_IN)
+            own = _own(arms[name].params, 7)
+            pd.testing.assert_frame_equal(shared.weekly, own.weekly, obj=f"{name} in {context}")
+        # most policies resumed the reference's burn-in (those whose programme setup differs simulated their own)
+        assert burn_in.SHARED.hits - hits >= len(layout.policy_arms(context)) - 3
+
+
+def test_a_resumed_run_ends_in_the_same_state_with_the_same_agents():
+    p = Parameters().with_overrides({"service.n_posts": POSTS})
+    policy = p.with_overrides({"supervision.coverage": 0.9, "wellness.uptake": 0.5})
+    WorkforceModel(p, rng=3, burn_in_weeks=BURN_IN)
+    resumed = WorkforceModel(policy, rng=3, burn_in_weeks=BURN_IN)
+    with burn_in.unshared():
+        own = WorkforceModel(policy, rng=3, burn_in_weeks=BURN_IN)
+    assert resumed.params == own.params and resumed._switch_weeks == own._switch_weeks
+    assert next_agent_id(resumed) == next_agent_id(own)
+    for _ in range(40):
+        resumed.step()
+        own.step()
+    assert _streams(resumed) == _streams(own)
+    for name in ("latent", "caseload", "status", "hire_week", "weeks_in_post", "u_supervision"):
+        np.testing.assert_array_equal(getattr(resumed.workforce, name), getattr(own.workforce, name))
+    assert sorted(a.unique_id for a in resumed.agents) == sorted(a.unique_id for a in own.agents)
+    assert all(a.model is resumed for a in resumed.agents)
+    assert all(prog.model is resumed for prog in resumed.programmes)
+    (agent,) = [a for a in resumed.agents if a.slot == 5]
+    assert resumed.workforce.bo[5] == agent.burnout
+
+
+def test_a_resumed_run_does_not_change_the_kept_burn_in():
+    p = Parameters().with_overrides({"service.n_posts": POSTS})
+    first = simulate(p, seed=4, weeks=WEEKS, burn_in_weeks=BURN_IN)
+    again = simulate(p, seed=4, weeks=WEEKS, burn_in_weeks=BURN_IN)  # resumed after a resumed run's 60 weeks
+    pd.testing.assert_frame_equal(first.weekly, again.weekly)
+
+
+def test_team_types_and_a_cold_start_share_their_burn_in_too():
+    types = (TeamType("community", 36, 6, 10, rel_referrals=1.2), TeamType("crisis", 24, 5, 8, rel_cap=0.8))
+    p = Parameters().with_overrides({"service.n_posts": POSTS})
+    policy = p.with_overrides({"peer_support.coverage": 0.0, "leadership.training": 0.5})
+    for warm in (True, False):
+        simulate(p, seed=2, weeks=1, burn_in_weeks=BURN_IN, service=Service(team_types=types), warm_start=warm)
+        shared = simulate(policy, seed=2, weeks=WEEKS, burn_in_weeks=BURN_IN, service=Service(team_types=types),
+                          warm_start=warm)
+        own = _own(policy, 2, service=Service(team_types=types), warm_start=warm)
+        pd.testing.assert_frame_equal(shared.weekly, own.weekly)
+
+
+@pytest.mark.parametrize("change", [
+    {"seed": 9}, {"burn_in_weeks": BURN_IN + 1}, {"warm_start": False},
+    {"service": Service(team_types=(TeamType("a", 30, 5, 8), TeamType("b", 30, 5, 8)))},
+    {"params": {"referrals_per_post_week": None, "clients.referrals_per_post_week": 1.3}},  # an uncertainty
+    {"params": {"peers.cross_team_ties": 3}},  # a structural lever, built before the burn-in
+    {"params": {"peer_support.coverage": 0.4}},  # read by a programme's setup (setup_reads)
+])
+def test_what_the_burn_in_depends_on_separates_runs(change):
+    p = Parameters().with_overrides({"service.n_posts": POSTS})
+    base = dict(params=p, seed=1, burn_in_weeks=BURN_IN, warm_start=True, service=Service())
+    setup = tuple(f for prog in PROGRAMMES for f in prog.setup_reads)
+    other = dict(base)
+    for k, v in change.items():
+        if k == "params":
+            v = p.with_overrides({name: x for name, x in v.items() if x is not None})
+        other[k] = v
+    assert burn_in.key(setup_reads=setup, **base) != burn_in.key(setup_reads=setup, **other)
+
+
+def test_levers_that_start_after_the_burn_in_share_it():
+    p = Parameters().with_overrides({"service.n_posts": POSTS})
+    setup = tuple(f for prog in PROGRAMMES for f in prog.setup_reads)
+    policy = p.with_overrides({"supervision.coverage": 0.9, "wellness.uptake": 0.6, "wellness.start_week": 20,
+                               "leadership.training": 0.5})
+    assert (burn_in.key(p, 1, BURN_IN, True, Service(), setup)
+            == burn_in.key(policy, 1, BURN_IN, True, Service(), setup))
+
+
+def test_peer_support_declares_what_its_setup_reads():
+    # the programme's ties are drawn at construction among the members at the run's coverage
+    assert "peer_support.coverage" in dict.fromkeys(f for prog in PROGRAMMES for f in prog.setup_reads)
+
+
+def test_the_cache_is_bounded_and_skips_big_services(monkeypatch):
+    monkeypatch.setattr(burn_in, "MAX_POSTS", POSTS - 1)
+    WorkforceModel(Parameters().with_overrides({"service.n_posts": POSTS}), rng=1, burn_in_weeks=2,
+                   warm_start=False)
+    assert len(burn_in.SHARED) == 0
+    monkeypatch.setattr(burn_in, "MAX_POSTS", 5_000)
+    kept = burn_in.BurnIns(max_entries=2)
+    monkeypatch.setattr(burn_in, "SHARED", kept)
+    for seed in range(4):
+        WorkforceModel(Parameters().with_overrides({"service.n_posts": 20}), rng=seed, burn_in_weeks=2,
+                       warm_start=False)
+    assert len(kept) == 2
+
+
+def test_the_kept_posts_are_bounded(monkeypatch):
+    monkeypatch.setattr(burn_in, "MAX_KEPT_POSTS", 50)
+    for seed in range(3):
+        WorkforceModel(Parameters().with_overrides({"service.n_posts": 20}), rng=seed, burn_in_weeks=2,
+                       warm_start=False)
+    assert len(burn_in.SHARED) == 2 and burn_in.SHARED.kept_posts() == 40
+
+
+def test_the_warm_start_pilot_is_not_kept_as_a_burn_in():
+    from model.workforce import settled_pool
+
+    settled_pool.cache_clear()
+    WorkforceModel(Parameters().with_overrides({"service.n_posts": 20, "clients.referrals_per_post_week": 1.1}),
+                   rng=1, burn_in_weeks=2)
+    assert len(burn_in.SHARED) == 1  # the run's own, not the pilot's
+    assert burn_in.SHARED.kept_posts() == 20
+
+
+def test_unshared_neither_reads_nor_keeps():
+    p = Parameters().with_overrides({"service.n_posts": 20})
+    with burn_in.unshared():
+        WorkforceModel(p, rng=1, burn_in_weeks=2, warm_start=False)
+    assert len(burn_in.SHARED) == 0
+    assert burn_in.SHARED.enabled
+
+
+def test_a_workforce_copy_keeps_its_latent_states_views_of_the_block():
+    m = WorkforceModel(Parameters().with_overrides({"service.n_posts": 20}), rng=1, burn_in_weeks=0,
+                       warm_start=False)
+    ws = copy.deepcopy(m.workforce)
+    ws.latent[:] = 0.25
+    for name in LATENT_STATES:
+        assert (getattr(ws, name) == 0.25).all(), name
+    assert not (m.workforce.latent == 0.25).all()
