@@ -8,10 +8,11 @@ snapshot), the parameters in force during it (``params.at_week(-burn_in_weeks)``
 and the structural levers; not the start weeks, which are 0 or later and so act only after it) and the few run
 parameters that programmes read when the model is built (:attr:`model.programmes.base.Programme.setup_reads`).
 :func:`key` digests exactly these. The model keeps its state at the end of the burn-in under that key
-(:data:`SHARED`), and a later model with the same key starts from a deep copy of it instead of simulating the
-burn-in again. The copy is the state itself (arrays, the random streams' positions, programme state, Mesa's
-agents), so the run is the same, number for number, as one that simulated its own burn-in;
-``tests/test_burn_in.py`` checks that for every library policy in every library context.
+(:data:`SHARED`) from the second time that burn-in is simulated, and every later model with the same key starts
+from a deep copy of it instead of simulating the burn-in again. The copy is the state itself (arrays, the random
+streams' positions, programme state, Mesa's agents), so the run is the same, number for number, as one that
+simulated its own burn-in; ``tests/test_burn_in.py`` checks that for every library policy in every library
+context.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ MAX_ENTRIES = 16
 MAX_POSTS = 5_000
 #: posts of all the kept services together (about 1.5 KB each with their agents)
 MAX_KEPT_POSTS = 40_000
+#: keys of burn-ins simulated once (a burn-in simulated a second time is kept)
+MAX_SEEN = 4_096
 
 
 def key(params, seed: int, burn_in_weeks: int, warm_start: bool, service: Any, setup_reads: tuple[str, ...]) -> str:
@@ -63,9 +66,26 @@ class BurnIns:
     def __init__(self, max_entries: int = MAX_ENTRIES):
         self.max_entries = max_entries
         self.enabled = True
-        self.hits = 0  # burn-ins not simulated again, since the process started
+        self.hits = 0  # burn-ins not simulated again, since the process started or the last clear()
         self._entries: collections.OrderedDict[str, tuple[Any, int]] = collections.OrderedDict()
+        self._seen: collections.OrderedDict[str, None] = collections.OrderedDict()
         self._lock = threading.Lock()
+
+    def seen_before(self, digest: str) -> bool:
+        """Whether a burn-in with this key was simulated before in this process (and note that it now was).
+
+        A burn-in is kept only the second time it is simulated: copying it costs about a twentieth of a run, which
+        jobs whose every run has a burn-in of its own (a sensitivity analysis over uncertainties, a calibration)
+        would pay for nothing.
+        """
+        with self._lock:
+            if digest in self._seen:
+                self._seen.move_to_end(digest)
+                return True
+            self._seen[digest] = None
+            while len(self._seen) > MAX_SEEN:
+                self._seen.popitem(last=False)
+            return False
 
     def get(self, digest: str) -> tuple[Any, int] | None:
         """(model at the end of its burn-in, next agent id) kept under ``digest``, or None."""
@@ -92,8 +112,11 @@ class BurnIns:
         return sum(settled.workforce.n for settled, _ in self._entries.values())
 
     def clear(self) -> None:
+        """Forget every kept and seen burn-in, and the count of hits."""
         with self._lock:
             self._entries.clear()
+            self._seen.clear()
+            self.hits = 0
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -197,7 +197,7 @@ class WorkforceModel(mesa.Model):
             self._init_service(warm_start)
             for _ in range(burn_in_weeks):
                 self._user_step()  # the weekly step without Mesa's step counter: the burn-in is not recorded
-            if self.workforce.n <= burn_in.MAX_POSTS:
+            if self.workforce.n <= burn_in.MAX_POSTS and burn_in.SHARED.seen_before(shared):
                 burn_in.SHARED.put(shared, copy.deepcopy(self), next_agent_id(self))
         # week 0 is the state at the end of the burn-in; a staff snapshot or a scenario's vacancy rate is imposed
         if staff is not None:

@@ -41,8 +41,10 @@ def test_every_policy_in_every_context_runs_the_same_from_the_references_burn_in
     for context in CONTEXTS:
         burn_in.SHARED.clear()
         ref = arms[layout.reference_arm(context)]
-        simulate(ref.params, seed=7, weeks=1, burn_in_weeks=BURN_IN)  # keeps the context's burn-in
-        assert len(burn_in.SHARED) >= 1
+        simulate(ref.params, seed=7, weeks=1, burn_in_weeks=BURN_IN)
+        assert len(burn_in.SHARED) == 0  # a burn-in simulated once is not kept
+        simulate(ref.params, seed=7, weeks=1, burn_in_weeks=BURN_IN)  # the second time it is
+        assert len(burn_in.SHARED) == 1
         hits = burn_in.SHARED.hits
         for name in layout.policy_arms(context):
             shared = simulate(arms[name].params, seed=7, weeks=WEEKS, burn_in_weeks=BURN_IN)
@@ -55,8 +57,10 @@ def test_every_policy_in_every_context_runs_the_same_from_the_references_burn_in
 def test_a_resumed_run_ends_in_the_same_state_with_the_same_agents():
     p = Parameters().with_overrides({"service.n_posts": POSTS})
     policy = p.with_overrides({"supervision.coverage": 0.9, "wellness.uptake": 0.5})
-    WorkforceModel(p, rng=3, burn_in_weeks=BURN_IN)
+    for _ in range(2):
+        WorkforceModel(p, rng=3, burn_in_weeks=BURN_IN)
     resumed = WorkforceModel(policy, rng=3, burn_in_weeks=BURN_IN)
+    assert burn_in.SHARED.hits == 1
     with burn_in.unshared():
         own = WorkforceModel(policy, rng=3, burn_in_weeks=BURN_IN)
     assert resumed.params == own.params and resumed._switch_weeks == own._switch_weeks
@@ -77,8 +81,12 @@ def test_a_resumed_run_ends_in_the_same_state_with_the_same_agents():
 def test_a_resumed_run_does_not_change_the_kept_burn_in():
     p = Parameters().with_overrides({"service.n_posts": POSTS})
     first = simulate(p, seed=4, weeks=WEEKS, burn_in_weeks=BURN_IN)
+    kept = simulate(p, seed=4, weeks=WEEKS, burn_in_weeks=BURN_IN)  # its burn-in kept
+    resumed = simulate(p, seed=4, weeks=WEEKS, burn_in_weeks=BURN_IN)
     again = simulate(p, seed=4, weeks=WEEKS, burn_in_weeks=BURN_IN)  # resumed after a resumed run's 60 weeks
-    pd.testing.assert_frame_equal(first.weekly, again.weekly)
+    assert burn_in.SHARED.hits == 2
+    for run in (kept, resumed, again):
+        pd.testing.assert_frame_equal(first.weekly, run.weekly)
 
 
 def test_team_types_and_a_cold_start_share_their_burn_in_too():
@@ -86,9 +94,12 @@ def test_team_types_and_a_cold_start_share_their_burn_in_too():
     p = Parameters().with_overrides({"service.n_posts": POSTS})
     policy = p.with_overrides({"peer_support.coverage": 0.0, "leadership.training": 0.5})
     for warm in (True, False):
-        simulate(p, seed=2, weeks=1, burn_in_weeks=BURN_IN, service=Service(team_types=types), warm_start=warm)
+        for _ in range(2):
+            simulate(p, seed=2, weeks=1, burn_in_weeks=BURN_IN, service=Service(team_types=types), warm_start=warm)
+        hits = burn_in.SHARED.hits
         shared = simulate(policy, seed=2, weeks=WEEKS, burn_in_weeks=BURN_IN, service=Service(team_types=types),
                           warm_start=warm)
+        assert burn_in.SHARED.hits == hits + 1
         own = _own(policy, 2, service=Service(team_types=types), warm_start=warm)
         pd.testing.assert_frame_equal(shared.weekly, own.weekly)
 
@@ -128,21 +139,31 @@ def test_peer_support_declares_what_its_setup_reads():
 
 def test_the_cache_is_bounded_and_skips_big_services(monkeypatch):
     monkeypatch.setattr(burn_in, "MAX_POSTS", POSTS - 1)
-    WorkforceModel(Parameters().with_overrides({"service.n_posts": POSTS}), rng=1, burn_in_weeks=2,
-                   warm_start=False)
+    for _ in range(3):
+        WorkforceModel(Parameters().with_overrides({"service.n_posts": POSTS}), rng=1, burn_in_weeks=2,
+                       warm_start=False)
     assert len(burn_in.SHARED) == 0
     monkeypatch.setattr(burn_in, "MAX_POSTS", 5_000)
     kept = burn_in.BurnIns(max_entries=2)
     monkeypatch.setattr(burn_in, "SHARED", kept)
-    for seed in range(4):
+    for seed in [0, 0, 1, 1, 2, 2, 3, 3]:
         WorkforceModel(Parameters().with_overrides({"service.n_posts": 20}), rng=seed, burn_in_weeks=2,
                        warm_start=False)
     assert len(kept) == 2
 
 
+def test_a_burn_in_simulated_once_is_not_kept():
+    p = Parameters().with_overrides({"service.n_posts": 20})
+    for seed in range(3):
+        WorkforceModel(p, rng=seed, burn_in_weeks=2, warm_start=False)
+    assert len(burn_in.SHARED) == 0
+    WorkforceModel(p, rng=1, burn_in_weeks=2, warm_start=False)
+    assert len(burn_in.SHARED) == 1 and burn_in.SHARED.hits == 0
+
+
 def test_the_kept_posts_are_bounded(monkeypatch):
     monkeypatch.setattr(burn_in, "MAX_KEPT_POSTS", 50)
-    for seed in range(3):
+    for seed in [0, 0, 1, 1, 2, 2]:
         WorkforceModel(Parameters().with_overrides({"service.n_posts": 20}), rng=seed, burn_in_weeks=2,
                        warm_start=False)
     assert len(burn_in.SHARED) == 2 and burn_in.SHARED.kept_posts() == 40
@@ -152,8 +173,10 @@ def test_the_warm_start_pilot_is_not_kept_as_a_burn_in():
     from model.workforce import settled_pool
 
     settled_pool.cache_clear()
-    WorkforceModel(Parameters().with_overrides({"service.n_posts": 20, "clients.referrals_per_post_week": 1.1}),
-                   rng=1, burn_in_weeks=2)
+    for _ in range(2):
+        WorkforceModel(Parameters().with_overrides({"service.n_posts": 20, "clients.referrals_per_post_week": 1.1}),
+                       rng=1, burn_in_weeks=2)
+        settled_pool.cache_clear()  # the pilot simulated again
     assert len(burn_in.SHARED) == 1  # the run's own, not the pilot's
     assert burn_in.SHARED.kept_posts() == 20
 
@@ -161,8 +184,9 @@ def test_the_warm_start_pilot_is_not_kept_as_a_burn_in():
 def test_unshared_neither_reads_nor_keeps():
     p = Parameters().with_overrides({"service.n_posts": 20})
     with burn_in.unshared():
-        WorkforceModel(p, rng=1, burn_in_weeks=2, warm_start=False)
-    assert len(burn_in.SHARED) == 0
+        for _ in range(3):
+            WorkforceModel(p, rng=1, burn_in_weeks=2, warm_start=False)
+    assert len(burn_in.SHARED) == 0 and burn_in.SHARED.hits == 0
     assert burn_in.SHARED.enabled
 
 
