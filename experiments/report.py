@@ -16,6 +16,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -57,15 +58,31 @@ def _fan_data(ts: pd.DataFrame, column: str) -> pd.DataFrame:
 
 def fan_chart(ts: pd.DataFrame, column: str, title: str | None, path: Path, baseline: str = "baseline",
               references: dict[str, str] | None = None, titles: dict | None = None) -> None:
+    """Write :func:`fan_figure` to ``path`` (PNG)."""
+    fig = fan_figure(ts, column, title, baseline, references, titles)
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def fan_figure(ts: pd.DataFrame, column: str, title: str | None, baseline: str = "baseline",
+               references: dict[str, str] | None = None, titles: dict | None = None):
     """Small multiples, one panel per arm: median and 50%/90% bands over replicates, the arm's reference dashed
-    (``references``: each arm's reference arm; default ``baseline`` for all)."""
+    (``references``: each arm's reference arm; default ``baseline`` for all). Every panel has the same scale, wide
+    enough for every arm's 90% band."""
     q = _fan_data(ts, column)
     scenarios = list(dict.fromkeys(ts["scenario"]))
     references = references or {}
     ncols = min(4, len(scenarios))
     nrows = int(np.ceil(len(scenarios) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.5 * nrows), sharex=True, sharey=True,
-                             squeeze=False)
+    # one scale for every panel, set before drawing with autoscaling off: shared axes would rescale every
+    # sibling at each band drawn, which costs seconds per chart at 48 panels
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.5 * nrows), squeeze=False)
+    x_lim = _padded(q["week"].min(), q["week"].max(), 0.0)
+    y_lim = _padded(np.nanmin(q[[0.05, 0.5]].to_numpy()), np.nanmax(q[[0.5, 0.95]].to_numpy()), 0.05)
+    for ax in axes.ravel():
+        ax.set_xlim(x_lim)
+        ax.set_ylim(y_lim)
+        ax.set_autoscale_on(False)
     for ax, name in zip(axes.ravel(), scenarios):
         d = q[q["scenario"] == name]
         ref = references.get(name, baseline)
@@ -75,13 +92,17 @@ def fan_chart(ts: pd.DataFrame, column: str, title: str | None, path: Path, base
         ax.plot(d["week"], d[0.5], color="tab:blue", lw=1.2, label="median")
         if name != ref:
             ax.plot(base["week"], base[0.5], color="0.3", lw=1, ls="--", label="reference median")
-        ax.set_title(_short((titles or {}).get(name, name), 40), fontsize=8)
+        # a title placed at y = 1 skips matplotlib's search for overlapping tick labels (a third of the drawing)
+        ax.set_title(_short((titles or {}).get(name, name), 40), fontsize=8, y=1.0, pad=3)
         ax.tick_params(labelsize=7)
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.yaxis.set_major_locator(MaxNLocator(4))
     for ax in axes.ravel()[len(scenarios):]:
         ax.set_visible(False)
-    for col in range(ncols):  # the lowest panel of each column shows the week axis
+    for col in range(ncols):  # the lowest panel of each column shows the week axis, the first column the values
         last = max(r for r in range(nrows) if r * ncols + col < len(scenarios))
-        axes[last, col].xaxis.set_tick_params(labelbottom=True)
+        for row in range(nrows):
+            axes[row, col].tick_params(labelbottom=row == last, labelleft=col == 0)
     axes[0, 0].legend(fontsize=6, loc="best")
     meta = SUMMARIES[column] if _running_total_of(column) else get(column)
     label, unit = title or meta.label, meta.unit
@@ -90,8 +111,15 @@ def fan_chart(ts: pd.DataFrame, column: str, title: str | None, path: Path, base
     height = 2.5 * nrows
     fig.subplots_adjust(left=0.55 / (3.4 * ncols), right=0.99, bottom=0.45 / height, top=1 - 0.6 / height,
                         wspace=0.12, hspace=0.35)
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    return fig
+
+
+def _padded(lo: float, hi: float, share: float) -> tuple[float, float]:
+    """(lo, hi) widened by ``share`` of the range on each side (a point gets a unit's width)."""
+    if not np.isfinite(lo) or not np.isfinite(hi):
+        return (0.0, 1.0)
+    pad = (hi - lo) * share if hi > lo else 0.5
+    return (float(lo - pad), float(hi + pad))
 
 
 def _short(text: str, n: int = 44) -> str:
