@@ -3,10 +3,11 @@
 The burn-in runs under the default policies (:meth:`model.parameters.Parameters.at_week`), so the paired runs of
 an experiment (every policy of a comparison in one context with one replicate's seed, both arms of the
 dashboard, the arms of a tipping sweep, a lever sample of a sensitivity analysis) simulate the same burn-in. Its
-end state is a function of the seed, the burn-in's length, the warm start, the service (team types and staff
-snapshot), the parameters in force during it (``params.at_week(-burn_in_weeks)``: the context's uncertainties
-and the structural levers; not the start weeks, which are 0 or later and so act only after it) and the few run
-parameters that programmes read when the model is built (:attr:`model.programmes.base.Programme.setup_reads`).
+end state is a function of the model's class, the seed, the burn-in's length, the warm start, the service (team
+types and staff snapshot), the parameters in force during it (``params.at_week(-burn_in_weeks)``: the context's
+uncertainties and the structural levers; not the start weeks, which are 0 or later and so act only after it)
+and the few run parameters that programmes read when the model is built
+(:attr:`model.programmes.base.Programme.setup_reads`).
 :func:`key` digests exactly these. The model keeps its state at the end of the burn-in under that key
 (:data:`SHARED`) from the second time that burn-in is simulated, and every later model with the same key starts
 from a deep copy of it instead of simulating the burn-in again. The copy is the state itself (arrays, the random
@@ -36,7 +37,8 @@ MAX_KEPT_POSTS = 40_000
 MAX_SEEN = 4_096
 
 
-def key(params, seed: int, burn_in_weeks: int, warm_start: bool, service: Any, setup_reads: tuple[str, ...]) -> str:
+def key(params, seed: int, burn_in_weeks: int, warm_start: bool, service: Any, setup_reads: tuple[str, ...],
+        model_class: str = "") -> str:
     """The digest of everything a burn-in's end state depends on.
 
     Args:
@@ -46,12 +48,13 @@ def key(params, seed: int, burn_in_weeks: int, warm_start: bool, service: Any, s
         warm_start: whether the established staff come from a settled pilot.
         service: the run's :class:`~model.service.Service` (team types, staff snapshot), pickled into the digest.
         setup_reads: dotted names of the run parameters read while the model is built.
+        model_class: the model's class (a subclass may run its burn-in differently).
     """
     in_force = params.at_week(-int(burn_in_weeks)).model_dump(mode="json")
     for group in in_force.values():  # start weeks (0 or later) only say when levers switch after the burn-in
         if isinstance(group, dict):
             group.pop("start_week", None)
-    spec = {"seed": int(seed), "burn_in_weeks": int(burn_in_weeks), "warm_start": bool(warm_start),
+    spec = {"class": model_class, "seed": int(seed), "burn_in_weeks": int(burn_in_weeks), "warm_start": bool(warm_start),
             "in_force": in_force,
             "setup": {name: params.get(name) for name in setup_reads}}
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True, default=repr).encode())

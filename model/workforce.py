@@ -189,7 +189,8 @@ class WorkforceModel(mesa.Model):
         self.last_survey: proqol.Survey | None = None
         self.datacollector = None
         shared = burn_in.key(self.params, self.seed, burn_in_weeks, warm_start, service,
-                             tuple(dict.fromkeys(f for prog in PROGRAMMES for f in prog.setup_reads)))
+                             tuple(dict.fromkeys(f for prog in PROGRAMMES for f in prog.setup_reads)),
+                             f"{type(self).__module__}.{type(self).__qualname__}")
         settled = burn_in.SHARED.get(shared)
         if settled is not None:
             self._resume(*settled)

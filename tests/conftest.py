@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from model import Parameters
+from model import Parameters, burn_in
+
+
+@pytest.fixture(autouse=True)
+def no_burn_in_from_another_test():
+    """Each test starts with no kept burn-in, so a test that patches the model never resumes another's."""
+    burn_in.SHARED.clear()
+    yield
 
 
 @pytest.fixture(scope="session")

@@ -123,6 +123,17 @@ def test_what_the_burn_in_depends_on_separates_runs(change):
     assert burn_in.key(setup_reads=setup, **base) != burn_in.key(setup_reads=setup, **other)
 
 
+def test_a_subclass_does_not_resume_its_parents_burn_in():
+    class Other(WorkforceModel):
+        pass
+
+    p = Parameters().with_overrides({"service.n_posts": 20})
+    for _ in range(2):
+        WorkforceModel(p, rng=1, burn_in_weeks=2, warm_start=False)
+    Other(p, rng=1, burn_in_weeks=2, warm_start=False)
+    assert burn_in.SHARED.hits == 0
+
+
 def test_levers_that_start_after_the_burn_in_share_it():
     p = Parameters().with_overrides({"service.n_posts": POSTS})
     setup = tuple(f for prog in PROGRAMMES for f in prog.setup_reads)
@@ -198,3 +209,24 @@ def test_a_workforce_copy_keeps_its_latent_states_views_of_the_block():
     for name in LATENT_STATES:
         assert (getattr(ws, name) == 0.25).all(), name
     assert not (m.workforce.latent == 0.25).all()
+
+
+def test_a_staff_snapshot_shares_its_burn_in_and_is_imposed_on_each_run(tmp_path):
+    from scenarios.staff import read_staff
+
+    rows = [f"{i},{'North' if i <= 12 else 'South'},clinician,{1.0 if i % 3 else 0.6},{10 * i},{i % 7},3,{i % 4},"
+            for i in range(1, 25) if i % 9] + [f"{i},{'North' if i <= 12 else 'South'},,1.0,,0,0,0,true"
+                                               for i in (9, 18)]
+    path = tmp_path / "staff.csv"
+    path.write_text("post,team,role,fte,tenure_weeks,caseload_low,caseload_moderate,caseload_high,vacant\n"
+                    + "\n".join(rows) + "\n")
+    p = Parameters().with_overrides({"service.n_posts": 24})
+    staff = read_staff(path, p)
+    policy = p.with_overrides({"supervision.coverage": 0.8})
+    for _ in range(2):
+        simulate(p, seed=5, weeks=1, burn_in_weeks=BURN_IN, service=Service(staff=staff))
+    shared = simulate(policy, seed=5, weeks=WEEKS, burn_in_weeks=BURN_IN, service=Service(staff=staff))
+    assert burn_in.SHARED.hits == 1
+    own = _own(policy, 5, service=Service(staff=staff))
+    pd.testing.assert_frame_equal(shared.weekly, own.weekly)
+    assert shared.weekly["n_in_post"].iloc[0] == int(staff.occupied.sum()) == 22  # the snapshot, imposed at week 0
