@@ -230,3 +230,13 @@ def test_a_staff_snapshot_shares_its_burn_in_and_is_imposed_on_each_run(tmp_path
     own = _own(policy, 5, service=Service(staff=staff))
     pd.testing.assert_frame_equal(shared.weekly, own.weekly)
     assert shared.weekly["n_in_post"].iloc[0] == int(staff.occupied.sum()) == 22  # the snapshot, imposed at week 0
+
+
+def test_the_odd_states_the_bounds_of_the_kept_burn_ins():
+    from pathlib import Path
+
+    text = " ".join((Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text().split())
+    assert (f"at most {burn_in.MAX_ENTRIES} services of at most {burn_in.MAX_POSTS:,} posts and "
+            f"{burn_in.MAX_KEPT_POSTS:,} posts in all") in text
+    setup = sorted(dict.fromkeys(f for prog in PROGRAMMES for f in prog.setup_reads))
+    assert " and ".join(f"`{f}`" for f in setup) in text  # the run parameters programme setups read
