@@ -52,7 +52,10 @@ def _fan_data(ts: pd.DataFrame, column: str) -> pd.DataFrame:
     else:
         df["value"] = ts[column]
     df = df.dropna(subset=["value"])
-    q = df.groupby(["scenario", "week"])["value"].quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack()
+    levels = [0.05, 0.25, 0.5, 0.75, 0.95]
+    if df.empty:  # never measured (a survey outcome in a run shorter than the survey interval): empty panels
+        return pd.DataFrame({c: pd.Series(dtype=float) for c in ["scenario", "week", *levels]})
+    q = df.groupby(["scenario", "week"])["value"].quantile(levels).unstack()
     return q.reset_index()
 
 
@@ -77,8 +80,10 @@ def fan_figure(ts: pd.DataFrame, column: str, title: str | None, baseline: str =
     # one scale for every panel, set before drawing with autoscaling off: shared axes would rescale every
     # sibling at each band drawn, which costs seconds per chart at 48 panels
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.5 * nrows), squeeze=False)
+    # pandas' min and max skip NaN and give NaN for no data at all (a survey outcome in a run shorter than the
+    # survey interval), which _padded turns into a unit scale
     x_lim = _padded(q["week"].min(), q["week"].max(), 0.0)
-    y_lim = _padded(np.nanmin(q[[0.05, 0.5]].to_numpy()), np.nanmax(q[[0.5, 0.95]].to_numpy()), 0.05)
+    y_lim = _padded(q[[0.05, 0.5]].min().min(), q[[0.5, 0.95]].max().max(), 0.05)
     for ax in axes.ravel():
         ax.set_xlim(x_lim)
         ax.set_ylim(y_lim)

@@ -45,3 +45,13 @@ def test_fan_panels_label_only_the_outer_axes():
         assert not grid[1, 2].get_visible() and not grid[1, 3].get_visible()
     finally:
         plt.close(fig)
+
+
+def test_a_fan_chart_of_an_outcome_never_measured_is_drawn_empty():
+    ts = _timeseries()
+    ts["proqol_bo_raw"] = float("nan")  # a survey outcome in a run shorter than the survey interval
+    fig = fan_figure(ts, "proqol_bo_raw", None)
+    try:
+        assert all(ax.get_ylim() == (0.0, 1.0) for ax in fig.axes if ax.get_visible())
+    finally:
+        plt.close(fig)
