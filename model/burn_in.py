@@ -68,7 +68,8 @@ class BurnIns:
 
     def __init__(self, max_entries: int = MAX_ENTRIES):
         self.max_entries = max_entries
-        self.enabled = True
+        self.enabled = True  # False: no model of this process reads or keeps a burn-in
+        self._unshared = threading.local()  # depth of unshared() blocks in each thread
         self.hits = 0  # burn-ins not simulated again, since the process started or the last clear()
         self._entries: collections.OrderedDict[str, tuple[Any, int]] = collections.OrderedDict()
         self._seen: collections.OrderedDict[str, None] = collections.OrderedDict()
@@ -90,10 +91,15 @@ class BurnIns:
                 self._seen.popitem(last=False)
             return False
 
+    @property
+    def active(self) -> bool:
+        """Whether models built now, in this thread, read and keep burn-ins."""
+        return self.enabled and not getattr(self._unshared, "depth", 0)
+
     def get(self, digest: str) -> tuple[Any, int] | None:
         """(model at the end of its burn-in, next agent id) kept under ``digest``, or None."""
         with self._lock:
-            if not self.enabled or digest not in self._entries:
+            if not self.active or digest not in self._entries:
                 return None
             self._entries.move_to_end(digest)
             self.hits += 1
@@ -102,7 +108,7 @@ class BurnIns:
     def put(self, digest: str, settled: Any, next_agent_id: int) -> None:
         """Keep ``settled`` (a model copied at the end of its burn-in; it is never stepped) under ``digest``."""
         with self._lock:
-            if not self.enabled:
+            if not self.active:
                 return
             self._entries[digest] = (settled, next_agent_id)
             self._entries.move_to_end(digest)
@@ -131,10 +137,11 @@ SHARED = BurnIns()
 
 @contextlib.contextmanager
 def unshared() -> Iterator[None]:
-    """Within the block every model simulates its own burn-in, and none is kept (for tests and benchmarks)."""
-    before = SHARED.enabled
-    SHARED.enabled = False
+    """Within the block every model this thread builds simulates its own burn-in, and none is kept (the warm-start
+    pilot, tests and benchmarks). Blocks nest, and other threads' models are not affected."""
+    local = SHARED._unshared
+    local.depth = getattr(local, "depth", 0) + 1
     try:
         yield
     finally:
-        SHARED.enabled = before
+        local.depth -= 1

@@ -224,6 +224,8 @@ class WorkforceModel(mesa.Model):
         own = {"params": self.params, "_switch_weeks": self._switch_weeks}
         self.__dict__.update(copy.deepcopy(settled.__dict__, {id(settled): self}))
         self.__dict__.update(own)
+        # the parameters in force are this run's (the kept run's differ in start weeks), its hooks the copies'
+        self._set_levers(self.params.at_week(self.week))
         continue_agent_ids(self, next_id)
 
     # ---------------------------------------------------------------------------------------------------------

@@ -56,7 +56,8 @@ def test_every_policy_in_every_context_runs_the_same_from_the_references_burn_in
 
 def test_a_resumed_run_ends_in_the_same_state_with_the_same_agents():
     p = Parameters().with_overrides({"service.n_posts": POSTS})
-    policy = p.with_overrides({"supervision.coverage": 0.9, "wellness.uptake": 0.5})
+    policy = p.with_overrides({"supervision.coverage": 0.9, "wellness.uptake": 0.5, "wellness.start_week": 8,
+                               "supervision.start_week": 8})
     for _ in range(2):
         WorkforceModel(p, rng=3, burn_in_weeks=BURN_IN)
     resumed = WorkforceModel(policy, rng=3, burn_in_weeks=BURN_IN)
@@ -64,6 +65,7 @@ def test_a_resumed_run_ends_in_the_same_state_with_the_same_agents():
     with burn_in.unshared():
         own = WorkforceModel(policy, rng=3, burn_in_weeks=BURN_IN)
     assert resumed.params == own.params and resumed._switch_weeks == own._switch_weeks
+    assert resumed.p == own.p == policy.at_week(resumed.week)  # in force: this run's, start weeks included
     assert next_agent_id(resumed) == next_agent_id(own)
     for _ in range(40):
         resumed.step()
@@ -198,7 +200,7 @@ def test_unshared_neither_reads_nor_keeps():
         for _ in range(3):
             WorkforceModel(p, rng=1, burn_in_weeks=2, warm_start=False)
     assert len(burn_in.SHARED) == 0 and burn_in.SHARED.hits == 0
-    assert burn_in.SHARED.enabled
+    assert burn_in.SHARED.enabled and burn_in.SHARED.active
 
 
 def test_a_workforce_copy_keeps_its_latent_states_views_of_the_block():
@@ -240,3 +242,30 @@ def test_the_odd_states_the_bounds_of_the_kept_burn_ins():
             f"{burn_in.MAX_KEPT_POSTS:,} posts in all") in text
     setup = sorted(dict.fromkeys(f for prog in PROGRAMMES for f in prog.setup_reads))
     assert " and ".join(f"`{f}`" for f in setup) in text  # the run parameters programme setups read
+
+
+def test_unshared_holds_for_its_own_thread_only_and_nests():
+    import threading
+
+    inside, release = threading.Event(), threading.Event()
+    seen = {}
+
+    def other():
+        with burn_in.unshared():
+            inside.set()
+            release.wait(10)
+            seen["other, inside"] = burn_in.SHARED.active
+
+    t = threading.Thread(target=other)
+    t.start()
+    inside.wait(10)
+    seen["main, while the other is inside"] = burn_in.SHARED.active
+    with burn_in.unshared():
+        with burn_in.unshared():
+            seen["main, nested"] = burn_in.SHARED.active
+        seen["main, outer"] = burn_in.SHARED.active
+    release.set()
+    t.join(10)
+    seen["main, after"] = burn_in.SHARED.active
+    assert seen == {"main, while the other is inside": True, "main, nested": False, "main, outer": False,
+                    "other, inside": False, "main, after": True}
