@@ -80,18 +80,19 @@ def fan_figure(ts: pd.DataFrame, column: str, title: str | None, baseline: str =
     # one scale for every panel, set before drawing with autoscaling off: shared axes would rescale every
     # sibling at each band drawn, which costs seconds per chart at 48 panels
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.5 * nrows), squeeze=False)
-    # pandas' min and max skip NaN and give NaN for no data at all (a survey outcome in a run shorter than the
-    # survey interval), which _padded turns into a unit scale
+    # with no data at all, min and max are NaN and _padded gives a unit scale
     x_lim = _padded(q["week"].min(), q["week"].max(), 0.0)
     y_lim = _padded(q[[0.05, 0.5]].min().min(), q[[0.5, 0.95]].max().max(), 0.05)
     for ax in axes.ravel():
         ax.set_xlim(x_lim)
         ax.set_ylim(y_lim)
         ax.set_autoscale_on(False)
+    by_arm = dict(tuple(q.groupby("scenario")))
+    empty = q.iloc[:0]
     for ax, name in zip(axes.ravel(), scenarios):
-        d = q[q["scenario"] == name]
+        d = by_arm.get(name, empty)
         ref = references.get(name, baseline)
-        base = q[q["scenario"] == ref]
+        base = by_arm.get(ref, empty)
         ax.fill_between(d["week"], d[0.05], d[0.95], color="tab:blue", alpha=0.15, lw=0, label="90% band")
         ax.fill_between(d["week"], d[0.25], d[0.75], color="tab:blue", alpha=0.3, lw=0, label="50% band")
         ax.plot(d["week"], d[0.5], color="tab:blue", lw=1.2, label="median")

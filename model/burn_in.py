@@ -54,8 +54,8 @@ def key(params, seed: int, burn_in_weeks: int, warm_start: bool, service: Any, s
     for group in in_force.values():  # start weeks (0 or later) only say when levers switch after the burn-in
         if isinstance(group, dict):
             group.pop("start_week", None)
-    spec = {"class": model_class, "seed": int(seed), "burn_in_weeks": int(burn_in_weeks), "warm_start": bool(warm_start),
-            "in_force": in_force,
+    spec = {"class": model_class, "seed": int(seed), "burn_in_weeks": int(burn_in_weeks),
+            "warm_start": bool(warm_start), "in_force": in_force,
             "setup": {name: params.get(name) for name in setup_reads}}
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True, default=repr).encode())
     digest.update(pickle.dumps(service))
@@ -75,13 +75,17 @@ class BurnIns:
         self._seen: collections.OrderedDict[str, None] = collections.OrderedDict()
         self._lock = threading.Lock()
 
-    def seen_before(self, digest: str) -> bool:
-        """Whether a burn-in with this key was simulated before in this process (and note that it now was).
+    def wants(self, digest: str, n_posts: int) -> bool:
+        """Whether a burn-in just simulated under this key, of a service of ``n_posts``, should be kept (and note
+        that it was simulated).
 
-        A burn-in is kept only the second time it is simulated: copying it costs about a twentieth of a run, which
-        jobs whose every run has a burn-in of its own (a sensitivity analysis over uncertainties, a calibration)
-        would pay for nothing.
+        It is kept if sharing is active, the service has at most :data:`MAX_POSTS` posts, and a burn-in with this
+        key was simulated before in this process: copying it costs about a twentieth of a run, which jobs whose
+        every run has a burn-in of its own (a sensitivity analysis over uncertainties, a calibration) would pay
+        for nothing.
         """
+        if not self.active or n_posts > MAX_POSTS:
+            return False
         with self._lock:
             if digest in self._seen:
                 self._seen.move_to_end(digest)

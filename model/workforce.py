@@ -19,7 +19,7 @@ from .agents import Clinician, continue_agent_ids, next_agent_id
 from .context import Climate, Flows, Roster, Snapshot, Week
 from .jit import struct
 from .parameters import Hiring, Parameters
-from .programmes import COST_COMPONENTS, HOOKS, PROGRAMMES
+from .programmes import COST_COMPONENTS, HOOKS, PROGRAMMES, SETUP_READS
 from .service import Service, TeamType, trauma_mix
 from .staff import StaffSnapshot
 from .state import ACTIVE, LATENT_STATES, NO_NOTICE, VACANT, Workforce, draw_clinicians
@@ -188,8 +188,7 @@ class WorkforceModel(mesa.Model):
         self.metrics: dict[str, float] = {}
         self.last_survey: proqol.Survey | None = None
         self.datacollector = None
-        shared = burn_in.key(self.params, self.seed, burn_in_weeks, warm_start, service,
-                             tuple(dict.fromkeys(f for prog in PROGRAMMES for f in prog.setup_reads)),
+        shared = burn_in.key(self.params, self.seed, burn_in_weeks, warm_start, service, SETUP_READS,
                              f"{type(self).__module__}.{type(self).__qualname__}")
         settled = burn_in.SHARED.get(shared)
         if settled is not None:
@@ -198,7 +197,7 @@ class WorkforceModel(mesa.Model):
             self._init_service(warm_start)
             for _ in range(burn_in_weeks):
                 self._user_step()  # the weekly step without Mesa's step counter: the burn-in is not recorded
-            if self.workforce.n <= burn_in.MAX_POSTS and burn_in.SHARED.seen_before(shared):
+            if burn_in.SHARED.wants(shared, self.workforce.n):
                 burn_in.SHARED.put(shared, copy.deepcopy(self), next_agent_id(self))
         # week 0 is the state at the end of the burn-in; a staff snapshot or a scenario's vacancy rate is imposed
         if staff is not None:
@@ -453,12 +452,9 @@ class WorkforceModel(mesa.Model):
         if slots.size == 0:
             return
         # clients of leavers go back to their team type's waiting list and are re-allocated next week
-        if len(self.team_types) == 1:
-            self.waitlist = self.waitlist + ws.caseload[:, slots].sum(axis=1)
-        else:
-            back = np.zeros_like(self.waitlist)
-            np.add.at(back, self.post_type[slots], ws.caseload[:, slots].T)
-            self.waitlist = self.waitlist + back
+        back = np.zeros_like(self.waitlist)
+        np.add.at(back, self.post_type[slots], ws.caseload[:, slots].T)
+        self.waitlist = self.waitlist + back
         ws.caseload[:, slots] = 0
         ws.status[slots] = VACANT
         ws.notice_left[slots] = NO_NOTICE

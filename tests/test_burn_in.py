@@ -11,7 +11,7 @@ import pytest
 from experiments.experiment import resolve_arms
 from model import Parameters, Service, TeamType, WorkforceModel, burn_in, simulate
 from model.agents import next_agent_id
-from model.programmes import PROGRAMMES
+from model.programmes import SETUP_READS
 from model.state import LATENT_STATES
 from scenarios import library_names, load
 
@@ -116,7 +116,7 @@ def test_team_types_and_a_cold_start_share_their_burn_in_too():
 def test_what_the_burn_in_depends_on_separates_runs(change):
     p = Parameters().with_overrides({"service.n_posts": POSTS})
     base = dict(params=p, seed=1, burn_in_weeks=BURN_IN, warm_start=True, service=Service())
-    setup = tuple(f for prog in PROGRAMMES for f in prog.setup_reads)
+    setup = SETUP_READS
     other = dict(base)
     for k, v in change.items():
         if k == "params":
@@ -138,7 +138,7 @@ def test_a_subclass_does_not_resume_its_parents_burn_in():
 
 def test_levers_that_start_after_the_burn_in_share_it():
     p = Parameters().with_overrides({"service.n_posts": POSTS})
-    setup = tuple(f for prog in PROGRAMMES for f in prog.setup_reads)
+    setup = SETUP_READS
     policy = p.with_overrides({"supervision.coverage": 0.9, "wellness.uptake": 0.6, "wellness.start_week": 20,
                                "leadership.training": 0.5})
     assert (burn_in.key(p, 1, BURN_IN, True, Service(), setup)
@@ -147,7 +147,7 @@ def test_levers_that_start_after_the_burn_in_share_it():
 
 def test_peer_support_declares_what_its_setup_reads():
     # the programme's ties are drawn at construction among the members at the run's coverage
-    assert "peer_support.coverage" in dict.fromkeys(f for prog in PROGRAMMES for f in prog.setup_reads)
+    assert "peer_support.coverage" in SETUP_READS
 
 
 def test_the_cache_is_bounded_and_skips_big_services(monkeypatch):
@@ -240,7 +240,7 @@ def test_the_odd_states_the_bounds_of_the_kept_burn_ins():
     text = " ".join((Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text().split())
     assert (f"at most {burn_in.MAX_ENTRIES} services of at most {burn_in.MAX_POSTS:,} posts and "
             f"{burn_in.MAX_KEPT_POSTS:,} posts in all") in text
-    setup = sorted(dict.fromkeys(f for prog in PROGRAMMES for f in prog.setup_reads))
+    setup = sorted(SETUP_READS)
     assert " and ".join(f"`{f}`" for f in setup) in text  # the run parameters programme setups read
 
 

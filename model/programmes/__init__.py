@@ -31,6 +31,9 @@ PROGRAMMES: tuple[type[Programme], ...] = (
 #: programme cost components, in registry order (turnover cost is reported separately)
 COST_COMPONENTS: tuple[str, ...] = tuple(c for prog in PROGRAMMES for c in prog.cost_components)
 BY_NAME: dict[str, type[Programme]] = {prog.name: prog for prog in PROGRAMMES}
+#: the run parameters programme setups read (each once, registry order): what a shared burn-in depends on
+#: beyond the parameters in force (:mod:`model.burn_in`)
+SETUP_READS: tuple[str, ...] = tuple(dict.fromkeys(f for prog in PROGRAMMES for f in prog.setup_reads))
 
 
 def running(p) -> list[str]:
@@ -46,4 +49,4 @@ def markdown_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["PROGRAMMES", "COST_COMPONENTS", "BY_NAME", "HOOKS", "Programme", "running", "markdown_table"]
+__all__ = ["PROGRAMMES", "COST_COMPONENTS", "BY_NAME", "SETUP_READS", "HOOKS", "Programme", "running", "markdown_table"]
