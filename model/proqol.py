@@ -48,6 +48,12 @@ REVERSED_BO = tuple(ITEM_NUMBERS["bo"].index(k) for k in (1, 4, 15, 17, 29))
 ITEM_COLUMNS = tuple(f"{s}_q{k}" for s in SUBSCALES for k in ITEM_NUMBERS[s])
 
 
+#: the names of :meth:`Survey.summary`, in its order
+SUMMARY_KEYS = (*(k for s in SUBSCALES for k in (f"proqol_{s}_raw", f"proqol_{s}_raw_sd", f"proqol_{s}_t",
+                                                 f"prop_{s}_low", f"prop_{s}_average", f"prop_{s}_high")),
+                "prop_high_bo", "prop_high_sts", "prop_low_cs")
+
+
 def difficulties(half_range: float) -> np.ndarray:
     """Item difficulties of a subscale: ten values evenly spaced from ``-half_range`` to ``half_range``."""
     return np.linspace(-half_range, half_range, N_ITEMS)
@@ -72,20 +78,20 @@ class Survey:
 
     def summary(self) -> dict[str, float]:
         """Mean raw scores, band shares and research cut-point shares."""
-        out: dict[str, float] = {}
         n = self.raw.shape[0]
-        for j, s in enumerate(SUBSCALES):
-            col = self.raw[:, j]
-            out[f"proqol_{s}_raw"] = float(col.mean()) if n else np.nan
-            out[f"proqol_{s}_raw_sd"] = float(col.std(ddof=1)) if n > 1 else np.nan
-            out[f"proqol_{s}_t"] = float(self.t[:, j].mean()) if n else np.nan
-            b = bands(col)
-            for k, name in enumerate(("low", "average", "high")):
-                out[f"prop_{s}_{name}"] = float((b == k).mean()) if n else np.nan
-        out["prop_high_bo"] = float((self.t[:, 1] >= HIGH_T).mean()) if n else np.nan
-        out["prop_high_sts"] = float((self.t[:, 2] >= HIGH_T).mean()) if n else np.nan
-        out["prop_low_cs"] = float((self.t[:, 0] <= LOW_T).mean()) if n else np.nan
-        return out
+        if n == 0:
+            return dict.fromkeys(SUMMARY_KEYS, np.nan)
+        # one reduction per statistic over the subscales as rows (each row reduced as its own column would be)
+        raw = np.ascontiguousarray(self.raw.T)
+        t = np.ascontiguousarray(self.t.T)
+        sd = raw.std(axis=1, ddof=1).tolist() if n > 1 else [np.nan] * len(SUBSCALES)
+        b = bands(raw)
+        shares = np.stack([(b == k).mean(axis=1) for k in range(3)], axis=1).tolist()  # (subscale, band)
+        values: list[float] = []
+        for j, (mean, t_mean) in enumerate(zip(raw.mean(axis=1).tolist(), t.mean(axis=1).tolist())):
+            values += [mean, sd[j], t_mean, *shares[j]]
+        values += [float((t[1] >= HIGH_T).mean()), float((t[2] >= HIGH_T).mean()), float((t[0] <= LOW_T).mean())]
+        return dict(zip(SUMMARY_KEYS, values))
 
     def subset(self, mask: np.ndarray) -> Survey:
         """The respondents selected by ``mask`` (bool per respondent), as a survey of their own."""

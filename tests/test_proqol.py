@@ -130,6 +130,25 @@ def test_summary_shares():
     assert s["prop_low_cs"] == pytest.approx(2 / 3)
 
 
+def test_summary_is_each_subscale_column_reduced_on_its_own():
+    raw = np.random.default_rng(4).integers(10, 51, (37, 3))
+    t = proqol.standard_scores(raw)
+    s = proqol.Survey(raw=raw, t=t).summary()
+    assert list(s) == list(proqol.SUMMARY_KEYS)
+    for j, name in enumerate(proqol.SUBSCALES):
+        col = raw[:, j]
+        assert s[f"proqol_{name}_raw"] == col.mean()
+        assert s[f"proqol_{name}_raw_sd"] == col.std(ddof=1)
+        assert s[f"proqol_{name}_t"] == t[:, j].mean()
+        assert s[f"prop_{name}_low"] == np.mean(col <= 22)
+        assert s[f"prop_{name}_average"] == np.mean((col >= 23) & (col <= 41))
+        assert s[f"prop_{name}_high"] == np.mean(col >= 42)
+    assert (s["prop_high_bo"], s["prop_high_sts"], s["prop_low_cs"]) == (
+        np.mean(t[:, 1] >= 56), np.mean(t[:, 2] >= 56), np.mean(t[:, 0] <= 44))
+    one = proqol.Survey(raw=raw[:1], t=t[:1]).summary()
+    assert np.isnan(one["proqol_bo_raw_sd"]) and one["proqol_bo_raw"] == raw[0, 1]
+
+
 def test_empty_survey_gives_nan():
     s = proqol.Survey(raw=np.zeros((0, 3), int), t=np.zeros((0, 3))).summary()
     assert np.isnan(s["proqol_bo_raw"]) and np.isnan(s["prop_high_bo"])
