@@ -59,12 +59,22 @@ def _fan_data(ts: pd.DataFrame, column: str) -> pd.DataFrame:
     return q.reset_index()
 
 
+#: zlib level of the report's PNG figures: lossless at any level; 3 encodes in about a third of the time of
+#: matplotlib's default (6) for files a few per cent larger
+PNG_COMPRESS_LEVEL = 3
+
+
+def save_png(fig, path: Path, **kwargs) -> None:
+    """Save ``fig`` as a PNG at :data:`PNG_COMPRESS_LEVEL` and close it (``kwargs``: ``savefig``'s, e.g. ``dpi``)."""
+    fig.savefig(path, format="png", pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL}, **kwargs)
+    plt.close(fig)
+
+
 def fan_chart(ts: pd.DataFrame, column: str, title: str | None, path: Path, baseline: str = "baseline",
               references: dict[str, str] | None = None, titles: dict | None = None) -> None:
     """Write :func:`fan_figure` to ``path`` (PNG)."""
     fig = fan_figure(ts, column, title, baseline, references, titles)
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    save_png(fig, path, dpi=90)
 
 
 def fan_figure(ts: pd.DataFrame, column: str, title: str | None, baseline: str = "baseline",
@@ -73,7 +83,7 @@ def fan_figure(ts: pd.DataFrame, column: str, title: str | None, baseline: str =
     (``references``: each arm's reference arm; default ``baseline`` for all). Every panel has the same scale, wide
     enough for every arm's 90% band."""
     q = _fan_data(ts, column)
-    scenarios = list(dict.fromkeys(ts["scenario"]))
+    scenarios = list(pd.unique(ts["scenario"]))  # in order of appearance; far cheaper than a dict over rows
     references = references or {}
     ncols = min(4, len(scenarios))
     nrows = int(np.ceil(len(scenarios) / ncols))
@@ -155,8 +165,7 @@ def forest_plot(diffs: pd.DataFrame, order: list[str], path: Path, titles: dict 
     fig.suptitle("Effect against the reference in the same context: paired mean difference and 95% interval "
                  "(green: better, red: worse)", fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save_png(fig, path, dpi=100)
 
 
 def _scale(metric: str, scale: str) -> float:
@@ -200,8 +209,7 @@ def ce_plane(runs: pd.DataFrame, layout, ranking: pd.DataFrame, weeks: int, titl
         ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(0, -0.15), frameon=False)
     axes[0, 0].set_ylabel(f"incremental total cost per year ({currency or 'currency units'})")
     fig.suptitle("Cost-effectiveness plane (right: less burnout; below 0: saves money)", fontsize=10)
-    fig.savefig(path, dpi=100, bbox_inches="tight")
-    plt.close(fig)
+    save_png(fig, path, dpi=100, bbox_inches="tight")
 
 
 def decision_table(decision: pd.DataFrame, currency: str) -> pd.DataFrame:
@@ -237,8 +245,7 @@ def acceptability_plot(ceac: pd.DataFrame, order: list[str], path: Path, titles:
         ax.set_ylim(-0.02, 1.02)
         ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(0, -0.15), ncol=1, frameon=False)
     axes[0, 0].set_ylabel("probability cost-effective")
-    fig.savefig(path, dpi=100, bbox_inches="tight")
-    plt.close(fig)
+    save_png(fig, path, dpi=100, bbox_inches="tight")
 
 
 def effects_table(diffs: pd.DataFrame, order: list[str], titles: dict | None = None) -> pd.DataFrame:

@@ -55,3 +55,35 @@ def test_a_fan_chart_of_an_outcome_never_measured_is_drawn_empty():
         assert all(ax.get_ylim() == (0.0, 1.0) for ax in fig.axes if ax.get_visible())
     finally:
         plt.close(fig)
+
+
+def _zlib_level(png: bytes) -> int:
+    """FLEVEL of the zlib stream of a PNG's first IDAT chunk: 0 fastest, 1 fast, 2 default, 3 maximum."""
+    at = png.index(b"IDAT")
+    return png[at + 5] >> 6  # the zlib header's second byte follows CMF
+
+
+def test_report_figures_are_saved_losslessly_at_the_fast_compression_level(tmp_path):
+    from PIL import Image
+
+    from experiments.report import save_png
+
+    ts = _timeseries(arms=("baseline", "a"))
+    saved = fan_figure(ts, "n_in_post", None)
+    save_png(saved, tmp_path / "fast.png", dpi=50)
+    assert saved.number not in plt.get_fignums()  # closed once saved
+    fig = fan_figure(ts, "n_in_post", None)
+    fig.savefig(tmp_path / "default.png", dpi=50)
+    plt.close(fig)
+    fast, default = (tmp_path / "fast.png").read_bytes(), (tmp_path / "default.png").read_bytes()
+    assert _zlib_level(fast) == 1 and _zlib_level(default) == 2
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "fast.png")), np.asarray(Image.open(tmp_path / "default.png")))
+
+
+def test_fan_panels_follow_the_arms_order_of_appearance():
+    ts = _timeseries(arms=("baseline", "zeta", "alpha"))
+    fig = fan_figure(ts, "n_in_post", None)
+    try:
+        assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == ["baseline", "zeta", "alpha"]
+    finally:
+        plt.close(fig)
