@@ -6,6 +6,7 @@ import json
 import threading
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -93,6 +94,19 @@ def test_parts_are_listed_and_read_in_order(tmp_path):
     assert names == ["chunk-0.parquet", "chunk-1.parquet", "chunk-2.parquet"]
     assert store.concat_parts(names)["k"].tolist() == [0, 1, 2]
     assert store.concat_parts([]).empty
+
+
+def test_parts_with_different_columns_join_as_pandas_concat_joins_them(tmp_path):
+    store = _opened(tmp_path / "r")
+    frames = [pd.DataFrame({"scenario": ["a", "a"], "n": [1, 2], "x": [0.5, np.nan]}),
+              pd.DataFrame({"scenario": ["b"], "y": [7.0], "n": [3]}),  # x missing, a new column y
+              pd.DataFrame({"scenario": ["c"], "n": [4], "x": [1.5], "y": [np.nan]})]
+    for k, df in enumerate(frames):
+        store.write_part(df, f"chunk-{k}.parquet")
+    joined = store.concat_parts([f"chunk-{k}.parquet" for k in (2, 0, 1)])
+    expected = pd.concat([pd.read_parquet(store.parts / f"chunk-{k}.parquet") for k in (2, 0, 1)], ignore_index=True)
+    pd.testing.assert_frame_equal(joined, expected)
+    assert list(joined.columns) == ["scenario", "n", "x", "y"] and joined["scenario"].tolist() == ["c", "a", "a", "b"]
 
 
 def test_atomic_write_leaves_no_temporary_file(tmp_path):
