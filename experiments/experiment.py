@@ -12,6 +12,7 @@ The Python API mirrors ``resilience compare``::
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sys
 from collections.abc import Sequence
@@ -22,15 +23,15 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from model import DEFAULT_BURN_IN_WEEKS, Parameters
+from model import DEFAULT_BURN_IN_WEEKS, Parameters, burn_in
 from scenarios import Scenario, load
 
 from . import comparison as cmp
 from .errors import ExperimentError
-from .executors import default_workers, executor_for
+from .executors import SerialExecutor, default_workers, executor_for
 from .results import ExperimentStore, release_lock
 from .runner import execute as run_tasks
-from .runner import clinician_weeks, make_tasks, replicate_seeds
+from .runner import batch_size, clinician_weeks, make_tasks, replicate_seeds
 
 BASELINE = "baseline"
 
@@ -326,7 +327,17 @@ def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, worke
             store.add(result)
             bar.update()
 
-        run_tasks(tasks, ex, on_result)
+        if isinstance(ex, SerialExecutor):
+            # one process sees every run: each replicate's first run keeps its burn-in for the others, and every
+            # run is stored as soon as it ends
+            with burn_in.keeping() if batch_size(tasks, 1) > 1 else contextlib.nullcontext():
+                run_tasks(tasks, ex, on_result)
+        else:
+            # a replicate's runs in batches, so that each worker simulates the replicate's burn-in once (a batch
+            # is stored when it ends); an executor of unknown size (the caller's, dask's) gets one run at a time,
+            # which keeps every worker busy
+            own = executor is None and scheduler is None
+            run_tasks(tasks, ex, on_result, batch=batch_size(tasks, n_workers) if own else 1)
     store.finish()
     return store, len(tasks)
 

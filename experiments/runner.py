@@ -8,14 +8,16 @@ are made in :mod:`experiments.executors`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import collections
+import math
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from model import DEFAULT_BURN_IN_WEEKS, Parameters, simulate
+from model import DEFAULT_BURN_IN_WEEKS, Parameters, burn_in, simulate
 from model.service import Service
 
 # executors live in .executors; these names stay importable from here for existing callers
@@ -102,8 +104,49 @@ def run_task(task: Task) -> TaskResult:
     return TaskResult(task.key, task.seed, summary, result.weekly)
 
 
+def run_batch(tasks: tuple[Task, ...]) -> list[TaskResult]:
+    """Run tasks one after another in one process (top-level and picklable): runs of one replicate, whose
+    burn-in is the same, so that it is simulated once and the other runs resume it (:func:`model.burn_in.keeping`)."""
+    if len(tasks) == 1:
+        return [run_task(tasks[0])]
+    with burn_in.keeping():
+        return [run_task(t) for t in tasks]
+
+
+def batches(tasks: Sequence[Task], size: int) -> list[tuple[Task, ...]]:
+    """The tasks in order, cut into batches of consecutive tasks with one seed and burn-in length, at most
+    ``size`` to a batch."""
+    out: list[tuple[Task, ...]] = []
+    current: list[Task] = []
+    for t in tasks:
+        if current and (len(current) == size or (t.seed, t.burn_in_weeks) != (current[0].seed,
+                                                                                current[0].burn_in_weeks)):
+            out.append(tuple(current))
+            current = []
+        current.append(t)
+    if current:
+        out.append(tuple(current))
+    return out
+
+
+def batch_size(tasks: Sequence[Task], workers: int) -> int:
+    """Runs to a batch on ``workers`` workers: a replicate's runs split evenly over the workers (each worker then
+    simulates the replicate's burn-in once), but small enough for at least four batches a worker, so that no
+    worker waits long for the last one."""
+    if not tasks:
+        return 1
+    per_replicate = max(collections.Counter(t.seed for t in tasks).values())
+    return max(1, min(math.ceil(per_replicate / workers), math.ceil(len(tasks) / (4 * workers))))
+
+
 def execute(tasks: Iterable[Task], executor: Executor,
-            on_result: Callable[[TaskResult], None], window: int = 64) -> None:
-    """Run every task and call ``on_result`` in the calling process as each one finishes."""
-    for _task, result in stream(executor, run_task, tasks, window):
-        on_result(result)
+            on_result: Callable[[TaskResult], None], window: int = 64, batch: int = 1) -> None:
+    """Run every task and call ``on_result`` in the calling process as each one finishes.
+
+    Args:
+        batch: at most this many consecutive tasks of one replicate run as one job in one worker
+            (:func:`batches`); their results are handed back together when the batch ends.
+    """
+    for _batch, results in stream(executor, run_batch, batches(list(tasks), batch), window):
+        for result in results:
+            on_result(result)

@@ -70,6 +70,7 @@ class BurnIns:
         self.max_entries = max_entries
         self.enabled = True  # False: no model of this process reads or keeps a burn-in
         self._unshared = threading.local()  # depth of unshared() blocks in each thread
+        self._keeping = threading.local()  # depth of keeping() blocks in each thread
         self.hits = 0  # burn-ins not simulated again, since the process started or the last clear()
         self._entries: collections.OrderedDict[str, tuple[Any, int]] = collections.OrderedDict()
         self._seen: collections.OrderedDict[str, None] = collections.OrderedDict()
@@ -80,20 +81,21 @@ class BurnIns:
         that it was simulated).
 
         It is kept if sharing is active, the service has at most :data:`MAX_POSTS` posts, and a burn-in with this
-        key was simulated before in this process: copying it costs about a twentieth of a run, which jobs whose
-        every run has a burn-in of its own (a sensitivity analysis over uncertainties, a calibration) would pay
-        for nothing.
+        key was simulated before in this process (or, inside a :func:`keeping` block, the first time): copying
+        it costs about a twentieth of a run, which jobs whose every run has a burn-in of its own (a sensitivity
+        analysis over uncertainties, a calibration) would pay for nothing.
         """
         if not self.active or n_posts > MAX_POSTS:
             return False
         with self._lock:
-            if digest in self._seen:
+            seen = digest in self._seen
+            if seen:
                 self._seen.move_to_end(digest)
-                return True
-            self._seen[digest] = None
-            while len(self._seen) > MAX_SEEN:
-                self._seen.popitem(last=False)
-            return False
+            else:
+                self._seen[digest] = None
+                while len(self._seen) > MAX_SEEN:
+                    self._seen.popitem(last=False)
+            return seen or bool(getattr(self._keeping, "depth", 0))
 
     @property
     def active(self) -> bool:
@@ -144,6 +146,19 @@ def unshared() -> Iterator[None]:
     """Within the block every model this thread builds simulates its own burn-in, and none is kept (the warm-start
     pilot, tests and benchmarks). Blocks nest, and other threads' models are not affected."""
     local = SHARED._unshared
+    local.depth = getattr(local, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        local.depth -= 1
+
+
+@contextlib.contextmanager
+def keeping() -> Iterator[None]:
+    """Within the block this thread keeps a burn-in the first time it is simulated, not only the second: for a
+    caller that knows more runs with the same burn-in follow (a batch of policies of one replicate). Blocks
+    nest; outside a block, and in other threads, the rule of :meth:`BurnIns.wants` is unchanged."""
+    local = SHARED._keeping
     local.depth = getattr(local, "depth", 0) + 1
     try:
         yield

@@ -269,3 +269,38 @@ def test_unshared_holds_for_its_own_thread_only_and_nests():
     seen["main, after"] = burn_in.SHARED.active
     assert seen == {"main, while the other is inside": True, "main, nested": False, "main, outer": False,
                     "other, inside": False, "main, after": True}
+
+
+def test_inside_keeping_a_burn_in_is_kept_the_first_time_it_is_simulated():
+    p = Parameters().with_overrides({"service.n_posts": 20})
+    with burn_in.keeping():
+        with burn_in.keeping():
+            WorkforceModel(p, rng=1, burn_in_weeks=2, warm_start=False)
+        assert len(burn_in.SHARED) == 1
+        WorkforceModel(p, rng=2, burn_in_weeks=2, warm_start=False)
+        assert len(burn_in.SHARED) == 2
+    WorkforceModel(p, rng=3, burn_in_weeks=2, warm_start=False)  # outside: kept the second time only
+    assert len(burn_in.SHARED) == 2
+    with burn_in.keeping(), burn_in.unshared():  # unshared wins
+        WorkforceModel(p, rng=4, burn_in_weeks=2, warm_start=False)
+    assert len(burn_in.SHARED) == 2
+
+
+def test_keeping_holds_for_its_own_thread_only():
+    import threading
+
+    p = Parameters().with_overrides({"service.n_posts": 20})
+    inside, release = threading.Event(), threading.Event()
+
+    def other():
+        with burn_in.keeping():
+            inside.set()
+            release.wait(10)
+
+    t = threading.Thread(target=other)
+    t.start()
+    inside.wait(10)
+    WorkforceModel(p, rng=1, burn_in_weeks=2, warm_start=False)
+    release.set()
+    t.join(10)
+    assert len(burn_in.SHARED) == 0

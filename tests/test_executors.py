@@ -5,6 +5,7 @@ from __future__ import annotations
 import operator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
+import pandas as pd
 import pytest
 
 from experiments import executors
@@ -146,3 +147,63 @@ def test_an_unreachable_scheduler_is_one_sentence(monkeypatch, address):
     monkeypatch.setattr(executors, "SCHEDULER_TIMEOUT_SECONDS", 2)
     with pytest.raises(ExperimentError, match=rf"--scheduler '{address}': cannot connect \("):
         executors.dask_executor(address)
+
+
+def test_a_worker_that_runs_tasks_imports_neither_the_analysis_nor_the_report():
+    # a spawned worker unpickles experiments.runner.run_task: the package's public names load only when used
+    import subprocess
+    import sys
+
+    heavy = ("experiments.comparison", "experiments.experiment", "experiments.report", "matplotlib")
+    code = ("import sys, experiments.runner; "
+            f"print(','.join(m for m in {heavy!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""
+    from experiments import compare, rank  # and the public names still resolve
+
+    assert compare.__module__ == "experiments.experiment" and rank.__module__ == "experiments.comparison"
+
+
+def _tasks(replicates: int, arms: int):
+    from experiments.runner import make_tasks
+    from model import Parameters
+
+    p = Parameters().with_overrides({"service.n_posts": 20})
+    return make_tasks({f"arm{k}": p for k in range(arms)}, replicates, root_seed=1, weeks=2, burn_in_weeks=2)
+
+
+def test_batches_are_consecutive_runs_of_one_replicate_in_order():
+    from experiments.runner import batches
+
+    tasks = _tasks(3, 5)
+    cut = batches(tasks, 2)
+    assert [t for b in cut for t in b] == tasks
+    assert [len(b) for b in cut] == [2, 2, 1] * 3
+    assert all(len({t.seed for t in b}) == 1 for b in cut)
+    assert [len(b) for b in batches(tasks, 10)] == [5, 5, 5] and batches([], 3) == []
+
+
+def test_batch_size_splits_a_replicate_over_the_workers_and_keeps_every_worker_busy():
+    from experiments.runner import batch_size
+
+    assert batch_size(_tasks(20, 12), 1) == 12
+    assert batch_size(_tasks(20, 12), 2) == 6
+    assert batch_size(_tasks(2, 12), 2) == 3  # 24 runs: at least four batches a worker
+    assert batch_size(_tasks(1, 1), 8) == 1 and batch_size([], 2) == 1
+
+
+def test_a_batch_gives_the_results_of_its_runs_one_by_one():
+    from experiments.runner import run_batch, run_task
+    from model import burn_in
+
+    tasks = _tasks(1, 3)
+    burn_in.SHARED.clear()
+    together = run_batch(tuple(tasks))
+    assert burn_in.SHARED.hits == 2  # simulated once, resumed twice
+    with burn_in.unshared():
+        alone = [run_task(t) for t in tasks]
+    for a, b in zip(together, alone):
+        assert a.key == b.key
+        pd.testing.assert_series_equal(pd.Series(a.summary), pd.Series(b.summary))  # NaN where never surveyed
+        pd.testing.assert_frame_equal(a.weekly, b.weekly)
+    burn_in.SHARED.clear()

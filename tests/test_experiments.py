@@ -54,6 +54,22 @@ def test_two_process_workers_give_identical_results(serial_runs, tmp_path):
     pd.testing.assert_frame_equal(_runs(tmp_path / "pool"), serial)
 
 
+def test_own_workers_running_replicates_in_batches_give_identical_results(serial_runs, tmp_path):
+    _, serial = serial_runs
+    run_experiment(NAMES, out=tmp_path / "own", workers=2, **SMALL)  # its own pool: batches of a replicate's runs
+    pd.testing.assert_frame_equal(_runs(tmp_path / "own"), serial)
+
+
+def test_a_serial_experiment_simulates_each_replicates_burn_in_once(tmp_path):
+    from model import burn_in
+
+    burn_in.SHARED.clear()
+    run_experiment(NAMES, out=tmp_path / "s", executor=SerialExecutor(), **SMALL)
+    # three arms a replicate: the first simulates the burn-in and keeps it, the other two resume it
+    assert burn_in.SHARED.hits == 2 * SMALL["replicates"]
+    burn_in.SHARED.clear()
+
+
 def test_dask_local_cluster_gives_identical_results(serial_runs, tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
