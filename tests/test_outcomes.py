@@ -256,6 +256,26 @@ def test_quantiles_equal_numpy_linear_quantiles_over_the_masked_columns(n_cols):
     np.testing.assert_allclose(got, np.quantile(rows[:, mask], q, axis=1).T, rtol=0, atol=1e-15)
 
 
+@pytest.mark.parametrize("kind", ["uniform", "ties", "constant", "skewed", "negative"])
+def test_quantiles_are_the_exact_order_statistics_whatever_the_values(kind):
+    rng = np.random.default_rng(3)
+    for n_cols in (1, 2, 3, 5, 8, 41, 300):
+        rows = {"uniform": rng.random((3, n_cols)), "ties": rng.integers(0, 3, (3, n_cols)).astype(float),
+                "constant": np.full((3, n_cols), 0.3), "skewed": rng.random((3, n_cols)) ** 12,
+                "negative": rng.normal(-5.0, 100.0, (3, n_cols))}[kind]
+        mask = rng.random(n_cols) < 0.7
+        mask[-1] = True
+        q = np.array([0.0, 0.1, 0.5, 0.9, 1.0])
+        got = outcomes.quantiles(rows, mask, int(mask.sum()), q)
+        ordered = np.sort(rows[:, mask], axis=1)
+        n = ordered.shape[1]
+        pos = q * (n - 1)
+        lo = pos.astype(int)
+        hi = np.minimum(lo + 1, n - 1)
+        t = pos - lo
+        np.testing.assert_array_equal(got, ordered[:, lo] * (1.0 - t) + ordered[:, hi] * t)
+
+
 def test_quantiles_of_nothing_are_nan():
     got = outcomes.quantiles(np.ones((2, 3)), np.zeros(3, bool), 0, np.array([0.5]))
     assert got.shape == (2, 1) and np.isnan(got).all()
