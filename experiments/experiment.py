@@ -258,9 +258,9 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
 
 #: clinician-weeks one worker simulates per second in a comparison, burn-in (shared by the policies of a context,
 #: model.burn_in), warm-start pilot, worker start-up and storage included (measured: `make run`, 480 runs of 300
-#: clinicians x 416 weeks, 60 M clinician-weeks, in 89 s of runs on 2 workers, 336,000 per worker-second; 96 of
-#: them on one worker, 397,000; rounded down for busier machines)
-CLINICIAN_WEEKS_PER_SECOND = 300_000
+#: clinicians x 416 weeks, 60 M clinician-weeks, in about 57 s of runs on 2 workers, 525,000 per worker-second;
+#: the 240 runs of benchmarks/bench_compare.py on one worker, 30 M in about 57 s; rounded down for busier machines)
+CLINICIAN_WEEKS_PER_SECOND = 450_000
 #: bytes of stored weekly table per recorded run-week (about 80 columns, compressed Parquet)
 BYTES_PER_RUN_WEEK = 400
 #: memory of a worker process before it simulates anything (interpreter, NumPy, pandas, compiled kernels), bytes
