@@ -18,16 +18,16 @@ from typing import TYPE_CHECKING
 
 #: each public name and the module that defines it
 _HOMES = {"compare": "experiment", "run_experiment": "experiment", "analyse": "experiment",
-          "ComparisonResult": "experiment", "ExperimentError": "experiment", "paired_differences": "comparison",
+          "ComparisonResult": "experiment", "ExperimentError": "errors", "paired_differences": "comparison",
           "cost_effectiveness": "comparison", "rank": "comparison"}
 
 __all__ = ["compare", "run_experiment", "analyse", "ComparisonResult", "ExperimentError", "paired_differences",
            "cost_effectiveness", "rank"]
-assert sorted(__all__) == sorted(_HOMES)
 
 if TYPE_CHECKING:
     from .comparison import cost_effectiveness, paired_differences, rank
-    from .experiment import ComparisonResult, ExperimentError, analyse, compare, run_experiment
+    from .errors import ExperimentError
+    from .experiment import ComparisonResult, analyse, compare, run_experiment
 
 
 def __getattr__(name: str):

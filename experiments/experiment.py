@@ -31,7 +31,7 @@ from .errors import ExperimentError
 from .executors import SerialExecutor, default_workers, executor_for
 from .results import ExperimentStore, release_lock
 from .runner import execute as run_tasks
-from .runner import batch_size, clinician_weeks, make_tasks, replicate_seeds
+from .runner import batch_size, clinician_weeks, make_tasks, replicate_seeds, runs_per_replicate
 
 BASELINE = "baseline"
 
@@ -330,7 +330,7 @@ def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, worke
         if isinstance(ex, SerialExecutor):
             # one process sees every run: each replicate's first run keeps its burn-in for the others, and every
             # run is stored as soon as it ends
-            with burn_in.keeping() if batch_size(tasks, 1) > 1 else contextlib.nullcontext():
+            with burn_in.keeping() if runs_per_replicate(tasks) > 1 else contextlib.nullcontext():
                 run_tasks(tasks, ex, on_result)
         else:
             # a replicate's runs in batches, so that each worker simulates the replicate's burn-in once (a batch

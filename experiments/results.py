@@ -329,16 +329,20 @@ class ResultsFolder:
     def concat_parts(self, names: Iterable[str]) -> pd.DataFrame:
         """The parts of ``names`` (in that order) as one table; empty without names.
 
-        As ``pd.concat`` of the parts read one by one (columns in order of first appearance, a column missing from
-        a part filled with NaN), at about a third of the cost: the parts are read as Arrow tables in a few threads
-        (pyarrow reads without the GIL), joined, and converted to pandas once.
+        ``pd.concat`` of the parts read one by one. The parts are read as Arrow tables in a few threads (pyarrow
+        reads without the GIL); when they all have one schema, as the parts of one experiment do, they are joined
+        as Arrow tables and converted to pandas once, at about a third of the cost. Parts of different schemas
+        (a column missing from some, or of another type) are converted one by one and joined by ``pd.concat``,
+        so its rules (columns in order of first appearance, a missing column NaN, types widened) always hold.
         """
         paths = [self.parts / n for n in names]
         if not paths:
             return pd.DataFrame()
         with ThreadPoolExecutor(min(PART_READERS, len(paths))) as pool:
             tables = list(pool.map(lambda path: pq.read_table(path, use_threads=False), paths))
-        return pa.concat_tables(tables, promote_options="default").to_pandas()
+        if all(t.schema.equals(tables[0].schema) for t in tables[1:]):
+            return pa.concat_tables(tables).to_pandas()
+        return pd.concat([t.to_pandas() for t in tables], ignore_index=True)
 
     def write_table(self, df: pd.DataFrame, name: str) -> None:
         """Write a table of the folder (``<folder>/<name>``) atomically."""

@@ -135,8 +135,12 @@ def batch_size(tasks: Sequence[Task], workers: int) -> int:
     worker waits long for the last one."""
     if not tasks:
         return 1
-    per_replicate = max(collections.Counter(t.seed for t in tasks).values())
-    return max(1, min(math.ceil(per_replicate / workers), math.ceil(len(tasks) / (4 * workers))))
+    return max(1, min(math.ceil(runs_per_replicate(tasks) / workers), math.ceil(len(tasks) / (4 * workers))))
+
+
+def runs_per_replicate(tasks: Sequence[Task]) -> int:
+    """The most runs any one replicate seed has among ``tasks`` (0 without tasks)."""
+    return max(collections.Counter(t.seed for t in tasks).values(), default=0)
 
 
 def execute(tasks: Iterable[Task], executor: Executor,

@@ -159,9 +159,12 @@ def test_a_worker_that_runs_tasks_imports_neither_the_analysis_nor_the_report():
             f"print(','.join(m for m in {heavy!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
-    from experiments import compare, rank  # and the public names still resolve
+    import experiments
+    from experiments import ExperimentError, compare, rank  # and the public names still resolve
 
     assert compare.__module__ == "experiments.experiment" and rank.__module__ == "experiments.comparison"
+    assert ExperimentError.__module__ == "experiments.errors"
+    assert sorted(experiments.__all__) == sorted(experiments._HOMES)
 
 
 def _tasks(replicates: int, arms: int):
@@ -184,12 +187,13 @@ def test_batches_are_consecutive_runs_of_one_replicate_in_order():
 
 
 def test_batch_size_splits_a_replicate_over_the_workers_and_keeps_every_worker_busy():
-    from experiments.runner import batch_size
+    from experiments.runner import batch_size, runs_per_replicate
 
     assert batch_size(_tasks(20, 12), 1) == 12
     assert batch_size(_tasks(20, 12), 2) == 6
     assert batch_size(_tasks(2, 12), 2) == 3  # 24 runs: at least four batches a worker
     assert batch_size(_tasks(1, 1), 8) == 1 and batch_size([], 2) == 1
+    assert runs_per_replicate(_tasks(3, 5)) == 5 and runs_per_replicate([]) == 0
 
 
 def test_a_batch_gives_the_results_of_its_runs_one_by_one():

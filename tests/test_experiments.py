@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -58,6 +58,23 @@ def test_own_workers_running_replicates_in_batches_give_identical_results(serial
     _, serial = serial_runs
     run_experiment(NAMES, out=tmp_path / "own", workers=2, **SMALL)  # its own pool: batches of a replicate's runs
     pd.testing.assert_frame_equal(_runs(tmp_path / "own"), serial)
+
+
+def test_own_workers_get_a_replicates_runs_in_batches_and_other_executors_one_at_a_time(tmp_path, monkeypatch):
+    from experiments import experiment
+
+    seen = []
+    real = experiment.run_tasks
+
+    def recording(tasks, ex, on_result, batch=1):
+        seen.append((type(ex).__name__, batch))
+        real(tasks, ex, on_result, batch=batch)
+
+    monkeypatch.setattr(experiment, "run_tasks", recording)
+    small = {**SMALL, "replicates": 2}
+    run_experiment(NAMES, out=tmp_path / "a", workers=2, **{**small, "replicates": 8})  # 24 runs: batches of 2
+    run_experiment(NAMES, out=tmp_path / "b", executor=ThreadPoolExecutor(2), **small)
+    assert seen == [("ProcessPoolExecutor", 2), ("ThreadPoolExecutor", 1)]
 
 
 def test_a_serial_experiment_simulates_each_replicates_burn_in_once(tmp_path):

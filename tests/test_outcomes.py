@@ -276,6 +276,23 @@ def test_quantiles_are_the_exact_order_statistics_whatever_the_values(kind):
         np.testing.assert_array_equal(got, ordered[:, lo] * (1.0 - t) + ordered[:, hi] * t)
 
 
+@pytest.mark.parametrize("row", [[0.1, np.inf, 0.3, 0.4], [-1e308, 1e308, 0.0, 1.0], [0.2, np.nan, 0.5, 0.9, 0.1],
+                                 [-np.inf, 0.5, 0.6, 0.7], [1.0, 1.0 + 2e-16, 1.0, 1.0 + 4e-16], [5e-324, 0.0, 1e-323, 0.0]])
+def test_quantiles_of_rows_without_a_finite_bucket_width_are_those_of_a_partial_sort(row):
+    rows = np.array([row, np.linspace(0.0, 1.0, len(row))])
+    mask = np.ones(len(row), bool)
+    q = np.array([0.0, 0.25, 0.5, 0.9, 1.0])
+    got = outcomes.quantiles(rows, mask, len(row), q)
+    kth = sorted({int(v * (len(row) - 1)) for v in q} | {min(int(v * (len(row) - 1)) + 1, len(row) - 1) for v in q})
+    ordered = np.partition(rows, kth, axis=1)  # NaN last
+    pos = q * (len(row) - 1)
+    lo = pos.astype(int)
+    hi = np.minimum(lo + 1, len(row) - 1)
+    t = pos - lo
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_array_equal(got, ordered[:, lo] * (1.0 - t) + ordered[:, hi] * t)
+
+
 def test_quantiles_of_nothing_are_nan():
     got = outcomes.quantiles(np.ones((2, 3)), np.zeros(3, bool), 0, np.array([0.5]))
     assert got.shape == (2, 1) and np.isnan(got).all()

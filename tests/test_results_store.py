@@ -98,15 +98,21 @@ def test_parts_are_listed_and_read_in_order(tmp_path):
 
 def test_parts_with_different_columns_join_as_pandas_concat_joins_them(tmp_path):
     store = _opened(tmp_path / "r")
-    frames = [pd.DataFrame({"scenario": ["a", "a"], "n": [1, 2], "x": [0.5, np.nan]}),
-              pd.DataFrame({"scenario": ["b"], "y": [7.0], "n": [3]}),  # x missing, a new column y
-              pd.DataFrame({"scenario": ["c"], "n": [4], "x": [1.5], "y": [np.nan]})]
+    frames = [pd.DataFrame({"scenario": ["a", "a"], "n": [1, 2], "x": [0.5, np.nan], "ok": [True, False]}),
+              pd.DataFrame({"scenario": ["b"], "y": [7.0], "n": [3]}),  # x and ok missing, a new column y
+              pd.DataFrame({"scenario": ["c"], "n": [4.5], "x": [1.5], "y": [np.nan], "ok": [1]})]  # n float, ok int
     for k, df in enumerate(frames):
         store.write_part(df, f"chunk-{k}.parquet")
     joined = store.concat_parts([f"chunk-{k}.parquet" for k in (2, 0, 1)])
     expected = pd.concat([pd.read_parquet(store.parts / f"chunk-{k}.parquet") for k in (2, 0, 1)], ignore_index=True)
     pd.testing.assert_frame_equal(joined, expected)
-    assert list(joined.columns) == ["scenario", "n", "x", "y"] and joined["scenario"].tolist() == ["c", "a", "a", "b"]
+    assert list(joined.columns) == ["scenario", "n", "x", "y", "ok"]  # the first part read is chunk-2
+    assert joined["scenario"].tolist() == ["c", "a", "a", "b"] and joined["n"].dtype == np.float64
+    same = [pd.DataFrame({"k": [k, k + 1], "v": [0.5 * k, np.nan]}) for k in range(3)]  # one schema: the Arrow join
+    for k, df in enumerate(same):
+        store.write_part(df, f"same-{k}.parquet")
+    pd.testing.assert_frame_equal(store.concat_parts([f"same-{k}.parquet" for k in range(3)]),
+                                  pd.concat(same, ignore_index=True))
 
 
 def test_atomic_write_leaves_no_temporary_file(tmp_path):
