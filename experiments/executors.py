@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any, TypeVar
 
 from .errors import ExperimentError
@@ -199,3 +199,28 @@ def stream(executor: Executor, fn: Callable[[T], Any], items: Iterable[T], windo
         done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
         for d in done:
             yield pending.pop(d), d.result()
+
+
+class Workers:
+    """The executor of a job's runs, kept open for its later steps (a comparison draws its report's charts on
+    its workers) and shut down when the block ends, as :func:`executor_for` would have shut it down.
+
+    ``with Workers() as held:`` ... ``ex = held.open(executor, workers=..., scheduler=..., size=...)`` ...
+    ``held.executor`` (None until a step opens one).
+    """
+
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+        self.executor: Executor | None = None
+
+    def open(self, executor: Executor | None = None, **kwargs: Any) -> Executor:
+        """The executor :func:`executor_for` gives for ``executor`` and ``kwargs``, open until the block ends."""
+        self.executor = self._stack.enter_context(executor_for(executor, **kwargs))
+        return self.executor
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: Any) -> bool | None:
+        self.executor = None
+        return self._stack.__exit__(*exc)

@@ -28,7 +28,7 @@ from scenarios import Scenario, load
 
 from . import comparison as cmp
 from .errors import ExperimentError
-from .executors import SerialExecutor, default_workers, executor_for
+from .executors import SerialExecutor, Workers, default_workers
 from .results import ExperimentStore, release_lock
 from .runner import execute as run_tasks
 from .runner import batch_size, clinician_weeks, make_tasks, replicate_seeds, runs_per_replicate
@@ -195,7 +195,8 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
                    clinicians: int | None = None, seed: int = 0, burn_in_weeks: int = DEFAULT_BURN_IN_WEEKS,
                    workers: int | None = None, scheduler: str | None = None, executor: Executor | None = None,
                    progress: bool | None = None, ensemble: str | Path | None = None, baseline: str = BASELINE,
-                   contexts: Sequence[str] | None = None) -> tuple[ExperimentStore, int]:
+                   contexts: Sequence[str] | None = None, held: Workers | None = None
+                   ) -> tuple[ExperimentStore, int]:
     """Run the missing runs of an experiment into its results folder (resuming a partial one).
 
     Args:
@@ -215,6 +216,8 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
             a scenario's own settings win over the ensemble's values of the same parameters.
         baseline: the reference policy, or the one context (see :func:`resolve_arms`).
         contexts: the contexts every policy is compared in.
+        held: keep the executor of the runs open in ``held`` (its ``executor``) after they end, for later steps
+            (:func:`compare` draws the report's charts on it); default: shut down when the runs end.
 
     Returns:
         (store, number of runs executed now).
@@ -251,7 +254,7 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
     store.open(spec, described, seeds)  # takes the folder's lock
     try:
         return _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, workers, scheduler, executor,
-                            progress, plan, services)
+                            progress, plan, services, held)
     finally:
         release_lock(store.folder)
 
@@ -300,7 +303,7 @@ def _ensemble_plan(path, arms: dict[str, Arm], replicates: int, seed: int) -> di
 
 
 def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, workers, scheduler, executor, progress,
-                 plan=None, services=None):
+                 plan=None, services=None, held=None):
     done = store.done()
     tasks = make_tasks(scenarios, replicates, seed, weeks, burn_in_weeks, services)
     if plan is not None:
@@ -322,7 +325,9 @@ def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, worke
               file=sys.stderr)
     total = replicates * len(scenarios)
     with tqdm(total=total, initial=total - len(tasks), desc="runs", unit="run", disable=not show) as bar, \
-            executor_for(executor, workers=workers, scheduler=scheduler, size=size) as ex:
+            (contextlib.nullcontext(held) if held is not None else Workers()) as pool:
+        ex = pool.open(executor, workers=workers, scheduler=scheduler, size=size)
+
         def on_result(result):
             store.add(result)
             bar.update()
@@ -430,14 +435,15 @@ def compare(names: Sequence[str], *, replicates: int = 10, weeks: int = 260, out
     if isinstance(replicates, int) and not isinstance(replicates, bool) and replicates == 1:
         raise ExperimentError("--replicates 1 gives no intervals for the paired differences; use at least 2")
     _check_survey_horizon(names, clinicians, weeks, criterion.rank_by, baseline, contexts)
-    store, ran = run_experiment(names, replicates=replicates, weeks=weeks, out=Path(out), clinicians=clinicians,
-                                seed=seed, burn_in_weeks=burn_in_weeks, workers=workers, scheduler=scheduler,
-                                executor=executor, progress=progress, ensemble=ensemble, baseline=baseline,
-                                contexts=contexts)
-    result = analyse(store, criterion=criterion)
-    result.ran = ran
-    if report:
-        from .report import write_report
+    with Workers() as held:  # the workers of the runs draw the report's fan charts, then shut down
+        store, ran = run_experiment(names, replicates=replicates, weeks=weeks, out=Path(out), clinicians=clinicians,
+                                    seed=seed, burn_in_weeks=burn_in_weeks, workers=workers, scheduler=scheduler,
+                                    executor=executor, progress=progress, ensemble=ensemble, baseline=baseline,
+                                    contexts=contexts, held=held)
+        result = analyse(store, criterion=criterion)
+        result.ran = ran
+        if report:
+            from .report import write_report
 
-        write_report(result)
+            write_report(result, executor=held.executor)
     return result

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 import json
+from concurrent.futures import Executor
 from pathlib import Path
 
 import matplotlib
@@ -24,6 +26,8 @@ from model.outcomes import SUMMARIES, get  # noqa: E402
 
 from . import comparison as cmp  # noqa: E402
 from .comparison import norm_sd  # noqa: E402
+from .executors import SerialExecutor  # noqa: E402
+from .results import atomic_write  # noqa: E402
 
 #: shown as fan charts: (weekly outcome, or a flow's "cum" summary drawn as its running total; title or None)
 FAN_OUTCOMES = (("mean_bo", None), ("mean_sts", None), ("mean_cs", None), ("prop_high_bo", None),
@@ -62,6 +66,8 @@ def _fan_data(ts: pd.DataFrame, column: str) -> pd.DataFrame:
 #: zlib level of the report's PNG figures: lossless at any level; 3 encodes in about a third of the time of
 #: matplotlib's default (6) for files a few per cent larger
 PNG_COMPRESS_LEVEL = 3
+#: resolution of the fan charts (dots per inch)
+FAN_DPI = 90
 
 
 def save_png(fig, path: Path, **kwargs) -> None:
@@ -74,7 +80,7 @@ def fan_chart(ts: pd.DataFrame, column: str, title: str | None, path: Path, base
               references: dict[str, str] | None = None, titles: dict | None = None) -> None:
     """Write :func:`fan_figure` to ``path`` (PNG)."""
     fig = fan_figure(ts, column, title, baseline, references, titles)
-    save_png(fig, path, dpi=90)
+    save_png(fig, path, dpi=FAN_DPI)
 
 
 def fan_figure(ts: pd.DataFrame, column: str, title: str | None, baseline: str = "baseline",
@@ -82,8 +88,25 @@ def fan_figure(ts: pd.DataFrame, column: str, title: str | None, baseline: str =
     """Small multiples, one panel per arm: median and 50%/90% bands over replicates, the arm's reference dashed
     (``references``: each arm's reference arm; default ``baseline`` for all). Every panel has the same scale, wide
     enough for every arm's 90% band."""
-    q = _fan_data(ts, column)
-    scenarios = list(pd.unique(ts["scenario"]))  # in order of appearance; far cheaper than a dict over rows
+    # arms in order of appearance (pd.unique: far cheaper than a dict over the rows)
+    return _fan_panels(_fan_data(ts, column), list(pd.unique(ts["scenario"])), column, title, baseline, references,
+                       titles)
+
+
+def fan_png(q: pd.DataFrame, scenarios: list[str], column: str, title: str | None, baseline: str = "baseline",
+            references: dict[str, str] | None = None, titles: dict | None = None) -> bytes:
+    """The fan chart of the quantile table ``q`` (:func:`_fan_data`) as PNG bytes, at the report's resolution.
+
+    Top-level and picklable: the report hands its fan charts to the comparison's worker processes.
+    """
+    fig = _fan_panels(q, scenarios, column, title, baseline, references, titles)
+    out = io.BytesIO()
+    save_png(fig, out, dpi=FAN_DPI)
+    return out.getvalue()
+
+
+def _fan_panels(q: pd.DataFrame, scenarios: list[str], column: str, title: str | None, baseline: str,
+                references: dict[str, str] | None, titles: dict | None):
     references = references or {}
     ncols = min(4, len(scenarios))
     nrows = int(np.ceil(len(scenarios) / ncols))
@@ -314,12 +337,14 @@ def _md_table(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def write_report(result, folder: Path | None = None) -> tuple[Path, Path]:
+def write_report(result, folder: Path | None = None, executor: Executor | None = None) -> tuple[Path, Path]:
     """Write ``report.html`` (self-contained) and ``report.md`` (with ``figures/``) for a comparison.
 
     Args:
         result: a :class:`experiments.experiment.ComparisonResult`.
         folder: where to write (default: the experiment's results folder).
+        executor: where to draw the fan charts, the report's slowest part (a comparison passes the workers of
+            its runs); the rest of the report is written meanwhile. Default: in this process, one after another.
 
     Returns:
         (html path, markdown path).
@@ -339,13 +364,13 @@ def write_report(result, folder: Path | None = None) -> tuple[Path, Path]:
     policy_diffs = result.diffs[result.diffs.get("comparison", "policy") == "policy"] if not result.diffs.empty \
         else result.diffs
     references = {a: layout.reference_arm(c) for a, (_, c) in layout.arms.items()}
+    arms = list(pd.unique(ts["scenario"]))
+    fans = {f"fan_{column}.png": (executor or SerialExecutor()).submit(
+        fan_png, _fan_data(ts, column), arms, column, title, "baseline", references, titles)
+        for column, title in FAN_OUTCOMES}
+    fan_files = list(fans)
     if order:
         forest_plot(policy_diffs, order, figs / "forest.png", titles)
-    fan_files = []
-    for column, title in FAN_OUTCOMES:
-        name = f"fan_{column}.png"
-        fan_chart(ts, column, title, figs / name, references=references, titles=titles)
-        fan_files.append(name)
     result.diffs.to_csv(folder / "differences.csv", index=False)
     result.costs.to_csv(folder / "costs.csv", index=False)
     if not result.decision.empty:
@@ -433,6 +458,8 @@ def write_report(result, folder: Path | None = None) -> tuple[Path, Path]:
          f"{man['finished']}. Full resolved parameters of every arm are in manifest.json; every paired "
          "difference is in differences.csv.", settings, None),
     ]
+    for name, png in fans.items():
+        atomic_write(figs / name, lambda tmp, data=png.result(): tmp.write_bytes(data))
     html_path = folder / "report.html"
     md_path = folder / "report.md"
     html_path.write_text(_render_html(intro, sections, figs), encoding="utf-8")

@@ -184,6 +184,29 @@ def test_compare_api_writes_report(tmp_path):
     assert (tmp_path / "c" / "figures" / "fan_mean_bo.png").stat().st_size > 5000
 
 
+def test_the_workers_of_the_runs_draw_the_report_and_give_the_same_figures(tmp_path, monkeypatch):
+    from experiments import report
+    from experiments.results import ExperimentStore as Store
+
+    seen = []
+    real = report.write_report
+
+    def recording(result, folder=None, executor=None):
+        seen.append((type(executor).__name__, executor.submit(int, "3").result()))  # open: it still takes work
+        return real(result, folder, executor)
+
+    monkeypatch.setattr(report, "write_report", recording)
+    res = compare(["peer-support"], out=tmp_path / "c", workers=2, **SMALL)
+    assert seen == [("ProcessPoolExecutor", 3)]  # the run's own pool, still open for the report
+    figures = tmp_path / "c" / "figures"
+    pool_figures = {p.name: p.read_bytes() for p in figures.glob("fan_*.png")}
+    assert len(pool_figures) == len(report.FAN_OUTCOMES)
+    real(res, tmp_path / "serial")  # the same report drawn in this process
+    assert pool_figures == {p.name: p.read_bytes() for p in (tmp_path / "serial" / "figures").glob("fan_*.png")}
+    assert (tmp_path / "c" / "report.md").read_text() == (tmp_path / "serial" / "report.md").read_text()
+    assert Store.load(tmp_path / "c").manifest["finished"]
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
