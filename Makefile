@@ -17,7 +17,7 @@ PYTHON312 := $(shell for c in python3.12 $(HOME)/.pyenv/versions/3.12*/bin/pytho
 endif
 VENV312 ?= .venv312
 # the fast subset run on Python 3.12 (a few minutes on two cores)
-FAST_TESTS ?= tests/test_parameters.py tests/test_state.py tests/test_model.py tests/test_processes.py tests/test_cli.py tests/test_burn_in.py
+FAST_TESTS ?= tests/test_parameters.py tests/test_state.py tests/test_model.py tests/test_processes.py tests/test_cli.py tests/test_burn_in.py tests/test_executors.py tests/test_outcomes.py tests/test_results_store.py
 
 .PHONY: run test browser test-fast test-py312 teach bench validation-docs calibrated-defaults clean
 
