@@ -329,7 +329,8 @@ def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, worke
         ex = pool.open(executor, workers=workers, scheduler=scheduler, size=size)
 
         def on_result(result):
-            store.add(result)
+            if not result.stored:
+                store.add(result)
             bar.update()
 
         if isinstance(ex, SerialExecutor):
@@ -338,11 +339,13 @@ def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, worke
             with burn_in.keeping() if runs_per_replicate(tasks) > 1 else contextlib.nullcontext():
                 run_tasks(tasks, ex, on_result)
         else:
-            # a replicate's runs in batches, so that each worker simulates the replicate's burn-in once (a batch
-            # is stored when it ends); an executor of unknown size (the caller's, dask's) gets one run at a time,
-            # which keeps every worker busy
+            # this process's own workers get a replicate's runs in batches, so that each simulates the replicate's
+            # burn-in once, and store each run in the folder as it ends; an executor of unknown size and place
+            # (the caller's, dask's) gets one run at a time, which keeps every worker busy, and the runs are stored
+            # here
             own = executor is None and scheduler is None
-            run_tasks(tasks, ex, on_result, batch=batch_size(tasks, n_workers) if own else 1)
+            run_tasks(tasks, ex, on_result, batch=batch_size(tasks, n_workers) if own else 1,
+                      parts=store.parts if own else None)
     store.finish()
     return store, len(tasks)
 

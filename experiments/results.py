@@ -127,6 +127,23 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
         atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False))
 
 
+def store_run(parts: Path, result: TaskResult) -> None:
+    """Store one finished run of a comparison in the folder ``parts`` as its pair of parts, weekly rows first, so a
+    stored summary always has its weekly rows.
+
+    What :meth:`ExperimentStore.add` does; a worker process that shares the folder's file system calls it too,
+    to store each run as soon as it ends (the files are written atomically, so writers never collide).
+    """
+    scenario, rep = result.key
+    stem = f"{scenario}__r{rep}"
+    weekly = result.weekly.copy()
+    weekly.insert(0, "replicate", rep)
+    weekly.insert(0, "scenario", scenario)
+    write_table(weekly, Path(parts) / f"weekly-{stem}.parquet")
+    row = {"scenario": scenario, "replicate": rep, **result.summary, "seed": result.seed}
+    write_row(row, Path(parts) / f"runs-{stem}.parquet")
+
+
 def write_json(path: Path, data: Mapping[str, Any]) -> None:
     """Write JSON atomically (indented, with a final newline), so a kill never leaves half a file."""
     text = json.dumps(data, indent=2, default=str) + "\n"
@@ -441,15 +458,8 @@ class ExperimentStore(ResultsFolder):
         return keys("runs") & keys("weekly")
 
     def add(self, result: TaskResult) -> None:
-        """Store one finished run (weekly rows first, so a stored summary always has its weekly rows)."""
-        scenario, rep = result.key
-        stem = f"{scenario}__r{rep}"
-        weekly = result.weekly.copy()
-        weekly.insert(0, "replicate", rep)
-        weekly.insert(0, "scenario", scenario)
-        self.write_part(weekly, f"weekly-{stem}.parquet")
-        row = {"scenario": scenario, "replicate": rep, **result.summary, "seed": result.seed}
-        write_row(row, self.parts / f"runs-{stem}.parquet")
+        """Store one finished run (:func:`store_run`)."""
+        store_run(self.parts, result)
 
     def finish(self) -> None:
         """Consolidate the parts into runs.parquet and timeseries.parquet and stamp the end time."""

@@ -9,10 +9,13 @@ are made in :mod:`experiments.executors`).
 from __future__ import annotations
 
 import collections
+import contextlib
+import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -62,13 +65,15 @@ class TaskResult:
         key: (scenario, replicate).
         seed: the run's seed.
         summary: run summary (flat dict).
-        weekly: weekly table of the run.
+        weekly: weekly table of the run (None once the worker has stored it).
+        stored: the worker stored the run in the results folder itself (:func:`run_batch`).
     """
 
     key: tuple[str, int]
     seed: int
     summary: dict[str, float]
-    weekly: pd.DataFrame = field(repr=False)
+    weekly: pd.DataFrame | None = field(repr=False)
+    stored: bool = False
 
 
 def replicate_seeds(root: int, n: int) -> list[int]:
@@ -104,13 +109,26 @@ def run_task(task: Task) -> TaskResult:
     return TaskResult(task.key, task.seed, summary, result.weekly)
 
 
-def run_batch(tasks: tuple[Task, ...]) -> list[TaskResult]:
+def run_batch(tasks: tuple[Task, ...], parts: Path | None = None) -> list[TaskResult]:
     """Run tasks one after another in one process (top-level and picklable): runs of one replicate, whose
-    burn-in is the same, so that it is simulated once and the other runs resume it (:func:`model.burn_in.keeping`)."""
-    if len(tasks) == 1:
-        return [run_task(tasks[0])]
-    with burn_in.keeping():
-        return [run_task(t) for t in tasks]
+    burn-in is the same, so that it is simulated once and the other runs resume it (:func:`model.burn_in.keeping`).
+
+    Args:
+        parts: a comparison's ``parts/`` folder on a file system this process shares with the caller: each run
+            is stored there as soon as it ends (:func:`experiments.results.store_run`) and comes back as its key,
+            seed and summary only (``stored``), so a batch cut short loses only the run in progress.
+    """
+    out = []
+    with burn_in.keeping() if len(tasks) > 1 else contextlib.nullcontext():
+        for task in tasks:
+            result = run_task(task)
+            if parts is not None:
+                from .results import store_run  # imported by the workers that store, when they first do
+
+                store_run(parts, result)
+                result = TaskResult(result.key, result.seed, result.summary, None, stored=True)
+            out.append(result)
+    return out
 
 
 def batches(tasks: Sequence[Task], size: int) -> list[tuple[Task, ...]]:
@@ -143,14 +161,17 @@ def runs_per_replicate(tasks: Sequence[Task]) -> int:
     return max(collections.Counter(t.seed for t in tasks).values(), default=0)
 
 
-def execute(tasks: Iterable[Task], executor: Executor,
-            on_result: Callable[[TaskResult], None], window: int = 64, batch: int = 1) -> None:
+def execute(tasks: Iterable[Task], executor: Executor, on_result: Callable[[TaskResult], None], window: int = 64,
+            batch: int = 1, parts: Path | None = None) -> None:
     """Run every task and call ``on_result`` in the calling process as each one finishes.
 
     Args:
         batch: at most this many consecutive tasks of one replicate run as one job in one worker
             (:func:`batches`); their results are handed back together when the batch ends.
+        parts: the workers store each run in this ``parts/`` folder as it ends (:func:`run_batch`); ``on_result``
+            then gets results marked ``stored``, without their weekly rows.
     """
-    for _batch, results in stream(executor, run_batch, batches(list(tasks), batch), window):
+    job = run_batch if parts is None else functools.partial(run_batch, parts=parts)
+    for _batch, results in stream(executor, job, batches(list(tasks), batch), window):
         for result in results:
             on_result(result)

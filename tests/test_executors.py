@@ -211,3 +211,30 @@ def test_a_batch_gives_the_results_of_its_runs_one_by_one():
         pd.testing.assert_series_equal(pd.Series(a.summary), pd.Series(b.summary))  # NaN where never surveyed
         pd.testing.assert_frame_equal(a.weekly, b.weekly)
     burn_in.SHARED.clear()
+
+
+def test_a_batch_that_stores_keeps_every_run_finished_before_a_failure(tmp_path, monkeypatch):
+    from experiments import runner
+    from experiments.results import ExperimentStore
+
+    tasks = _tasks(1, 3)
+    store = ExperimentStore(tmp_path / "r")
+    store.manifest = {"spec": {"scenarios": ["arm0", "arm1", "arm2"], "replicates": 1}}
+    store.parts.mkdir(parents=True)
+    real = runner.run_task
+
+    def failing_third(task):
+        if task.scenario == "arm2":
+            raise RuntimeError("the machine ran out of memory")
+        return real(task)
+
+    monkeypatch.setattr(runner, "run_task", failing_third)
+    with pytest.raises(RuntimeError):
+        runner.run_batch(tuple(tasks), parts=store.parts)
+    assert store.done() == {("arm0", 0), ("arm1", 0)}  # stored as they ended
+    monkeypatch.setattr(runner, "run_task", real)
+    out = runner.run_batch(tuple(tasks[2:]), parts=store.parts)
+    assert [(r.key, r.stored, r.weekly) for r in out] == [(("arm2", 0), True, None)]
+    assert store.done() == {("arm0", 0), ("arm1", 0), ("arm2", 0)}
+    row = pd.read_parquet(store.parts / "runs-arm2__r0.parquet").iloc[0]
+    assert row["n_in_post_mean"] == out[0].summary["n_in_post_mean"] and row["seed"] == out[0].seed

@@ -66,15 +66,17 @@ def test_own_workers_get_a_replicates_runs_in_batches_and_other_executors_one_at
     seen = []
     real = experiment.run_tasks
 
-    def recording(tasks, ex, on_result, batch=1):
-        seen.append((type(ex).__name__, batch))
-        real(tasks, ex, on_result, batch=batch)
+    def recording(tasks, ex, on_result, batch=1, parts=None):
+        seen.append((type(ex).__name__, batch, parts is not None))
+        real(tasks, ex, on_result, batch=batch, parts=parts)
 
     monkeypatch.setattr(experiment, "run_tasks", recording)
     small = {**SMALL, "replicates": 2}
     run_experiment(NAMES, out=tmp_path / "a", workers=2, **{**small, "replicates": 8})  # 24 runs: batches of 2
     run_experiment(NAMES, out=tmp_path / "b", executor=ThreadPoolExecutor(2), **small)
-    assert seen == [("ProcessPoolExecutor", 2), ("ThreadPoolExecutor", 1)]
+    # own workers store their runs themselves; a caller's executor hands them back to be stored here
+    assert seen == [("ProcessPoolExecutor", 2, True), ("ThreadPoolExecutor", 1, False)]
+    assert len(_runs(tmp_path / "a")) == 24 and len(_runs(tmp_path / "b")) == 6
 
 
 def test_a_serial_experiment_simulates_each_replicates_burn_in_once(tmp_path):
