@@ -218,6 +218,10 @@ class Workers:
         self.executor = self._stack.enter_context(executor_for(executor, **kwargs))
         return self.executor
 
+    def defer(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Call ``fn(*args)`` when the block ends, after the executors opened later have shut down."""
+        self._stack.callback(fn, *args)
+
     def __enter__(self) -> Workers:
         return self
 

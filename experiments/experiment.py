@@ -29,7 +29,7 @@ from scenarios import Scenario, load
 from . import comparison as cmp
 from .errors import ExperimentError
 from .executors import SerialExecutor, Workers, default_workers
-from .results import ExperimentStore, release_lock
+from .results import ExperimentStore, acquire_lock, release_lock
 from .runner import execute as run_tasks
 from .runner import batch_size, clinician_weeks, make_tasks, replicate_seeds, runs_per_replicate
 
@@ -252,6 +252,11 @@ def run_experiment(names: Sequence[str], *, replicates: int, weeks: int, out: Pa
     services = {name: arm.context.service for name, arm in arms.items() if not arm.context.service.empty}
     store = ExperimentStore(Path(out))
     store.open(spec, described, seeds)  # takes the folder's lock
+    if held is not None:
+        # the held workers may still be writing parts after this returns (a run cut short, Ctrl-C): the folder
+        # stays locked until they have shut down (the stack releases this second hold after the executor)
+        acquire_lock(store.folder)
+        held.defer(release_lock, store.folder)
     try:
         return _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, workers, scheduler, executor,
                             progress, plan, services, held)

@@ -12,6 +12,7 @@ import html
 import io
 import json
 from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import matplotlib
@@ -365,9 +366,9 @@ def write_report(result, folder: Path | None = None, executor: Executor | None =
         else result.diffs
     references = {a: layout.reference_arm(c) for a, (_, c) in layout.arms.items()}
     arms = list(pd.unique(ts["scenario"]))
-    fans = {f"fan_{column}.png": (executor or SerialExecutor()).submit(
-        fan_png, _fan_data(ts, column), arms, column, title, "baseline", references, titles)
-        for column, title in FAN_OUTCOMES}
+    fan_args = {f"fan_{column}.png": (_fan_data(ts, column), arms, column, title, "baseline", references, titles)
+                for column, title in FAN_OUTCOMES}
+    fans = {name: (executor or SerialExecutor()).submit(fan_png, *args) for name, args in fan_args.items()}
     fan_files = list(fans)
     if order:
         forest_plot(policy_diffs, order, figs / "forest.png", titles)
@@ -459,7 +460,11 @@ def write_report(result, folder: Path | None = None, executor: Executor | None =
          "difference is in differences.csv.", settings, None),
     ]
     for name, png in fans.items():
-        atomic_write(figs / name, lambda tmp, data=png.result(): tmp.write_bytes(data))
+        try:
+            data = png.result()
+        except BrokenProcessPool:  # a worker died drawing (the runs are all stored): drawn here instead
+            data = fan_png(*fan_args[name])
+        atomic_write(figs / name, lambda tmp, data=data: tmp.write_bytes(data))
     html_path = folder / "report.html"
     md_path = folder / "report.md"
     html_path.write_text(_render_html(intro, sections, figs), encoding="utf-8")

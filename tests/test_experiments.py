@@ -187,7 +187,7 @@ def test_compare_api_writes_report(tmp_path):
 
 
 def test_the_workers_of_the_runs_draw_the_report_and_give_the_same_figures(tmp_path, monkeypatch):
-    from experiments import report
+    from experiments import report, results
     from experiments.results import ExperimentStore as Store
 
     seen = []
@@ -195,17 +195,41 @@ def test_the_workers_of_the_runs_draw_the_report_and_give_the_same_figures(tmp_p
 
     def recording(result, folder=None, executor=None):
         seen.append((type(executor).__name__, executor.submit(int, "3").result()))  # open: it still takes work
+        # and the folder stays locked while the workers are open (they may still be writing parts)
+        seen.append(str((result.store.folder / results.LOCK).resolve()) in results._HELD)
         return real(result, folder, executor)
 
     monkeypatch.setattr(report, "write_report", recording)
     res = compare(["peer-support"], out=tmp_path / "c", workers=2, **SMALL)
-    assert seen == [("ProcessPoolExecutor", 3)]  # the run's own pool, still open for the report
+    assert seen == [("ProcessPoolExecutor", 3), True]  # the run's own pool, still open for the report
     figures = tmp_path / "c" / "figures"
     pool_figures = {p.name: p.read_bytes() for p in figures.glob("fan_*.png")}
     assert len(pool_figures) == len(report.FAN_OUTCOMES)
     real(res, tmp_path / "serial")  # the same report drawn in this process
     assert pool_figures == {p.name: p.read_bytes() for p in (tmp_path / "serial" / "figures").glob("fan_*.png")}
     assert (tmp_path / "c" / "report.md").read_text() == (tmp_path / "serial" / "report.md").read_text()
+    assert Store.load(tmp_path / "c").manifest["finished"]
+
+
+def _dies_in_a_worker(*args):
+    import multiprocessing
+    import os
+
+    from experiments import report
+
+    if multiprocessing.parent_process() is not None:
+        os._exit(1)  # a worker killed while drawing (the system's OOM killer, say)
+    return report.__dict__["_real_fan_png"](*args)
+
+
+def test_a_worker_dying_while_drawing_the_report_leaves_a_whole_report(tmp_path, monkeypatch):
+    from experiments import report
+    from experiments.results import ExperimentStore as Store
+
+    monkeypatch.setattr(report, "_real_fan_png", report.fan_png, raising=False)
+    monkeypatch.setattr(report, "fan_png", _dies_in_a_worker)
+    compare(["peer-support"], out=tmp_path / "c", workers=2, **SMALL)  # no error: the charts are drawn here
+    assert len(list((tmp_path / "c" / "figures").glob("fan_*.png"))) == len(report.FAN_OUTCOMES)
     assert Store.load(tmp_path / "c").manifest["finished"]
 
 
