@@ -77,13 +77,6 @@ def save_png(fig, path: Path, **kwargs) -> None:
     plt.close(fig)
 
 
-def fan_chart(ts: pd.DataFrame, column: str, title: str | None, path: Path, baseline: str = "baseline",
-              references: dict[str, str] | None = None, titles: dict | None = None) -> None:
-    """Write :func:`fan_figure` to ``path`` (PNG)."""
-    fig = fan_figure(ts, column, title, baseline, references, titles)
-    save_png(fig, path, dpi=FAN_DPI)
-
-
 def fan_figure(ts: pd.DataFrame, column: str, title: str | None, baseline: str = "baseline",
                references: dict[str, str] | None = None, titles: dict | None = None):
     """Small multiples, one panel per arm: median and 50%/90% bands over replicates, the arm's reference dashed
@@ -368,7 +361,8 @@ def write_report(result, folder: Path | None = None, executor: Executor | None =
     arms = list(pd.unique(ts["scenario"]))
     fan_args = {f"fan_{column}.png": (_fan_data(ts, column), arms, column, title, "baseline", references, titles)
                 for column, title in FAN_OUTCOMES}
-    fans = {name: (executor or SerialExecutor()).submit(fan_png, *args) for name, args in fan_args.items()}
+    drawer = executor or SerialExecutor()
+    fans = {name: drawer.submit(fan_png, *args) for name, args in fan_args.items()}
     fan_files = list(fans)
     if order:
         forest_plot(policy_diffs, order, figs / "forest.png", titles)

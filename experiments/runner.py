@@ -118,13 +118,13 @@ def run_batch(tasks: tuple[Task, ...], parts: Path | None = None) -> list[TaskRe
             is stored there as soon as it ends (:func:`experiments.results.store_run`) and comes back as its key,
             seed and summary only (``stored``), so a batch cut short loses only the run in progress.
     """
+    if parts is not None:
+        from .results import store_run  # imported by the workers that store, when they first do
     out = []
     with burn_in.keeping() if len(tasks) > 1 else contextlib.nullcontext():
         for task in tasks:
             result = run_task(task)
             if parts is not None:
-                from .results import store_run  # imported by the workers that store, when they first do
-
                 store_run(parts, result)
                 result = TaskResult(result.key, result.seed, result.summary, None, stored=True)
             out.append(result)

@@ -142,10 +142,8 @@ SHARED = BurnIns()
 
 
 @contextlib.contextmanager
-def unshared() -> Iterator[None]:
-    """Within the block every model this thread builds simulates its own burn-in, and none is kept (the warm-start
-    pilot, tests and benchmarks). Blocks nest, and other threads' models are not affected."""
-    local = SHARED._unshared
+def _deeper(local: threading.local) -> Iterator[None]:
+    """One level deeper in ``local.depth`` (this thread's count of open blocks) while the block runs."""
     local.depth = getattr(local, "depth", 0) + 1
     try:
         yield
@@ -153,14 +151,14 @@ def unshared() -> Iterator[None]:
         local.depth -= 1
 
 
-@contextlib.contextmanager
-def keeping() -> Iterator[None]:
+def unshared() -> contextlib.AbstractContextManager[None]:
+    """Within the block every model this thread builds simulates its own burn-in, and none is kept (the warm-start
+    pilot, tests and benchmarks). Blocks nest, and other threads' models are not affected."""
+    return _deeper(SHARED._unshared)
+
+
+def keeping() -> contextlib.AbstractContextManager[None]:
     """Within the block this thread keeps a burn-in the first time it is simulated, not only the second: for a
     caller that knows more runs with the same burn-in follow (a batch of policies of one replicate). Blocks
     nest; outside a block, and in other threads, the rule of :meth:`BurnIns.wants` is unchanged."""
-    local = SHARED._keeping
-    local.depth = getattr(local, "depth", 0) + 1
-    try:
-        yield
-    finally:
-        local.depth -= 1
+    return _deeper(SHARED._keeping)
