@@ -238,3 +238,36 @@ def test_a_batch_that_stores_keeps_every_run_finished_before_a_failure(tmp_path,
     assert store.done() == {("arm0", 0), ("arm1", 0), ("arm2", 0)}
     row = pd.read_parquet(store.parts / "runs-arm2__r0.parquet").iloc[0]
     assert row["n_in_post_mean"] == out[0].summary["n_in_post_mean"] and row["seed"] == out[0].seed
+
+
+class _WritesOnTeardown:
+    """Writes its file when deleted: a module global is deleted only when the interpreter is torn down."""
+
+    def __init__(self, path: str) -> None:
+        import os
+
+        self.path, self.os = path, os  # builtins may be gone by then: keep what __del__ needs
+
+    def __del__(self) -> None:
+        fd = self.os.open(self.path, self.os.O_WRONLY | self.os.O_CREAT)
+        self.os.write(fd, b"torn down")
+        self.os.close(fd)
+
+
+def _store_and_leave_an_object_for_teardown(folder: str) -> str:
+    import pathlib
+
+    pathlib.Path(folder, "stored.txt").write_text("stored")
+    globals()["_left"] = _WritesOnTeardown(str(pathlib.Path(folder, "teardown.txt")))
+    return "done"
+
+
+def test_a_pool_worker_ends_without_tearing_its_interpreter_down_but_after_its_work(tmp_path):
+    # a spawned worker would otherwise finalise every module it imported, which the caller waits for
+    ex = executors.local_executor(1)
+    assert ex.submit(_store_and_leave_an_object_for_teardown, str(tmp_path)).result() == "done"
+    procs = list(ex._processes.values())
+    ex.shutdown(wait=True)
+    assert [p.exitcode for p in procs] == [0]
+    assert (tmp_path / "stored.txt").read_text() == "stored"  # the work is done and kept
+    assert not (tmp_path / "teardown.txt").exists()  # the interpreter was not torn down
