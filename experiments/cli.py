@@ -32,8 +32,7 @@ from model.proqol import NORMS
 from scenarios import ScenarioError, library_names, load
 from scenarios import schema as scenario_schema
 
-from .errors import ExperimentError
-from .sensitivity import SensitivityError
+from .errors import ExperimentError, SensitivityError
 from .single import OutputError, prepare_folder, run_to_folder
 from .results import StoreMismatchError
 

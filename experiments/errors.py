@@ -3,3 +3,7 @@
 
 class ExperimentError(ValueError):
     """Bad experiment or comparison input."""
+
+
+class SensitivityError(ValueError):
+    """Bad sensitivity-analysis input; the message names the field, the value and what is allowed."""

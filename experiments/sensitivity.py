@@ -35,15 +35,12 @@ from model import DEFAULT_BURN_IN_WEEKS, ParameterError, Parameters, simulate
 from model.outcomes import BY_NAME, outcome_of
 from model.service import Service
 
+from .errors import SensitivityError  # noqa: F401 (its home for the analyses: experiments.sensitivity.SensitivityError)
 from .executors import SerialExecutor, executor_for, stream
 from .results import SensitivityStore, release_lock
 
 METHODS = ("morris", "sobol", "fast", "pawn")
 TAGS = {"levers": "lever", "uncertainties": "uncertainty", "lever": "lever", "uncertainty": "uncertainty"}
-
-
-class SensitivityError(ValueError):
-    """Bad sensitivity-analysis input; the message names the field, the value and what is allowed."""
 
 
 # --------------------------------------------------------------------------------------------------------------

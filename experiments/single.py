@@ -14,7 +14,6 @@ from tqdm import tqdm
 
 from model import DEFAULT_BURN_IN_WEEKS, Parameters, RunResult, simulate
 
-from .plots import RUN_PLOTS, plot_run
 
 
 class OutputError(RuntimeError):
@@ -34,8 +33,11 @@ def prepare_folder(out: Path) -> Path:
     return out
 
 
-#: the files a single run writes (``summary.json`` last: its presence marks a finished run)
-SINGLE_RUN_FILES = ("weekly.parquet", *RUN_PLOTS, "summary.json")
+def single_run_files() -> tuple[str, ...]:
+    """The files a single run writes (``summary.json`` last: its presence marks a finished run)."""
+    from .plots import RUN_PLOTS  # matplotlib only where a run's figures are drawn, not in workers that store
+
+    return ("weekly.parquet", *RUN_PLOTS, "summary.json")
 
 
 def check_single_run_folder(out: Path) -> None:
@@ -52,7 +54,7 @@ def check_single_run_folder(out: Path) -> None:
         if out.exists():
             raise OutputError(f"cannot write results to '{out}': it is a file, not a folder")
         return
-    other = sorted(p.name for p in out.iterdir() if p.name not in SINGLE_RUN_FILES and not p.name.startswith("."))
+    other = sorted(p.name for p in out.iterdir() if p.name not in single_run_files() and not p.name.startswith("."))
     if other:
         shown = ", ".join(other[:3]) + (f" and {len(other) - 3} more" if len(other) > 3 else "")
         raise OutputError(f"'{out}' is not empty and is not a single-run folder (it holds {shown}); choose "
@@ -122,6 +124,8 @@ def run_to_folder(params: Parameters, *, seed: int, weeks: int, out: Path,
         "versions": versions(),
         "command": " ".join([os.path.basename(sys.argv[0])] + sys.argv[1:]),
     }
+    from .plots import plot_run
+
     plot_run(result.weekly, out)
     typed = team_type_figures(result.summary)
     if not typed.empty:

@@ -189,7 +189,7 @@ def test_run_refuses_a_folder_that_is_not_a_single_run(tmp_path, capsys):
     first = (out / "summary.json").read_text()
     assert main([*args, str(out), "--seed", "9"]) == 0  # a single run replaces the previous one
     assert (out / "summary.json").read_text() != first
-    assert sorted(p.name for p in out.iterdir()) == sorted(single.SINGLE_RUN_FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted(single.single_run_files())
     comparison = tmp_path / "cmp"
     comparison.mkdir()
     (comparison / "manifest.json").write_text("{}")

@@ -154,8 +154,11 @@ def test_a_worker_that_runs_tasks_imports_neither_the_analysis_nor_the_report():
     import subprocess
     import sys
 
-    heavy = ("experiments.comparison", "experiments.experiment", "experiments.report", "matplotlib")
-    code = ("import sys, experiments.runner; "
+    # nor, when it stores runs, the plotting of single runs; nor the sensitivity analysis, when it re-imports the
+    # command line (a spawned worker of `resilience compare` imports the script's module again)
+    heavy = ("experiments.comparison", "experiments.experiment", "experiments.report", "matplotlib",
+             "experiments.sensitivity", "SALib")
+    code = ("import sys, experiments.runner, experiments.results, experiments.cli; "
             f"print(','.join(m for m in {heavy!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
