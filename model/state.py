@@ -6,7 +6,6 @@ it and its arrays are redrawn. Mesa agents (:mod:`model.agents`) are views onto 
 
 from __future__ import annotations
 
-import copy
 import functools
 from dataclasses import dataclass, fields
 
@@ -117,19 +116,12 @@ class Workforce:
             f[name] = latent[k]
         return cls(**f)
 
-    def __deepcopy__(self, memo: dict) -> Workforce:
-        """A deep copy whose latent-state attributes are again views of the copy's ``latent`` block (a plain deep
-        copy would give them arrays of their own, which the block update would no longer reach)."""
-        latent = self.latent.copy()
-        memo[id(self.latent)] = latent
-        f = {"latent": latent}
-        for k, name in enumerate(LATENT_STATES):
-            f[name] = memo[id(getattr(self, name))] = latent[k]
-        for fl in fields(self):
-            if fl.name not in f:
-                f[fl.name] = copy.deepcopy(getattr(self, fl.name), memo)
-        out = memo[id(self)] = type(self)(**f)
-        return out
+    def __reduce__(self):
+        """Pickled (and deep-copied) as its arrays without the latent-state attributes, which are made views of
+        the copy's ``latent`` again (a plain copy would give them arrays of their own, which the block update
+        would no longer reach; a kept burn-in is a pickle, :mod:`model.burn_in`)."""
+        return _with_latent_views, ({fl.name: getattr(self, fl.name) for fl in fields(self)
+                                     if fl.name not in LATENT_STATES},)
 
     @property
     def n(self) -> int:
@@ -140,6 +132,14 @@ class Workforce:
         """Memory held by the arrays."""
         arrays = [getattr(self, fl.name) for fl in fields(self)]
         return sum(a.nbytes for a in arrays if a.base is None)
+
+
+def _with_latent_views(f: dict) -> Workforce:
+    """A :class:`Workforce` of the arrays ``f`` (every field but the latent states), whose latent-state attributes
+    are the rows of ``f["latent"]``."""
+    for k, name in enumerate(LATENT_STATES):
+        f[name] = f["latent"][k]
+    return Workforce(**f)
 
 
 #: widest Beta the clinician draws use, as a share of the largest SD a [0, 1] variable with that mean can have:

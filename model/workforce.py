@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import functools
 from functools import partial
@@ -198,7 +197,7 @@ class WorkforceModel(mesa.Model):
             for _ in range(burn_in_weeks):
                 self._user_step()  # the weekly step without Mesa's step counter: the burn-in is not recorded
             if burn_in.SHARED.wants(shared, self.workforce.n):
-                burn_in.SHARED.put(shared, copy.deepcopy(self), next_agent_id(self))
+                burn_in.SHARED.put(shared, burn_in.freeze(self), next_agent_id(self), self.workforce.n)
         # week 0 is the state at the end of the burn-in; a staff snapshot or a scenario's vacancy rate is imposed
         if staff is not None:
             self._impose_staff(staff)
@@ -213,15 +212,15 @@ class WorkforceModel(mesa.Model):
         self._measure(self._new_week(), survey=True)  # a state, not a week of flows
         self.datacollector.collect(self)
 
-    def _resume(self, settled: WorkforceModel, next_id: int) -> None:
-        """Take over the state of ``settled``, a model at the end of the same burn-in (:mod:`model.burn_in`).
+    def _resume(self, frozen: bytes, next_id: int) -> None:
+        """Take over the state of a model at the end of the same burn-in (:mod:`model.burn_in`), ``frozen``.
 
-        Everything is deep-copied, with every reference to ``settled`` (agents, programmes, Mesa's bound step)
+        Everything is a new copy, with every reference to the frozen model (agents, programmes, Mesa's bound step)
         turned into this model; only what this run does after week 0 (its parameters and lever schedule) stays
         its own.
         """
         own = {"params": self.params, "_switch_weeks": self._switch_weeks}
-        self.__dict__.update(copy.deepcopy(settled.__dict__, {id(settled): self}))
+        self.__dict__.update(burn_in.thaw(frozen, self))
         self.__dict__.update(own)
         # the parameters in force are this run's (the kept run's differ in start weeks), its hooks the copies'
         self._set_levers(self.params.at_week(self.week))

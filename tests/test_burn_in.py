@@ -203,14 +203,35 @@ def test_unshared_neither_reads_nor_keeps():
     assert burn_in.SHARED.enabled and burn_in.SHARED.active
 
 
-def test_a_workforce_copy_keeps_its_latent_states_views_of_the_block():
+@pytest.mark.parametrize("how", ["deepcopy", "pickle"])
+def test_a_workforce_copy_keeps_its_latent_states_views_of_the_block(how):
+    import pickle
+
     m = WorkforceModel(Parameters().with_overrides({"service.n_posts": 20}), rng=1, burn_in_weeks=0,
                        warm_start=False)
-    ws = copy.deepcopy(m.workforce)
+    ws = copy.deepcopy(m.workforce) if how == "deepcopy" else pickle.loads(pickle.dumps(m.workforce))
+    assert (ws.latent == m.workforce.latent).all() and (ws.status == m.workforce.status).all()
     ws.latent[:] = 0.25
     for name in LATENT_STATES:
         assert (getattr(ws, name) == 0.25).all(), name
     assert not (m.workforce.latent == 0.25).all()
+
+
+def test_a_kept_burn_in_is_frozen_and_thawed_into_each_model_that_resumes_it():
+    p = Parameters().with_overrides({"service.n_posts": 20})
+    with burn_in.keeping():
+        first = WorkforceModel(p, rng=1, burn_in_weeks=3, warm_start=False)
+        frozen, _ = burn_in.SHARED.get(next(iter(burn_in.SHARED._entries)))
+        first.workforce.latent[:] = 0.5  # a run changes its own state, never the kept one
+        hits = burn_in.SHARED.hits
+        a, b = (WorkforceModel(p, rng=1, burn_in_weeks=3, warm_start=False) for _ in range(2))
+    assert isinstance(frozen, bytes) and burn_in.SHARED.hits == hits + 2
+    assert a.workforce is not b.workforce and not (a.workforce.latent == 0.5).all()
+    for m in (a, b):  # the state's references to the kept model are the resuming model
+        assert all(agent.model is m for agent in m.agents)
+        assert all(prog.model is m for prog in m.programmes)
+    a.step()  # Mesa's step of each model is its own
+    assert (a.steps, b.steps) == (1, 0) and a.week == b.week + 1
 
 
 def test_a_staff_snapshot_shares_its_burn_in_and_is_imposed_on_each_run(tmp_path):
