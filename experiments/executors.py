@@ -82,7 +82,11 @@ def _exit_now() -> None:
     its own finalisers (a worker's bootstrap does that before the interpreter exits); non-daemon threads have
     been joined before exit handlers run. What is left is the teardown of every module the worker imported
     (NumPy, pandas, numba, matplotlib), which the pool's owner would wait for: about 1.5 s at the end of a
-    comparison. Python's own ``os._exit`` skips it.
+    comparison. Python's own ``os._exit`` skips it, and with it the exit handlers registered before the pool's
+    initializer ran (logging's flush, which the workers' handlers do per record; numba's and pyarrow's
+    shutdown flags). The exit status is then 0 even for a worker that crashed (a task that could not be
+    unpickled): the pool reads no exit status, and reports the crash itself (``BrokenProcessPool``, and the
+    traceback on standard error).
     """
     import sys
 

@@ -35,7 +35,7 @@ from model import DEFAULT_BURN_IN_WEEKS, ParameterError, Parameters, simulate
 from model.outcomes import BY_NAME, outcome_of
 from model.service import Service
 
-from .errors import SensitivityError  # noqa: F401 (its home for the analyses: experiments.sensitivity.SensitivityError)
+from .errors import SensitivityError
 from .executors import SerialExecutor, executor_for, stream
 from .results import SensitivityStore, release_lock
 

@@ -15,7 +15,6 @@ from tqdm import tqdm
 from model import DEFAULT_BURN_IN_WEEKS, Parameters, RunResult, simulate
 
 
-
 class OutputError(RuntimeError):
     """The results folder cannot be written."""
 

@@ -11,10 +11,12 @@ and the few run parameters that programmes read when the model is built
 :func:`key` digests exactly these. The model keeps its state at the end of the burn-in under that key
 (:data:`SHARED`) from the second time that burn-in is simulated, and every later model with the same key starts
 from a copy of it instead of simulating the burn-in again. The copy is the state itself (arrays, the random
-streams' positions, programme state, Mesa's agents), kept as a pickle (:func:`freeze`, :func:`thaw`: about a
-quarter of the cost of a deep copy, and the kept state cannot be changed by a run), so the run is the same,
-number for number, as one that simulated its own burn-in; ``tests/test_burn_in.py`` checks that for every library policy in every library
-context.
+streams' positions, programme state, Mesa's agents), kept as a pickle (:func:`freeze`, :func:`thaw`: keeping
+costs about a quarter and resuming about two thirds of a deep copy, and the kept state cannot be changed by a
+run), so the run is the same, number for number, as one that simulated its own burn-in;
+``tests/test_burn_in.py`` checks that for every library policy in every library context. So a model's state
+(programmes' included) must be picklable to be shared: functions at module level, not lambdas or local
+functions; a state that is not is not kept, with a warning.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import io
 import json
 import pickle
 import threading
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -34,7 +37,7 @@ from typing import Any
 MAX_ENTRIES = 16
 #: the largest service kept: bigger runs are rarely repeated, and a copy costs its memory
 MAX_POSTS = 5_000
-#: posts of all the kept services together (about 1.5 KB each with their agents)
+#: posts of all the kept services together (about 1 KB each as a pickle, with their agents)
 MAX_KEPT_POSTS = 40_000
 #: keys of burn-ins simulated once (a burn-in simulated a second time is kept)
 MAX_SEEN = 4_096
@@ -170,14 +173,25 @@ class _Thawer(pickle.Unpickler):
         return self._owner
 
 
-def freeze(model: Any) -> bytes:
+def freeze(model: Any) -> bytes | None:
     """The state of ``model`` (its ``__dict__`` but the bound methods of its own it holds) as bytes, every
     reference to the model itself (its agents', its programmes') kept as a reference to whichever model
-    :func:`thaw` gives it to."""
+    :func:`thaw` gives it to.
+
+    Returns:
+        None, with a warning, when the state cannot be pickled (a programme or a subclass holding a lambda or a
+        local function): that burn-in is then not kept, and every run simulates its own.
+    """
     out = io.BytesIO()
     # its bound methods held as attributes (Mesa's wrapped step) are those the new model was built with
-    _Freezer(out, model).dump({k: v for k, v in model.__dict__.items()
-                               if not (inspect.ismethod(v) and v.__self__ is model)})
+    state = {k: v for k, v in model.__dict__.items() if not (inspect.ismethod(v) and v.__self__ is model)}
+    try:
+        _Freezer(out, model).dump(state)
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+        warnings.warn(f"the state of {type(model).__name__} cannot be pickled ({exc}), so its burn-in is not "
+                      "shared: every run simulates its own. Keep functions at module level in programme state",
+                      RuntimeWarning, stacklevel=2)
+        return None
     return out.getvalue()
 
 

@@ -129,9 +129,8 @@ class Workforce:
         return self.status.shape[0]
 
     def nbytes(self) -> int:
-        """Memory held by the arrays."""
-        arrays = [getattr(self, fl.name) for fl in fields(self)]
-        return sum(a.nbytes for a in arrays if a.base is None)
+        """Memory held by the arrays (the latent-state attributes are views of ``latent``: counted once)."""
+        return sum(getattr(self, fl.name).nbytes for fl in fields(self) if fl.name not in LATENT_STATES)
 
 
 def _with_latent_views(f: dict) -> Workforce:

@@ -196,8 +196,9 @@ class WorkforceModel(mesa.Model):
             self._init_service(warm_start)
             for _ in range(burn_in_weeks):
                 self._user_step()  # the weekly step without Mesa's step counter: the burn-in is not recorded
-            if burn_in.SHARED.wants(shared, self.workforce.n):
-                burn_in.SHARED.put(shared, burn_in.freeze(self), next_agent_id(self), self.workforce.n)
+            frozen = burn_in.freeze(self) if burn_in.SHARED.wants(shared, self.workforce.n) else None
+            if frozen is not None:
+                burn_in.SHARED.put(shared, frozen, next_agent_id(self), self.workforce.n)
         # week 0 is the state at the end of the burn-in; a staff snapshot or a scenario's vacancy rate is imposed
         if staff is not None:
             self._impose_staff(staff)
@@ -215,8 +216,8 @@ class WorkforceModel(mesa.Model):
     def _resume(self, frozen: bytes, next_id: int) -> None:
         """Take over the state of a model at the end of the same burn-in (:mod:`model.burn_in`), ``frozen``.
 
-        Everything is a new copy, with every reference to the frozen model (agents, programmes, Mesa's bound step)
-        turned into this model; only what this run does after week 0 (its parameters and lever schedule) stays
+        Everything is a new copy, with every reference to the frozen model (its agents', its programmes') turned
+        into this model, whose own bound methods (Mesa's wrapped step) are those it was built with; only what this run does after week 0 (its parameters and lever schedule) stays
         its own.
         """
         own = {"params": self.params, "_switch_weeks": self._switch_weeks}

@@ -217,6 +217,23 @@ def test_a_workforce_copy_keeps_its_latent_states_views_of_the_block(how):
     assert not (m.workforce.latent == 0.25).all()
 
 
+def test_a_state_that_cannot_be_pickled_is_not_kept_and_says_so(monkeypatch):
+    init = WorkforceModel._init_service
+
+    def with_a_lambda(self, warm_start):
+        init(self, warm_start)
+        self.weight = lambda x: x  # a local function: cannot be pickled
+
+    monkeypatch.setattr(WorkforceModel, "_init_service", with_a_lambda)
+    p = Parameters().with_overrides({"service.n_posts": 20})
+    with burn_in.keeping(), pytest.warns(RuntimeWarning, match="cannot be pickled .* every run simulates its own"):
+        a = WorkforceModel(p, rng=1, burn_in_weeks=3, warm_start=False)
+    with burn_in.keeping(), pytest.warns(RuntimeWarning):
+        b = WorkforceModel(p, rng=1, burn_in_weeks=3, warm_start=False)
+    assert len(burn_in.SHARED) == 0 and burn_in.SHARED.hits == 0
+    assert (a.workforce.latent == b.workforce.latent).all()
+
+
 def test_a_kept_burn_in_is_frozen_and_thawed_into_each_model_that_resumes_it():
     p = Parameters().with_overrides({"service.n_posts": 20})
     with burn_in.keeping():
