@@ -53,7 +53,8 @@ def check_single_run_folder(out: Path) -> None:
         if out.exists():
             raise OutputError(f"cannot write results to '{out}': it is a file, not a folder")
         return
-    other = sorted(p.name for p in out.iterdir() if p.name not in single_run_files() and not p.name.startswith("."))
+    ours = single_run_files()
+    other = sorted(p.name for p in out.iterdir() if p.name not in ours and not p.name.startswith("."))
     if other:
         shown = ", ".join(other[:3]) + (f" and {len(other) - 3} more" if len(other) > 3 else "")
         raise OutputError(f"'{out}' is not empty and is not a single-run folder (it holds {shown}); choose "

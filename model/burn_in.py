@@ -88,8 +88,8 @@ class BurnIns:
 
         It is kept if sharing is active, the service has at most :data:`MAX_POSTS` posts, and a burn-in with this
         key was simulated before in this process (or, inside a :func:`keeping` block, the first time): freezing
-        it costs about 2 ms at 300 posts (a run of 260 weeks about 150 ms), which jobs whose every run has a burn-in of its own (a sensitivity
-        analysis over uncertainties, a calibration) would pay for nothing.
+        it costs about 2 ms at 300 posts (a run of 260 weeks about 150 ms), which jobs whose every run has a
+        burn-in of its own (a sensitivity analysis over uncertainties, a calibration) would pay for nothing.
         """
         if not self.active or n_posts > MAX_POSTS:
             return False

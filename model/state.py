@@ -110,11 +110,8 @@ class Workforce:
             caseload=np.zeros((3, n), np.int64), recoveries=np.zeros((3, n), np.int64),
             dropouts=np.zeros((3, n), np.int64),
         )
-        latent = np.zeros((len(LATENT_STATES), n))
-        f["latent"] = latent
-        for k, name in enumerate(LATENT_STATES):
-            f[name] = latent[k]
-        return cls(**f)
+        f["latent"] = np.zeros((len(LATENT_STATES), n))
+        return _with_latent_views(f)
 
     def __reduce__(self):
         """Pickled (and deep-copied) as its arrays without the latent-state attributes, which are made views of
