@@ -283,3 +283,23 @@ def test_a_written_row_reads_back_as_the_one_row_frame_of_its_values(tmp_path):
     expected = pd.DataFrame([row])
     pd.testing.assert_frame_equal(back, expected)
     assert list(tmp_path.iterdir()) == [tmp_path / "runs-x.parquet"]  # atomically: no temporary file left
+
+
+def test_a_written_table_is_the_file_to_parquet_writes_attrs_included(tmp_path):
+    import pyarrow.parquet as pq
+
+    from experiments.results import read_part, write_table
+
+    df = pd.DataFrame({"scenario": ["a", "b", "c"], "replicate": np.arange(3), "mean_bo": [0.3, np.nan, 0.5],
+                       "ok": [True, False, True], "n_in_post": pd.array([1, None, 3], dtype="Int64")})
+    write_table(df, tmp_path / "fast.parquet")
+    df.to_parquet(tmp_path / "pandas.parquet", index=False)
+    fast, slow = pq.read_schema(tmp_path / "fast.parquet"), pq.read_schema(tmp_path / "pandas.parquet")
+    assert fast.equals(slow, check_metadata=True)  # the same columns, types and pandas metadata
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "fast.parquet"), df)
+    assert read_part(tmp_path / "fast.parquet").equals(pq.read_table(tmp_path / "pandas.parquet"))
+    with_attrs = df.copy()
+    with_attrs.attrs["criterion"] = "lowest burnout"
+    write_table(with_attrs, tmp_path / "attrs.parquet")
+    assert pd.read_parquet(tmp_path / "attrs.parquet").attrs == {"criterion": "lowest burnout"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["attrs.parquet", "fast.parquet", "pandas.parquet"]
