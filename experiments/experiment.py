@@ -334,7 +334,9 @@ def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, worke
         ex = pool.open(executor, workers=workers, scheduler=scheduler, size=size)
 
         def on_result(result):
-            if not result.stored:
+            if result.stored:  # by a worker: its tables are held for consolidation
+                store.keep(result.key, result.tables)
+            else:
                 store.add(result)
             bar.update()
 

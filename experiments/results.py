@@ -110,16 +110,20 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def write_row(row: Mapping[str, Any], path: Path) -> None:
+def write_row(row: Mapping[str, Any], path: Path) -> pa.Table:
     """Write one row of plain values as a one-row Parquet table, atomically.
 
     Written through pyarrow from the values themselves: a third of the cost of going through a one-row
     DataFrame (whose per-column metadata dominates at a hundred columns), and read back as the same frame.
     Column statistics and dictionaries are not written: of one row they hold the row itself again, and at a
     hundred columns they are a third of the cost of the write.
+
+    Returns:
+        the table written.
     """
-    atomic_write(path, lambda tmp: pq.write_table(pa.Table.from_pylist([dict(row)]), tmp, write_statistics=False,
-                                                  use_dictionary=False))
+    table = pa.Table.from_pylist([dict(row)])
+    atomic_write(path, lambda tmp: pq.write_table(table, tmp, write_statistics=False, use_dictionary=False))
+    return table
 
 
 def read_part(path: Path) -> pa.Table:
@@ -141,21 +145,26 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
         atomic_write(path, lambda tmp: pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp))
 
 
-def store_run(parts: Path, result: TaskResult) -> None:
+def store_run(parts: Path, result: TaskResult) -> tuple[pa.Table, pa.Table]:
     """Store one finished run of a comparison in the folder ``parts`` as its pair of parts, weekly rows first, so a
     stored summary always has its weekly rows.
 
     What :meth:`ExperimentStore.add` does; a worker process that shares the folder's file system calls it too,
     to store each run as soon as it ends (the files are written atomically, so writers never collide).
+
+    Returns:
+        (weekly, summary): the two parts as the Arrow tables written, which read back equal
+        (:meth:`ExperimentStore.keep` holds them so that consolidating does not read them again).
     """
     scenario, rep = result.key
     stem = f"{scenario}__r{rep}"
     weekly = result.weekly.copy()
     weekly.insert(0, "replicate", rep)
     weekly.insert(0, "scenario", scenario)
-    write_table(weekly, Path(parts) / f"weekly-{stem}.parquet")
+    weekly_table = pa.Table.from_pandas(weekly, preserve_index=False)
+    atomic_write(Path(parts) / f"weekly-{stem}.parquet", lambda tmp: pq.write_table(weekly_table, tmp))
     row = {"scenario": scenario, "replicate": rep, **result.summary, "seed": result.seed}
-    write_row(row, Path(parts) / f"runs-{stem}.parquet")
+    return weekly_table, write_row(row, Path(parts) / f"runs-{stem}.parquet")
 
 
 def write_json(path: Path, data: Mapping[str, Any]) -> None:
@@ -275,6 +284,8 @@ class ResultsFolder:
         self.folder = Path(folder)
         self.parts = self.folder / "parts"
         self.manifest: dict[str, Any] = {}
+        #: names of parts known to be whole without reading them: written (atomically) during this session
+        self._whole: set[str] = set()
 
     def open_manifest(self, identity: Mapping[str, Any], record: Mapping[str, Any], *,
              explain: Callable[[dict[str, Any]], str] | None = None, hint: str = "folder") -> dict[str, Any]:
@@ -351,14 +362,15 @@ class ResultsFolder:
         """
         out = []
         for path in sorted(self.parts.glob(pattern)):
-            if readable(path):
+            if path.name in self._whole or readable(path):
                 out.append(path)
             else:
                 os.replace(path, path.with_name(path.name + ".damaged"))
         return out
 
-    def concat_parts(self, names: Iterable[str]) -> pd.DataFrame:
-        """The parts of ``names`` (in that order) as one table; empty without names.
+    def concat_parts(self, names: Iterable[str], held: Mapping[str, pa.Table] | None = None) -> pd.DataFrame:
+        """The parts of ``names`` (in that order) as one table; empty without names (``held``: parts already in
+        memory as the Arrow tables written, by name, which are not read again).
 
         ``pd.concat`` of the parts read one by one. The parts are read as Arrow tables in a few threads (pyarrow
         reads without the GIL); when they all have one schema, as the parts of one experiment do, they are joined
@@ -366,11 +378,16 @@ class ResultsFolder:
         (a column missing from some, or of another type) are converted one by one and joined by ``pd.concat``,
         so its rules (columns in order of first appearance, a missing column NaN, types widened) always hold.
         """
-        paths = [self.parts / n for n in names]
-        if not paths:
+        names = list(names)
+        if not names:
             return pd.DataFrame()
-        with ThreadPoolExecutor(min(PART_READERS, len(paths))) as pool:
-            tables = list(pool.map(read_part, paths))
+        held = held or {}
+        missing = [self.parts / n for n in names if n not in held]
+        read = {}
+        if missing:
+            with ThreadPoolExecutor(min(PART_READERS, len(missing))) as pool:
+                read = dict(zip((p.name for p in missing), pool.map(read_part, missing)))
+        tables = [held[n] if n in held else read[n] for n in names]
         if all(t.schema.equals(tables[0].schema) for t in tables[1:]):
             return pa.concat_tables(tables).to_pandas()
         return pd.concat([t.to_pandas() for t in tables], ignore_index=True)
@@ -419,6 +436,11 @@ class ExperimentStore(ResultsFolder):
     """
 
     kind = "experiment"
+
+    def __init__(self, folder: Path):
+        super().__init__(folder)
+        self._kept: dict[tuple[str, int], tuple[pa.Table, pa.Table]] = {}
+        self._kept_bytes = 0
 
     def open(self, spec: dict[str, Any], scenarios: dict[str, Any], seeds: list[int]) -> dict[str, Any]:
         """Create the folder and manifest, or check that an existing one holds the same experiment.
@@ -471,9 +493,25 @@ class ExperimentStore(ResultsFolder):
 
         return keys("runs") & keys("weekly")
 
+    #: at most this many bytes of stored runs are kept in memory for consolidation (beyond it they are read back)
+    KEEP_BYTES = 512 * 2**20
+
     def add(self, result: TaskResult) -> None:
-        """Store one finished run (:func:`store_run`)."""
-        store_run(self.parts, result)
+        """Store one finished run (:func:`store_run`) and keep its tables for consolidation (:meth:`keep`)."""
+        self.keep(result.key, store_run(self.parts, result))
+
+    def keep(self, key: tuple[str, int], tables: tuple[pa.Table, pa.Table] | None) -> None:
+        """Hold the parts of a run stored during this session, ``tables`` as :func:`store_run` returns them, so that
+        :meth:`finish` joins them without reading the files back, or checking them (they were written atomically),
+        up to :data:`KEEP_BYTES` (None: nothing to hold)."""
+        if tables is None:
+            return
+        size = sum(t.nbytes for t in tables)
+        if self._kept_bytes + size <= self.KEEP_BYTES:
+            self._kept[key] = tables
+            self._kept_bytes += size
+            scenario, rep = key
+            self._whole.update((f"weekly-{scenario}__r{rep}.parquet", f"runs-{scenario}__r{rep}.parquet"))
 
     def finish(self) -> None:
         """Consolidate the parts into runs.parquet and timeseries.parquet and stamp the end time."""
@@ -484,8 +522,11 @@ class ExperimentStore(ResultsFolder):
         """(runs, weekly) from the parts, ordered by scenario (manifest order), replicate and week."""
         order = {name: i for i, name in enumerate(self.manifest.get("spec", {}).get("scenarios", []))}
         keys = sorted(self.done(), key=lambda k: (order.get(k[0], len(order)), k[0], k[1]))
-        return (self.concat_parts(f"runs-{s}__r{r}.parquet" for s, r in keys),
-                self.concat_parts(f"weekly-{s}__r{r}.parquet" for s, r in keys))
+        kept = self._kept
+        return (self.concat_parts([f"runs-{s}__r{r}.parquet" for s, r in keys],
+                                  {f"runs-{s}__r{r}.parquet": kept[s, r][1] for s, r in keys if (s, r) in kept}),
+                self.concat_parts([f"weekly-{s}__r{r}.parquet" for s, r in keys],
+                                  {f"weekly-{s}__r{r}.parquet": kept[s, r][0] for s, r in keys if (s, r) in kept}))
 
     def runs(self) -> pd.DataFrame:
         """The runs table (consolidated file if present, else the parts)."""

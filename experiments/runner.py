@@ -67,6 +67,8 @@ class TaskResult:
         summary: run summary (flat dict).
         weekly: weekly table of the run (None once the worker has stored it).
         stored: the worker stored the run in the results folder itself (:func:`run_batch`).
+        tables: the parts the worker stored, as the Arrow tables it wrote (weekly, summary), for the results
+            folder to consolidate without reading them back (:meth:`experiments.results.ExperimentStore.keep`).
     """
 
     key: tuple[str, int]
@@ -74,6 +76,7 @@ class TaskResult:
     summary: dict[str, float]
     weekly: pd.DataFrame | None = field(repr=False)
     stored: bool = False
+    tables: tuple | None = field(default=None, repr=False)
 
 
 def replicate_seeds(root: int, n: int) -> list[int]:
@@ -116,7 +119,8 @@ def run_batch(tasks: tuple[Task, ...], parts: Path | None = None) -> list[TaskRe
     Args:
         parts: a comparison's ``parts/`` folder on a file system this process shares with the caller: each run
             is stored there as soon as it ends (:func:`experiments.results.store_run`) and comes back as its key,
-            seed and summary only (``stored``), so a batch cut short loses only the run in progress.
+            seed, summary and the Arrow tables stored (``stored``), so a batch cut short loses only the run in
+            progress.
     """
     if parts is not None:
         from .results import store_run  # imported by the workers that store, when they first do
@@ -125,8 +129,8 @@ def run_batch(tasks: tuple[Task, ...], parts: Path | None = None) -> list[TaskRe
         for task in tasks:
             result = run_task(task)
             if parts is not None:
-                store_run(parts, result)
-                result = TaskResult(result.key, result.seed, result.summary, None, stored=True)
+                tables = store_run(parts, result)
+                result = TaskResult(result.key, result.seed, result.summary, None, stored=True, tables=tables)
             out.append(result)
     return out
 

@@ -303,3 +303,44 @@ def test_a_written_table_is_the_file_to_parquet_writes_attrs_included(tmp_path):
     write_table(with_attrs, tmp_path / "attrs.parquet")
     assert pd.read_parquet(tmp_path / "attrs.parquet").attrs == {"criterion": "lowest burnout"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["attrs.parquet", "fast.parquet", "pandas.parquet"]
+
+
+def test_consolidation_joins_the_runs_stored_this_session_without_reading_them_back(tmp_path, monkeypatch):
+    from model import simulate
+
+    spec = {"scenarios": ["baseline", "peer-support"], "replicates": 2}
+    scenarios = {n: {"file": f"/a/{n}.toml", "settings": {}, "parameters": {"g": {"x": 0.0}}} for n in spec["scenarios"]}
+    first = ExperimentStore(tmp_path / "kept")
+    first.open(spec, scenarios, [1, 2])
+    # real runs: every column type a comparison stores (floats with NaN, counts, the seed near 2**63)
+    runs = {key: simulate({"service.n_posts": 30}, seed=7 + key[1], weeks=6, burn_in_weeks=2)
+            for key in [("baseline", 0), ("peer-support", 0), ("baseline", 1), ("peer-support", 1)]}
+    first.add(TaskResult(("baseline", 0), 7, runs["baseline", 0].summary, runs["baseline", 0].weekly))
+    first.keep(("peer-support", 0), None)  # a run whose tables did not come back: read from its part
+    results.store_run(first.parts, TaskResult(("peer-support", 0), 7, runs["peer-support", 0].summary,
+                                              runs["peer-support", 0].weekly))
+    for key in [("baseline", 1), ("peer-support", 1)]:  # stored by a worker, which hands back its tables
+        first.keep(key, results.store_run(first.parts, TaskResult(key, 7 + key[1], runs[key].summary,
+                                                                  runs[key].weekly)))
+    read, checked = [], []
+    monkeypatch.setattr(results, "read_part", lambda path, _read=results.read_part: read.append(path.name) or
+                        _read(path))
+    monkeypatch.setattr(results, "readable", lambda path, _check=results.readable: checked.append(path.name) or
+                        _check(path))
+    kept_runs, kept_weekly = first.read_parts()
+    # the parts written this session are known to be whole: only the others are checked and read
+    assert sorted(read) == sorted(checked) == ["runs-peer-support__r0.parquet", "weekly-peer-support__r0.parquet"]
+    monkeypatch.undo()
+    from_files = ExperimentStore.load(tmp_path / "kept").read_parts()  # a new process: every part read
+    pd.testing.assert_frame_equal(kept_runs, from_files[0])
+    pd.testing.assert_frame_equal(kept_weekly, from_files[1])
+    assert list(zip(kept_runs["scenario"], kept_runs["replicate"])) == [("baseline", 0), ("baseline", 1),
+                                                                        ("peer-support", 0), ("peer-support", 1)]
+    # past the memory budget, runs are read back instead of held
+    small = ExperimentStore(tmp_path / "small")
+    small.open(spec, scenarios, [1, 2])
+    monkeypatch.setattr(ExperimentStore, "KEEP_BYTES", 1)
+    small.add(TaskResult(("baseline", 0), 7, runs["baseline", 0].summary, runs["baseline", 0].weekly))
+    assert small._kept == {} and small._kept_bytes == 0
+    pd.testing.assert_frame_equal(small.read_parts()[1], from_files[1][from_files[1]["scenario"] == "baseline"]
+                                  [lambda d: d["replicate"] == 0].reset_index(drop=True))
