@@ -15,7 +15,7 @@ import statistics
 import time
 
 from model import Parameters, simulate
-from model.workforce import WARM_START_POSTS, WARM_START_WEEKS, settled_pool
+from model.workforce import WARM_START_POSTS, WARM_START_WEEKS, clear_settled_pools
 
 
 def _time(fn, repeats: int = 3) -> float:
@@ -32,7 +32,7 @@ def main() -> None:
     p = Parameters().with_overrides({"service.n_posts": 300})
 
     def pilot() -> None:
-        settled_pool.cache_clear()
+        clear_settled_pools()
         simulate(p, seed=0, weeks=260)
 
     cold = _time(pilot)

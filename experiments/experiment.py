@@ -352,7 +352,7 @@ def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, worke
             # here
             own = executor is None and scheduler is None
             run_tasks(tasks, ex, on_result, batch=batch_size(tasks, n_workers) if own else 1,
-                      parts=store.parts if own else None)
+                      parts=store.parts if own else None, workers=n_workers if own else None)
     store.finish()
     return store, len(tasks)
 

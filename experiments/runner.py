@@ -22,6 +22,7 @@ import pandas as pd
 
 from model import DEFAULT_BURN_IN_WEEKS, Parameters, burn_in, simulate
 from model.service import Service
+from model.workforce import hold_settled_pool, pilot_key, settled_pool
 
 # executors live in .executors; these names stay importable from here for existing callers
 from .executors import SerialExecutor, dask_executor, default_workers, local_executor, stream  # noqa: F401
@@ -112,7 +113,8 @@ def run_task(task: Task) -> TaskResult:
     return TaskResult(task.key, task.seed, summary, result.weekly)
 
 
-def run_batch(tasks: tuple[Task, ...], parts: Path | None = None) -> list[TaskResult]:
+def run_batch(tasks: tuple[Task, ...], parts: Path | None = None,
+              pilots: dict[str, dict[str, np.ndarray]] | None = None) -> list[TaskResult]:
     """Run tasks one after another in one process (top-level and picklable): runs of one replicate, whose
     burn-in is the same, so that it is simulated once and the other runs resume it (:func:`model.burn_in.keeping`).
 
@@ -121,9 +123,13 @@ def run_batch(tasks: tuple[Task, ...], parts: Path | None = None) -> list[TaskRe
             is stored there as soon as it ends (:func:`experiments.results.store_run`) and comes back as its key,
             seed, summary and the Arrow tables stored (``stored``), so a batch cut short loses only the run in
             progress.
+        pilots: settled pools of warm starts already computed (by the caller, :func:`pilots_while_workers_start`),
+            by :func:`model.workforce.pilot_key`: held by this process, so its runs do not simulate those pilots.
     """
     if parts is not None:
         from .results import store_run  # imported by the workers that store, when they first do
+    for key, pool in (pilots or {}).items():
+        hold_settled_pool(key, pool)
     out = []
     with burn_in.keeping() if len(tasks) > 1 else contextlib.nullcontext():
         for task in tasks:
@@ -165,8 +171,32 @@ def runs_per_replicate(tasks: Sequence[Task]) -> int:
     return max(collections.Counter(t.seed for t in tasks).values(), default=0)
 
 
+def worker_ready() -> None:
+    """A task that does nothing: submitted to a new pool, it starts a worker, and it is done once the worker has
+    started (imported the runner and the model)."""
+
+
+def pilots_while_workers_start(tasks: Sequence[Task], executor: Executor, workers: int) -> dict[str, dict]:
+    """The settled pools of the tasks' warm starts (:func:`model.workforce.settled_pool`) that this process computes
+    while the ``workers`` of a new process pool start.
+
+    A spawned worker takes about 1.5 s to import the model, and the pilot of a warm start takes about 1 s; each
+    worker would otherwise simulate the same pilot at its first run of a context. The pilots are computed in the
+    order the tasks need them, as long as some worker is still starting (at least the first one); the rest are
+    left to the workers. The pools are the same whoever computes them (a pilot is a function of its parameters).
+    """
+    starting = [executor.submit(worker_ready) for _ in range(workers)]
+    keys = list(dict.fromkeys(pilot_key(t.params, t.burn_in_weeks) for t in tasks))
+    pools = {}
+    for key in keys:
+        if pools and all(f.done() for f in starting):
+            break
+        pools[key] = settled_pool(key)
+    return pools
+
+
 def execute(tasks: Iterable[Task], executor: Executor, on_result: Callable[[TaskResult], None], window: int = 64,
-            batch: int = 1, parts: Path | None = None) -> None:
+            batch: int = 1, parts: Path | None = None, workers: int | None = None) -> None:
     """Run every task and call ``on_result`` in the calling process as each one finishes.
 
     Args:
@@ -174,8 +204,12 @@ def execute(tasks: Iterable[Task], executor: Executor, on_result: Callable[[Task
             (:func:`batches`); their results are handed back together when the batch ends.
         parts: the workers store each run in this ``parts/`` folder as it ends (:func:`run_batch`); ``on_result``
             then gets results marked ``stored``, without their weekly rows.
+        workers: ``executor`` is a new pool of this many local worker processes: this process computes the
+            warm starts' pilots while they start and hands them over (:func:`pilots_while_workers_start`).
     """
-    job = run_batch if parts is None else functools.partial(run_batch, parts=parts)
-    for _batch, results in stream(executor, job, batches(list(tasks), batch), window):
+    tasks = list(tasks)
+    pilots = pilots_while_workers_start(tasks, executor, workers) if workers and tasks else None
+    job = functools.partial(run_batch, parts=parts, pilots=pilots) if parts is not None or pilots else run_batch
+    for _batch, results in stream(executor, job, batches(tasks, batch), window):
         for result in results:
             on_result(result)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
-import functools
 from functools import partial
 from typing import Any
 
@@ -41,13 +41,51 @@ WARM_FIELDS = ("vulnerability", "calling", "ei", "trauma_history", "fte", "speci
                "vicarious_resilience", "weeks_in_post")
 
 
-@functools.lru_cache(maxsize=8)
+#: settled pools this process holds, by the burn-in's parameters as JSON (:func:`pilot_key`), oldest first
+_POOLS: collections.OrderedDict[str, dict[str, np.ndarray]] = collections.OrderedDict()
+#: at most this many settled pools are held (each about 50 kB)
+POOLS_HELD = 8
+
+
+def pilot_key(params: Parameters, burn_in_weeks: int) -> str:
+    """The parameters a run of ``params`` with ``burn_in_weeks`` draws its warm start with (those in force at the
+    burn-in's first week, as JSON): the key of :func:`settled_pool`."""
+    return params.at_week(-int(burn_in_weeks)).model_dump_json()
+
+
 def settled_pool(params_json: str) -> dict[str, np.ndarray]:
     """The clinicians in post at the end of a pilot run (:data:`WARM_START_WEEKS`, :data:`WARM_START_POSTS`) of
-    the parameters ``params_json`` (the burn-in's, as JSON), as arrays of :data:`WARM_FIELDS` and ``latent``.
+    the parameters ``params_json`` (the burn-in's, as JSON: :func:`pilot_key`), as arrays of :data:`WARM_FIELDS`
+    and ``latent``.
 
-    Cached per process: every replicate and every policy of an experiment shares its burn-in parameters.
+    Held per process (:data:`POOLS_HELD`): every replicate and every policy of an experiment shares its burn-in
+    parameters. A pool computed elsewhere (a comparison's parent process, while its workers start) is handed over
+    with :func:`hold_settled_pool`; it is the same pool, since a pilot is a function of its parameters alone.
     """
+    pool = _POOLS.get(params_json)
+    if pool is None:
+        pool = _pilot(params_json)
+        hold_settled_pool(params_json, pool)
+    else:
+        _POOLS.move_to_end(params_json)
+    return pool
+
+
+def hold_settled_pool(params_json: str, pool: dict[str, np.ndarray]) -> None:
+    """Hold ``pool`` as the settled pool of ``params_json`` in this process (dropping the oldest beyond
+    :data:`POOLS_HELD`)."""
+    _POOLS[params_json] = pool
+    _POOLS.move_to_end(params_json)
+    while len(_POOLS) > POOLS_HELD:
+        _POOLS.popitem(last=False)
+
+
+def clear_settled_pools() -> None:
+    """Forget every settled pool held by this process (the next run of each simulates its pilot again)."""
+    _POOLS.clear()
+
+
+def _pilot(params_json: str) -> dict[str, np.ndarray]:
     p = Parameters.model_validate_json(params_json).with_overrides({"service.n_posts": WARM_START_POSTS})
     with burn_in.unshared():  # a pilot is needed once per parameter set: kept here, not as a burn-in
         pilot = WorkforceModel(p, rng=WARM_START_SEED, burn_in_weeks=WARM_START_WEEKS, warm_start=False,
@@ -717,7 +755,7 @@ class WorkforceModel(mesa.Model):
         filled = np.setdiff1d(np.arange(ws.n), vacant)
         draw_clinicians(ws, filled, p, rng, new_hire=False, p_specialist=self._p_specialist(filled))
         if warm_start:  # established staff take over the traits and states of clinicians of a settled pilot
-            pool = settled_pool(p.model_dump_json())
+            pool = settled_pool(pilot_key(self.params, -self.week))
             pick = rng.integers(0, pool["latent"].shape[1], filled.size)
             specialist = ws.specialist[filled].copy()
             for f in WARM_FIELDS:

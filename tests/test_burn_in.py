@@ -183,13 +183,13 @@ def test_the_kept_posts_are_bounded(monkeypatch):
 
 
 def test_the_warm_start_pilot_is_not_kept_as_a_burn_in():
-    from model.workforce import settled_pool
+    from model.workforce import clear_settled_pools
 
-    settled_pool.cache_clear()
+    clear_settled_pools()
     for _ in range(2):
         WorkforceModel(Parameters().with_overrides({"service.n_posts": 20, "clients.referrals_per_post_week": 1.1}),
                        rng=1, burn_in_weeks=2)
-        settled_pool.cache_clear()  # the pilot simulated again
+        clear_settled_pools()  # the pilot simulated again
     assert len(burn_in.SHARED) == 1  # the run's own, not the pilot's
     assert burn_in.SHARED.kept_posts() == 20
 

@@ -66,17 +66,55 @@ def test_own_workers_get_a_replicates_runs_in_batches_and_other_executors_one_at
     seen = []
     real = experiment.run_tasks
 
-    def recording(tasks, ex, on_result, batch=1, parts=None):
-        seen.append((type(ex).__name__, batch, parts is not None))
-        real(tasks, ex, on_result, batch=batch, parts=parts)
+    def recording(tasks, ex, on_result, batch=1, parts=None, workers=None):
+        seen.append((type(ex).__name__, batch, parts is not None, workers))
+        real(tasks, ex, on_result, batch=batch, parts=parts, workers=workers)
 
     monkeypatch.setattr(experiment, "run_tasks", recording)
     small = {**SMALL, "replicates": 2}
     run_experiment(NAMES, out=tmp_path / "a", workers=2, **{**small, "replicates": 8})  # 24 runs: batches of 2
     run_experiment(NAMES, out=tmp_path / "b", executor=ThreadPoolExecutor(2), **small)
-    # own workers store their runs themselves; a caller's executor hands them back to be stored here
-    assert seen == [("ProcessPoolExecutor", 2, True), ("ThreadPoolExecutor", 1, False)]
+    # own workers store their runs themselves and get the pilots computed while they start; a caller's executor
+    # hands the runs back to be stored here
+    assert seen == [("ProcessPoolExecutor", 2, True, 2), ("ThreadPoolExecutor", 1, False, None)]
     assert len(_runs(tmp_path / "a")) == 24 and len(_runs(tmp_path / "b")) == 6
+
+
+def test_pilots_are_computed_here_while_the_workers_start_and_held_by_the_workers(monkeypatch):
+    from concurrent.futures import Executor, Future
+
+    from experiments.runner import Task, pilots_while_workers_start, run_batch
+    from model import Parameters, burn_in, workforce
+    from model.workforce import clear_settled_pools, pilot_key, settled_pool
+
+    class Starting(Executor):  # workers that never finish starting
+        def submit(self, fn, /, *args, **kwargs):
+            return Future()
+
+    p = Parameters().with_overrides({"service.n_posts": 20})
+    # a lever group starting after week 0: its burn-in runs at the group's defaults, and so does its pilot
+    q = p.with_overrides({"clients.referrals_per_post_week": 1.1, "supervision.sessions_per_month": 4,
+                          "supervision.start_week": 1})
+    assert pilot_key(q, 2) != q.model_dump_json()
+    tasks = [Task("a", 0, 1, p, 3, 2), Task("b", 0, 1, q, 3, 2), Task("a", 1, 2, p, 3, 2)]
+    pools = {key: settled_pool(key) for key in (pilot_key(p, 2), pilot_key(q, 2))}
+    simulated = []
+    monkeypatch.setattr(workforce, "_pilot", lambda key: simulated.append(key) or pools[key])
+    clear_settled_pools()
+    # while workers start, every pilot in the order the tasks need them; once they have started, only the first
+    assert list(pilots_while_workers_start(tasks, Starting(), 2)) == simulated == list(pools)
+    clear_settled_pools()
+    simulated.clear()
+    assert list(pilots_while_workers_start(tasks, SerialExecutor(), 2)) == simulated == [pilot_key(p, 2)]
+    # a worker handed the pools simulates none of them, and its runs are those that simulate their own
+    expected = run_batch(tuple(tasks))
+    clear_settled_pools()
+    burn_in.SHARED.clear()  # the kept burn-ins would spare the pilots too
+    simulated.clear()
+    got = run_batch(tuple(tasks), pilots=pools)
+    assert simulated == []
+    pd.testing.assert_frame_equal(pd.DataFrame([r.summary for r in got]), pd.DataFrame([r.summary for r in expected]))
+    clear_settled_pools()
 
 
 def test_a_serial_experiment_simulates_each_replicates_burn_in_once(tmp_path):
