@@ -121,8 +121,12 @@ def write_row(row: Mapping[str, Any], path: Path) -> pa.Table:
     Returns:
         the table written.
     """
-    table = pa.Table.from_pylist([dict(row)])
-    atomic_write(path, lambda tmp: pq.write_table(table, tmp, write_statistics=False, use_dictionary=False))
+    return write_arrow(pa.Table.from_pylist([dict(row)]), path, write_statistics=False, use_dictionary=False)
+
+
+def write_arrow(table: pa.Table, path: Path, **options: Any) -> pa.Table:
+    """Write an Arrow table as Parquet, atomically (``options``: ``pq.write_table``'s); returns the table."""
+    atomic_write(path, lambda tmp: pq.write_table(table, tmp, **options))
     return table
 
 
@@ -142,7 +146,7 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
     if Path(path).suffix == ".csv":
         atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
     else:
-        atomic_write(path, lambda tmp: pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp))
+        write_arrow(pa.Table.from_pandas(df, preserve_index=False), path)
 
 
 def store_run(parts: Path, result: TaskResult) -> tuple[pa.Table, pa.Table]:
@@ -157,14 +161,19 @@ def store_run(parts: Path, result: TaskResult) -> tuple[pa.Table, pa.Table]:
         (:meth:`ExperimentStore.keep` holds them so that consolidating does not read them again).
     """
     scenario, rep = result.key
-    stem = f"{scenario}__r{rep}"
+    weekly_name, runs_name = run_part_names(result.key)
     weekly = result.weekly.copy()
     weekly.insert(0, "replicate", rep)
     weekly.insert(0, "scenario", scenario)
-    weekly_table = pa.Table.from_pandas(weekly, preserve_index=False)
-    atomic_write(Path(parts) / f"weekly-{stem}.parquet", lambda tmp: pq.write_table(weekly_table, tmp))
+    weekly_table = write_arrow(pa.Table.from_pandas(weekly, preserve_index=False), Path(parts) / weekly_name)
     row = {"scenario": scenario, "replicate": rep, **result.summary, "seed": result.seed}
-    return weekly_table, write_row(row, Path(parts) / f"runs-{stem}.parquet")
+    return weekly_table, write_row(row, Path(parts) / runs_name)
+
+
+def run_part_names(key: tuple[str, int]) -> tuple[str, str]:
+    """The names of the two parts of the run ``key`` (scenario, replicate): (weekly, summary)."""
+    scenario, rep = key
+    return f"weekly-{scenario}__r{rep}.parquet", f"runs-{scenario}__r{rep}.parquet"
 
 
 def write_json(path: Path, data: Mapping[str, Any]) -> None:
@@ -284,8 +293,9 @@ class ResultsFolder:
         self.folder = Path(folder)
         self.parts = self.folder / "parts"
         self.manifest: dict[str, Any] = {}
-        #: names of parts known to be whole without reading them: written (atomically) during this session
-        self._whole: set[str] = set()
+        #: parts written (atomically) during this session and held in memory, by name: known whole, never read back
+        self._kept: dict[str, pa.Table] = {}
+        self._kept_bytes = 0
 
     def open_manifest(self, identity: Mapping[str, Any], record: Mapping[str, Any], *,
              explain: Callable[[dict[str, Any]], str] | None = None, hint: str = "folder") -> dict[str, Any]:
@@ -362,15 +372,15 @@ class ResultsFolder:
         """
         out = []
         for path in sorted(self.parts.glob(pattern)):
-            if path.name in self._whole or readable(path):
+            if path.name in self._kept or readable(path):
                 out.append(path)
             else:
                 os.replace(path, path.with_name(path.name + ".damaged"))
         return out
 
-    def concat_parts(self, names: Iterable[str], held: Mapping[str, pa.Table] | None = None) -> pd.DataFrame:
-        """The parts of ``names`` (in that order) as one table; empty without names (``held``: parts already in
-        memory as the Arrow tables written, by name, which are not read again).
+    def concat_parts(self, names: Iterable[str]) -> pd.DataFrame:
+        """The parts of ``names`` (in that order) as one table; empty without names. Parts held in memory (written
+        during this session) are not read again.
 
         ``pd.concat`` of the parts read one by one. The parts are read as Arrow tables in a few threads (pyarrow
         reads without the GIL); when they all have one schema, as the parts of one experiment do, they are joined
@@ -381,13 +391,12 @@ class ResultsFolder:
         names = list(names)
         if not names:
             return pd.DataFrame()
-        held = held or {}
-        missing = [self.parts / n for n in names if n not in held]
+        missing = [self.parts / n for n in names if n not in self._kept]
         read = {}
         if missing:
             with ThreadPoolExecutor(min(PART_READERS, len(missing))) as pool:
                 read = dict(zip((p.name for p in missing), pool.map(read_part, missing)))
-        tables = [held[n] if n in held else read[n] for n in names]
+        tables = [self._kept[n] if n in self._kept else read[n] for n in names]
         if all(t.schema.equals(tables[0].schema) for t in tables[1:]):
             return pa.concat_tables(tables).to_pandas()
         return pd.concat([t.to_pandas() for t in tables], ignore_index=True)
@@ -436,11 +445,6 @@ class ExperimentStore(ResultsFolder):
     """
 
     kind = "experiment"
-
-    def __init__(self, folder: Path):
-        super().__init__(folder)
-        self._kept: dict[tuple[str, int], tuple[pa.Table, pa.Table]] = {}
-        self._kept_bytes = 0
 
     def open(self, spec: dict[str, Any], scenarios: dict[str, Any], seeds: list[int]) -> dict[str, Any]:
         """Create the folder and manifest, or check that an existing one holds the same experiment.
@@ -508,10 +512,8 @@ class ExperimentStore(ResultsFolder):
             return
         size = sum(t.nbytes for t in tables)
         if self._kept_bytes + size <= self.KEEP_BYTES:
-            self._kept[key] = tables
+            self._kept.update(zip(run_part_names(key), tables))
             self._kept_bytes += size
-            scenario, rep = key
-            self._whole.update((f"weekly-{scenario}__r{rep}.parquet", f"runs-{scenario}__r{rep}.parquet"))
 
     def finish(self) -> None:
         """Consolidate the parts into runs.parquet and timeseries.parquet and stamp the end time."""
@@ -522,11 +524,8 @@ class ExperimentStore(ResultsFolder):
         """(runs, weekly) from the parts, ordered by scenario (manifest order), replicate and week."""
         order = {name: i for i, name in enumerate(self.manifest.get("spec", {}).get("scenarios", []))}
         keys = sorted(self.done(), key=lambda k: (order.get(k[0], len(order)), k[0], k[1]))
-        kept = self._kept
-        return (self.concat_parts([f"runs-{s}__r{r}.parquet" for s, r in keys],
-                                  {f"runs-{s}__r{r}.parquet": kept[s, r][1] for s, r in keys if (s, r) in kept}),
-                self.concat_parts([f"weekly-{s}__r{r}.parquet" for s, r in keys],
-                                  {f"weekly-{s}__r{r}.parquet": kept[s, r][0] for s, r in keys if (s, r) in kept}))
+        names = [run_part_names(k) for k in keys]
+        return self.concat_parts(r for _, r in names), self.concat_parts(w for w, _ in names)
 
     def runs(self) -> pd.DataFrame:
         """The runs table (consolidated file if present, else the parts)."""

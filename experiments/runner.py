@@ -209,7 +209,7 @@ def execute(tasks: Iterable[Task], executor: Executor, on_result: Callable[[Task
     """
     tasks = list(tasks)
     pilots = pilots_while_workers_start(tasks, executor, workers) if workers and tasks else None
-    job = functools.partial(run_batch, parts=parts, pilots=pilots) if parts is not None or pilots else run_batch
+    job = functools.partial(run_batch, parts=parts, pilots=pilots)
     for _batch, results in stream(executor, job, batches(tasks, batch), window):
         for result in results:
             on_result(result)

@@ -65,9 +65,7 @@ def settled_pool(params_json: str) -> dict[str, np.ndarray]:
     pool = _POOLS.get(params_json)
     if pool is None:
         pool = _pilot(params_json)
-        hold_settled_pool(params_json, pool)
-    else:
-        _POOLS.move_to_end(params_json)
+    hold_settled_pool(params_json, pool)  # the newest used, so the last dropped
     return pool
 
 
