@@ -275,17 +275,26 @@ BYTES_PER_RUN_WEEK = 400
 WORKER_BASE_BYTES = 300e6
 #: memory per simulated clinician, peer ties and Mesa agents included (benchmarks/bench_model.py), bytes
 BYTES_PER_CLINICIAN = 2_000
+#: memory of this process per run-week of the results while it joins them (about 80 columns of 8 bytes held as
+#: Arrow tables, about 640 bytes, and once more as the pandas table converted from them; measured), bytes
+JOIN_BYTES_PER_RUN_WEEK = 1_300
 #: jobs expected to take longer than this get an estimate before they start (seconds)
 ESTIMATE_NOTICE_SECONDS = 60.0
 
 
-def job_estimate(tasks, workers: int) -> tuple[float, float, float]:
-    """(seconds, bytes of results, bytes of memory per worker) a list of run tasks is expected to take on
-    ``workers`` processes."""
+def job_estimate(tasks, workers: int, every=None) -> tuple[float, float, float, float]:
+    """(seconds, bytes of results, bytes of memory per worker, bytes of memory of this process) a list of run
+    tasks is expected to take on ``workers`` processes.
+
+    This process joins the weekly rows of ``every`` run of the experiment at the end (default: ``tasks``; the runs
+    of an earlier session included when it resumes), so its memory grows with the whole experiment, not with one
+    run as a worker's does.
+    """
     seconds = clinician_weeks(tasks) / CLINICIAN_WEEKS_PER_SECOND / max(1, workers)
     memory = WORKER_BASE_BYTES + max((t.params.service.n_posts * BYTES_PER_CLINICIAN
                                       + (t.weeks + 1) * BYTES_PER_RUN_WEEK * 20 for t in tasks), default=0)
-    return seconds, float(sum(t.weeks + 1 for t in tasks) * BYTES_PER_RUN_WEEK), float(memory)
+    joined = WORKER_BASE_BYTES + sum(t.weeks + 1 for t in (tasks if every is None else every)) * JOIN_BYTES_PER_RUN_WEEK
+    return seconds, float(sum(t.weeks + 1 for t in tasks) * BYTES_PER_RUN_WEEK), float(memory), float(joined)
 
 
 def _duration(seconds: float) -> str:
@@ -314,7 +323,7 @@ def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, worke
     if plan is not None:
         tasks = [dataclasses.replace(t, params=plan["params"][t.key], ensemble_row=plan["rows"][t.replicate])
                  for t in tasks]
-    tasks = [t for t in tasks if t.key not in done]
+    every, tasks = tasks, [t for t in tasks if t.key not in done]
     if not tasks:
         if not store.manifest.get("finished") or not store.tables_complete(store.TABLES):
             store.finish()  # first time, or the consolidated tables were deleted or damaged: write them again
@@ -322,11 +331,12 @@ def _run_missing(store, scenarios, replicates, seed, weeks, burn_in_weeks, worke
     show = sys.stderr.isatty() if progress is None else progress
     n_workers = 1 if workers == 1 or executor is not None else (workers or default_workers())
     size = clinician_weeks(tasks)
-    seconds, stored, memory = job_estimate(tasks, n_workers)
+    seconds, stored, memory, joined = job_estimate(tasks, n_workers, every)
     if seconds > ESTIMATE_NOTICE_SECONDS and scheduler is None:
         print(f"resilience: {len(tasks)} runs, {size / 1e6:,.1f} M clinician-weeks: about "
               f"{_duration(seconds)} on {n_workers} worker(s), about {memory / 1e6:,.0f} MB of memory per worker "
-              f"and {stored / 1e6:,.1f} MB of results in {store.folder}; Ctrl-C stops it and the same command resumes",
+              f"and {joined / 1e6:,.0f} MB in this process to join the results, and {stored / 1e6:,.1f} MB of "
+              f"results in {store.folder}; Ctrl-C stops it and the same command resumes",
               file=sys.stderr)
     total = replicates * len(scenarios)
     with tqdm(total=total, initial=total - len(tasks), desc="runs", unit="run", disable=not show) as bar, \

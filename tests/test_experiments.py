@@ -418,16 +418,38 @@ def test_resume_compares_resolved_parameters_and_names_the_real_difference(tmp_p
         compare([str(plan)], **{**kw, "replicates": 4})
 
 
+def test_the_memory_of_joining_counts_every_run_of_the_experiment_a_resumed_one_included():
+    from experiments import experiment
+    from experiments.runner import Task
+    from model import Parameters
+
+    task = Task("baseline", 0, 1, Parameters(), weeks=99, burn_in_weeks=0)
+    one = experiment.job_estimate([task], 1)
+    resumed = experiment.job_estimate([task], 1, every=[task] * 10)
+    assert resumed[:3] == one[:3]  # the time, results and workers' memory are those of the runs still to do
+    assert resumed[3] - experiment.WORKER_BASE_BYTES == 10 * (one[3] - experiment.WORKER_BASE_BYTES) == \
+        10 * 100 * experiment.JOIN_BYTES_PER_RUN_WEEK
+
+
 def test_a_long_job_says_how_long_and_how_much_before_it_starts(tmp_path, capsys, monkeypatch):
     from experiments import experiment
 
     monkeypatch.setattr(experiment, "CLINICIAN_WEEKS_PER_SECOND", 10.0)  # pretend a very slow machine
+    monkeypatch.setattr(experiment, "JOIN_BYTES_PER_RUN_WEEK", 1e6)  # and big weeks: a figure each run changes
     compare(["mentoring"], out=tmp_path / "c", executor=SerialExecutor(), report=False, **SMALL)
     err = capsys.readouterr().err
     runs = 2 * SMALL["replicates"]
     seconds = runs * SMALL["clinicians"] * (SMALL["weeks"] + SMALL["burn_in_weeks"]) / 10.0
     assert f"resilience: {runs} runs, " in err and f"about {seconds / 60:.0f} min on 1 worker(s)" in err
     assert "the same command resumes" in err and "MB of memory per worker" in err
+    # this process joins every run's weekly rows at the end: its memory grows with the whole experiment
+    joined = (experiment.WORKER_BASE_BYTES + runs * (SMALL["weeks"] + 1) * experiment.JOIN_BYTES_PER_RUN_WEEK) / 1e6
+    assert f"and {joined:,.0f} MB in this process to join the results" in err
+    # resumed with one run missing: the time is that run's, the joining still every run's
+    (tmp_path / "c" / "parts" / "weekly-mentoring__r0.parquet").unlink()
+    compare(["mentoring"], out=tmp_path / "c", executor=SerialExecutor(), report=False, **SMALL)
+    err = capsys.readouterr().err
+    assert "resilience: 1 runs, " in err and f"and {joined:,.0f} MB in this process to join the results" in err
     monkeypatch.setattr(experiment, "CLINICIAN_WEEKS_PER_SECOND", 280_000.0)
     compare(["mentoring"], out=tmp_path / "d", executor=SerialExecutor(), report=False, **SMALL)
     assert "clinician-weeks" not in capsys.readouterr().err  # a short job starts without a word
