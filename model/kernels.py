@@ -156,3 +156,43 @@ def absence_and_notice(status, notice_left, u_leave, p_leave_start, p_leave_end,
             else:
                 notice_left[i] -= 1
     return n_starts, n_notices, leaving
+
+
+@njit
+def headcount(status, notice_left, caseload, float_caseload, waitlist):
+    """Phase 8 (measurement): who is in post and at work, and the whole-service counts, in one pass.
+
+    Every figure is a count (integer arithmetic), so one pass gives exactly what separate array reductions give.
+
+    Args:
+        status, notice_left: per slot.
+        caseload: open cases by trauma level, shape (levels, n).
+        float_caseload: float staff's open cases by trauma level.
+        waitlist: clients waiting, by team type and trauma level.
+
+    Returns:
+        (present, at_work, caseload_total, n_in_post, n_at_work, n_notice, n_cases, n_float_cases, n_waitlist):
+        the masks (bool per slot), each slot's open cases, clinicians in post, at work and working their notice,
+        the open cases of all slots, those of float staff, and the clients waiting.
+    """
+    n = status.shape[0]
+    present = np.empty(n, np.bool_)
+    at_work = np.empty(n, np.bool_)
+    totals = np.zeros(n, caseload.dtype)
+    n_in_post = n_at_work = n_notice = 0
+    n_cases = 0
+    for i in range(n):
+        s = status[i]
+        present[i] = s != VACANT
+        at_work[i] = s == ACTIVE
+        if s != VACANT:
+            n_in_post += 1
+            if notice_left[i] != NO_NOTICE:
+                n_notice += 1
+        if s == ACTIVE:
+            n_at_work += 1
+        for level in range(caseload.shape[0]):
+            totals[i] += caseload[level, i]
+        n_cases += totals[i]
+    return (present, at_work, totals, n_in_post, n_at_work, n_notice, n_cases, float_caseload.sum(),
+            waitlist.sum())

@@ -21,6 +21,7 @@ import difflib
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 from typing import Literal
 
 import numpy as np
@@ -376,34 +377,47 @@ class MeasurePlan:
         self._quantile_take = (slice(rows[0], rows[-1] + 1) if rows and rows == list(range(rows[0], rows[-1] + 1))
                                else rows)
         self._quantile_q = np.array(self.quantile_qs, dtype=np.float64)
-        self._scalar_names = [n for n, _ in self.counts + self.flows + self.costs]
-        self._survey_names = [n for n, _ in self.surveys]
+        # each quantile outcome's place in the flattened (rows, qs) table; None when the outcomes are in table order
+        flat = [r * len(self.quantile_qs) + k for r, k in self.quantile_at]
+        self._quantile_flat = None if flat == list(range(len(flat))) else np.array(flat, dtype=np.intp)
+        # one C-level read of each group of scalars (a comprehension of getattr calls costs several times more)
+        self._read_counts = _reader(attrgetter, [of for _, of in self.counts])
+        self._read_flows = _reader(attrgetter, [of for _, of in self.flows])
+        self._read_costs = _reader(itemgetter, [of for _, of in self.costs])
+        self._read_survey = _reader(itemgetter, [of for _, of in self.surveys])
+        self._no_survey = [float("nan")] * len(self.surveys)
+        # the outcome names in the order evaluate lists their values
+        self._names = [n for n, _ in self.counts + self.flows + self.costs] + self.at_work_names \
+            + self.in_post_names + self.quantile_names + [n for n, _ in self.surveys]
 
     def evaluate(self, snap) -> dict[str, float]:
         """This week's value of every recorded outcome."""
-        # list comprehensions and one dict(zip(...)): about half the cost of updating a dict from generators
+        # the values in one list and the dict made once: several dict updates cost more than the arithmetic
         f = snap.flows
-        cost = f.cost
-        out = dict(zip(self._scalar_names, [getattr(snap, of) for _, of in self.counts]
-                       + [getattr(f, of) for _, of in self.flows] + [cost[of] for _, of in self.costs]))
+        values = [*self._read_counts(snap), *self._read_flows(f), *self._read_costs(f.cost)]
         if self.at_work_arrays:
-            block = np.vstack([getattr(snap, a) for a in self.at_work_arrays])
-            out.update(zip(self.at_work_names, (block @ snap.at_work / max(snap.n_at_work, 1)).tolist()))
+            # np.array stacks the rows as np.vstack would, without its Python-level argument handling
+            block = np.array([getattr(snap, a) for a in self.at_work_arrays])
+            values += (block @ snap.at_work / max(snap.n_at_work, 1)).tolist()
         if self.in_post_rows:
             latent = snap.latent if self.all_rows else snap.latent[self.in_post_rows]
             means = (latent @ snap.present / snap.n_in_post if snap.n_in_post
                      else np.full(len(self.in_post_rows), np.nan))
-            out.update(zip(self.in_post_names, means.tolist()))
+            values += means.tolist()
         if self.quantile_names:
-            table = quantiles(snap.latent[self._quantile_take], snap.present, snap.n_in_post,
-                              self._quantile_q).tolist()
-            out.update(zip(self.quantile_names, [table[r][k] for r, k in self.quantile_at]))
+            table = quantiles(snap.latent[self._quantile_take], snap.present, snap.n_in_post, self._quantile_q)
+            values += (table.ravel() if self._quantile_flat is None else table.take(self._quantile_flat)).tolist()
         survey = snap.survey
-        if survey is None:
-            out.update(dict.fromkeys(self._survey_names, float("nan")))
-        else:
-            out.update(zip(self._survey_names, [survey[of] for _, of in self.surveys]))
-        return out
+        values += self._no_survey if survey is None else self._read_survey(survey)
+        return dict(zip(self._names, values))
+
+
+def _reader(getter, keys: list[str]) -> Callable[[object], tuple]:
+    """``getter(*keys)`` (``operator.attrgetter`` or ``itemgetter``) that always returns a tuple, of 0, 1 or more."""
+    if not keys:
+        return lambda _: ()
+    read = getter(*keys)
+    return read if len(keys) > 1 else (lambda obj: (read(obj),))
 
 
 @njit

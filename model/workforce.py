@@ -787,21 +787,17 @@ class WorkforceModel(mesa.Model):
     def _measure(self, week: Week, survey: bool) -> None:
         """This week's outcomes (``metrics``): a survey if due, then every recorded outcome's measure."""
         ws = self.workforce
-        present = ws.status != VACANT
-        at_work = ws.status == ACTIVE
-        totals = ws.caseload.sum(axis=0)
-        float_cases = int(self.programme("float_staff").caseload.sum())
+        present, at_work, totals, n_in_post, n_at_work, n_notice, n_cases, float_cases, n_waitlist = kernels.headcount(
+            ws.status, ws.notice_left, ws.caseload, self.programme("float_staff").caseload, self.waitlist)
         summary = None
         if survey:
             latent = np.column_stack([ws.cs, ws.bo, ws.sts])
             self.last_survey = proqol.survey(self.streams["survey"], latent, self.p.measurement,
                                              respondents=at_work)
             summary = self.last_survey.summary()
-        snap = Snapshot(n_posts=ws.n, n_in_post=int(np.count_nonzero(present)),
-                        n_at_work=int(np.count_nonzero(at_work)),
-                        n_notice=int(np.count_nonzero(present & (ws.notice_left != NO_NOTICE))),
-                        n_open_cases=int(totals.sum()) + float_cases, n_float_cases=float_cases,
-                        n_waitlist=int(self.waitlist.sum()), present=present, at_work=at_work,
+        snap = Snapshot(n_posts=ws.n, n_in_post=n_in_post, n_at_work=n_at_work, n_notice=n_notice,
+                        n_open_cases=n_cases + float_cases, n_float_cases=float_cases,
+                        n_waitlist=n_waitlist, present=present, at_work=at_work,
                         caseload_total=totals, load=self.load, exposure=ws.exposure, strain=ws.strain,
                         latent=ws.latent, flows=week.flows, survey=summary)
         self.metrics = self._plan.evaluate(snap)

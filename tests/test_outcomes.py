@@ -296,3 +296,53 @@ def test_quantiles_of_rows_without_a_finite_bucket_width_are_those_of_a_partial_
 def test_quantiles_of_nothing_are_nan():
     got = outcomes.quantiles(np.ones((2, 3)), np.zeros(3, bool), 0, np.array([0.5]))
     assert got.shape == (2, 1) and np.isnan(got).all()
+
+
+def test_headcount_is_the_snapshot_counts_of_the_arrays():
+    from model import kernels
+    from model.state import ACTIVE, NO_NOTICE, ON_LEAVE, VACANT
+
+    r = np.random.default_rng(5)
+    n = 257
+    status = r.choice(np.array([VACANT, ACTIVE, ON_LEAVE], np.int8), n)
+    notice = np.where(r.random(n) < 0.2, r.integers(0, 8, n), NO_NOTICE).astype(np.int16)
+    caseload = r.integers(0, 9, (3, n))
+    float_caseload, waitlist = np.array([3, 0, 2]), r.integers(0, 20, (2, 3))
+    present, at_work, totals, n_in_post, n_at_work, n_notice, n_cases, n_float, n_wait = kernels.headcount(
+        status, notice, caseload, float_caseload, waitlist)
+    np.testing.assert_array_equal(present, status != VACANT)
+    np.testing.assert_array_equal(at_work, status == ACTIVE)
+    assert present.dtype == at_work.dtype == bool and totals.dtype == caseload.dtype
+    np.testing.assert_array_equal(totals, caseload.sum(axis=0))
+    assert (n_in_post, n_at_work, n_notice) == ((status != VACANT).sum(), (status == ACTIVE).sum(),
+                                               ((status != VACANT) & (notice != NO_NOTICE)).sum())
+    assert (n_cases, n_float, n_wait) == (caseload.sum(), 5, waitlist.sum())
+
+
+@pytest.mark.parametrize("record", [["p90_bo", "p10_se", "p50_sts"], ["mean_strain"], ["prop_on_leave", "new_cost_float"],
+                                    ["proqol_bo_t", "p10_cs"]])
+def test_a_plan_of_some_outcomes_gives_each_the_value_of_the_full_plan(record):
+    """Each outcome's value whichever others are recorded (the values are listed in one order, named in another:
+    a name given another's value would show)."""
+    from model import WorkforceModel
+    from model.state import LATENT_STATES
+
+    m = WorkforceModel(Parameters().with_overrides({"service.n_posts": 80}), rng=2, burn_in_weeks=5)
+    seen = {}
+    full = m._plan.evaluate
+
+    def keep(snap):
+        seen["snap"] = snap
+        return full(snap)
+
+    m._plan.evaluate = keep
+    for _ in range(13):  # week 13 has a survey
+        m.step()
+    snap = seen["snap"]
+    assert snap.survey is not None
+    whole = full(snap)
+    part = outcomes.MeasurePlan(outcomes.recorded(record), LATENT_STATES).evaluate(snap)
+    assert set(part) == set(outcomes.recorded(record))
+    for name, value in part.items():
+        # a mean over fewer rows of the block may differ in the last bit (another matrix-vector kernel)
+        assert value == pytest.approx(whole[name], rel=1e-13, nan_ok=True), name
