@@ -23,10 +23,13 @@ References:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from .jit import njit
 
 SUBSCALES = ("cs", "bo", "sts")
 N_ITEMS = 10
@@ -34,6 +37,8 @@ ITEM_MIN, ITEM_MAX = 1, 5
 RAW_MIN, RAW_MAX = N_ITEMS * ITEM_MIN, N_ITEMS * ITEM_MAX
 #: published pooled raw-score norms (mean, SD) for professionals working with trauma survivors (Stamm 2010)
 NORMS = {"cs": (37.7, 6.5), "bo": (22.8, 5.4), "sts": (16.7, 5.7)}
+_NORM_MEAN = np.array([NORMS[s][0] for s in SUBSCALES])
+_NORM_SD = np.array([NORMS[s][1] for s in SUBSCALES])
 #: scoring-sheet bands on raw sums
 LOW_MAX, HIGH_MIN = 22, 42
 #: research cut-points on standard scores
@@ -44,6 +49,7 @@ ITEM_NUMBERS = {"cs": (3, 6, 12, 16, 18, 20, 22, 24, 27, 30),
                 "sts": (2, 5, 7, 9, 11, 13, 14, 23, 25, 28)}
 #: the reverse-keyed burnout items (ProQOL items 1, 4, 15, 17 and 29), as positions within the BO subscale
 REVERSED_BO = tuple(ITEM_NUMBERS["bo"].index(k) for k in (1, 4, 15, 17, 29))
+_REVERSED = np.isin(np.arange(N_ITEMS), REVERSED_BO)  # bool per BO item position (compiled code reads it)
 #: microdata column names of the 30 answers, subscale by subscale (e.g. ``bo_q15``)
 ITEM_COLUMNS = tuple(f"{s}_q{k}" for s in SUBSCALES for k in ITEM_NUMBERS[s])
 
@@ -81,16 +87,20 @@ class Survey:
         n = self.raw.shape[0]
         if n == 0:
             return dict.fromkeys(SUMMARY_KEYS, np.nan)
-        # one reduction per statistic over the subscales as rows (each row reduced as its own column would be)
-        raw = np.ascontiguousarray(self.raw.T)
-        t = np.ascontiguousarray(self.t.T)
-        sd = raw.std(axis=1, ddof=1).tolist() if n > 1 else [np.nan] * len(SUBSCALES)
-        b = bands(raw)
-        shares = np.stack([(b == k).mean(axis=1) for k in range(3)], axis=1).tolist()  # (subscale, band)
+        # one reduction per statistic over the subscales as rows (each row reduced as its own column would be): raw
+        # sums (exact in float64) above standard scores, so that one call gives every mean
+        k = len(SUBSCALES)
+        rows = np.empty((2 * k, n))  # C order: each row contiguous
+        rows[:k] = self.raw.T
+        rows[k:] = self.t.T
+        means = rows.mean(axis=1).tolist()
+        sd = rows[:k].std(axis=1, ddof=1).tolist() if n > 1 else [np.nan] * k
+        # a share is a count over n, exactly the mean of its indicator
+        counts = _summary_counts(self.raw, self.t).tolist()
         values: list[float] = []
-        for j, (mean, t_mean) in enumerate(zip(raw.mean(axis=1).tolist(), t.mean(axis=1).tolist())):
-            values += [mean, sd[j], t_mean, *shares[j]]
-        values += [float((t[1] >= HIGH_T).mean()), float((t[2] >= HIGH_T).mean()), float((t[0] <= LOW_T).mean())]
+        for j in range(k):
+            values += [means[j], sd[j], means[k + j], *(c / n for c in counts[3 * j:3 * j + 3])]
+        values += [c / n for c in counts[3 * k:]]
         return dict(zip(SUMMARY_KEYS, values))
 
     def subset(self, mask: np.ndarray) -> Survey:
@@ -141,32 +151,76 @@ def item_responses(rng: np.random.Generator, latent: np.ndarray, m) -> np.ndarra
     Returns:
         int8 array (n, 3, 10) with values 1-5.
     """
+    loading, diff, sd = _item_model(m.item_loading_cs, m.item_loading_bo, m.item_loading_sts, m.item_difficulty_cs,
+                                    m.item_difficulty_bo, m.item_difficulty_sts, m.item_noise_sd_cs,
+                                    m.item_noise_sd_bo, m.item_noise_sd_sts)
+    noise = rng.standard_normal((latent.shape[0], len(SUBSCALES), N_ITEMS))
+    return _answers(np.ascontiguousarray(latent, dtype=np.float64), noise, loading, diff, sd,
+                    float(m.bo_reverse_cs_loading))
+
+
+@functools.lru_cache(maxsize=64)
+def _item_model(loading_cs, loading_bo, loading_sts, half_cs, half_bo, half_sts, sd_cs, sd_bo, sd_sts):
+    """Loadings (3,), difficulties (3, 10) in the scored direction and noise SDs (3,) of the item model.
+
+    Cached (read-only arrays): the parameters rarely change within a run, and building the difficulties cost
+    more than answering a survey of 300.
+    """
+    loading = np.array([loading_cs, loading_bo, loading_sts], dtype=np.float64)
+    diff = np.stack([difficulties(half_cs), difficulties(half_bo), difficulties(half_sts)])
+    # a difficulty is in the scored direction: reversed when the item is reversed
+    diff[1, _REVERSED] = -diff[1, _REVERSED]
+    sd = np.array([sd_cs, sd_bo, sd_sts], dtype=np.float64)
+    for a in (loading, diff, sd):
+        a.setflags(write=False)
+    return loading, diff, sd
+
+
+@njit
+def _answers(latent, noise, loading, diff, sd, w):
+    """The answers of :func:`item_responses` from the latent states (n, 3) and standard normal noise (n, 3, 10).
+
+    One compiled pass: each answer is ``clip(rint(3 + L_s (x - 1/2) + d_sj + e sd_s), 1, 5)`` with the operations
+    in that order (no fused multiply-add, no reassociation), so the answers are those of the same NumPy
+    expression. A reverse-keyed burnout item reflects ``x = (1 - w)(1 - BO) + w CS`` instead of BO.
+    """
     n = latent.shape[0]
-    x = np.repeat(latent[:, :, None], N_ITEMS, axis=2)
-    w = m.bo_reverse_cs_loading
-    rev = list(REVERSED_BO)
-    x[:, 1, rev] = (1.0 - w) * (1.0 - latent[:, 1:2]) + w * latent[:, 0:1]
-    loading = np.array([m.item_loading_cs, m.item_loading_bo, m.item_loading_sts])
-    diff = np.stack([difficulties(m.item_difficulty_cs), difficulties(m.item_difficulty_bo),
-                     difficulties(m.item_difficulty_sts)])
-    diff[1, rev] = -diff[1, rev]  # a difficulty is in the scored direction: reversed when the item is reversed
-    sd = np.array([m.item_noise_sd_cs, m.item_noise_sd_bo, m.item_noise_sd_sts])
-    noise = rng.standard_normal((n, len(SUBSCALES), N_ITEMS)) * sd[None, :, None]
-    y = 3.0 + loading[None, :, None] * (x - 0.5) + diff[None] + noise
-    return np.clip(np.rint(y), ITEM_MIN, ITEM_MAX).astype(np.int8)
-
-
-def scored(items: np.ndarray) -> np.ndarray:
-    """Item scores: the answers with the reverse-keyed burnout items reversed (``6 - answer``)."""
-    out = items.astype(np.int64)
-    rev = list(REVERSED_BO)
-    out[:, 1, rev] = (ITEM_MIN + ITEM_MAX) - out[:, 1, rev]
+    out = np.empty((n, len(SUBSCALES), N_ITEMS), np.int8)
+    for i in range(n):
+        mixed = (1.0 - w) * (1.0 - latent[i, 1]) + w * latent[i, 0]
+        for s in range(len(SUBSCALES)):
+            for j in range(N_ITEMS):
+                x = mixed if s == 1 and _REVERSED[j] else latent[i, s]
+                y = 3.0 + loading[s] * (x - 0.5) + diff[s, j] + noise[i, s, j] * sd[s]
+                out[i, s, j] = np.int8(min(max(np.rint(y), float(ITEM_MIN)), float(ITEM_MAX)))
     return out
 
 
+@njit
+def scored(items: np.ndarray) -> np.ndarray:
+    """Item scores: the answers with the reverse-keyed burnout items reversed (``6 - answer``), as int64.
+
+    Compiled, so that :func:`raw_scores` sums them in the same call.
+    """
+    out = np.empty(items.shape, np.int64)
+    for i in range(items.shape[0]):
+        for s in range(items.shape[1]):
+            for j in range(items.shape[2]):
+                answer = np.int64(items[i, s, j])
+                out[i, s, j] = (ITEM_MIN + ITEM_MAX) - answer if s == 1 and _REVERSED[j] else answer
+    return out
+
+
+@njit
 def raw_scores(items: np.ndarray) -> np.ndarray:
     """Raw subscale sums (10-50) from answers of shape (n, 3, 10), reverse-keyed items reversed."""
-    return scored(items).sum(axis=2)
+    scores = scored(items)
+    raw = np.zeros((scores.shape[0], scores.shape[1]), np.int64)
+    for i in range(scores.shape[0]):
+        for s in range(scores.shape[1]):
+            for j in range(scores.shape[2]):
+                raw[i, s] += scores[i, s, j]
+    return raw
 
 
 def cronbach_alpha(item_scores: np.ndarray) -> float:
@@ -182,14 +236,32 @@ def cronbach_alpha(item_scores: np.ndarray) -> float:
 
 def standard_scores(raw: np.ndarray) -> np.ndarray:
     """Standard scores (mean 50, SD 10 in the norm group) for raw sums of shape (n, 3)."""
-    mean = np.array([NORMS[s][0] for s in SUBSCALES])
-    sd = np.array([NORMS[s][1] for s in SUBSCALES])
-    return 50.0 + 10.0 * (raw - mean) / sd
+    return 50.0 + 10.0 * (raw - _NORM_MEAN) / _NORM_SD
 
 
+@njit
 def bands(raw: np.ndarray) -> np.ndarray:
     """Scoring-sheet band per raw sum: 0 low (<=22), 1 average (23-41), 2 high (>=42)."""
     return (raw > LOW_MAX).astype(np.int8) + (raw >= HIGH_MIN).astype(np.int8)
+
+
+@njit
+def _summary_counts(raw, t):
+    """Respondents in each subscale's bands (CS low, average, high, then BO, then STS), then those with high BO,
+    high STS and low CS: the counts behind :meth:`Survey.summary`'s shares, in one compiled pass."""
+    b = bands(raw)
+    k = len(SUBSCALES)
+    counts = np.zeros(3 * k + 3, np.int64)
+    for i in range(raw.shape[0]):
+        for j in range(k):
+            counts[3 * j + b[i, j]] += 1
+        if t[i, 1] >= HIGH_T:
+            counts[3 * k] += 1
+        if t[i, 2] >= HIGH_T:
+            counts[3 * k + 1] += 1
+        if t[i, 0] <= LOW_T:
+            counts[3 * k + 2] += 1
+    return counts
 
 
 def survey(rng: np.random.Generator, latent: np.ndarray, m, respondents: np.ndarray | None = None) -> Survey:

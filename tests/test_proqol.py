@@ -152,3 +152,95 @@ def test_summary_is_each_subscale_column_reduced_on_its_own():
 def test_empty_survey_gives_nan():
     s = proqol.Survey(raw=np.zeros((0, 3), int), t=np.zeros((0, 3))).summary()
     assert np.isnan(s["proqol_bo_raw"]) and np.isnan(s["prop_high_bo"])
+
+
+# ---- the compiled survey equals the array expressions it replaced ------------------------------------------------
+
+
+def _array_answers(rng, latent, m):
+    """The item model as one NumPy expression (the reference for the compiled answers)."""
+    x = np.repeat(latent[:, :, None], proqol.N_ITEMS, axis=2)
+    w = m.bo_reverse_cs_loading
+    rev = list(proqol.REVERSED_BO)
+    x[:, 1, rev] = (1.0 - w) * (1.0 - latent[:, 1:2]) + w * latent[:, 0:1]
+    loading = np.array([m.item_loading_cs, m.item_loading_bo, m.item_loading_sts])
+    diff = np.stack([proqol.difficulties(m.item_difficulty_cs), proqol.difficulties(m.item_difficulty_bo),
+                     proqol.difficulties(m.item_difficulty_sts)])
+    diff[1, rev] = -diff[1, rev]
+    sd = np.array([m.item_noise_sd_cs, m.item_noise_sd_bo, m.item_noise_sd_sts])
+    noise = rng.standard_normal((latent.shape[0], 3, proqol.N_ITEMS)) * sd[None, :, None]
+    y = 3.0 + loading[None, :, None] * (x - 0.5) + diff[None] + noise
+    return np.clip(np.rint(y), proqol.ITEM_MIN, proqol.ITEM_MAX).astype(np.int8)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_item_responses_are_the_array_expression_of_the_item_model(seed):
+    r = np.random.default_rng(seed)
+    m = Parameters().with_overrides({
+        "measurement.bo_reverse_cs_loading": float(r.uniform(0, 0.6)), "measurement.item_loading_bo": float(r.uniform(2, 6)),
+        "measurement.item_difficulty_sts": float(r.uniform(0, 1.5)), "measurement.item_noise_sd_cs": float(r.uniform(0.1, 1.5)),
+    }).measurement
+    latent = r.random((int(r.integers(1, 400)), 3))
+    got = proqol.item_responses(np.random.default_rng(seed + 50), latent, m)
+    want = _array_answers(np.random.default_rng(seed + 50), latent, m)
+    assert got.dtype == np.int8 and got.shape == want.shape
+    np.testing.assert_array_equal(got, want)
+
+
+
+def test_half_way_answers_round_to_even_as_numpy_does():
+    # no noise, the middle state: the outermost CS items sit at exactly 2.5 and 3.5 on the answer scale
+    half = proqol.item_responses(np.random.default_rng(0), np.full((1, 3), 0.5), _noiseless())
+    assert (half[0, 0, 0], half[0, 0, -1]) == (2, 4)
+    np.testing.assert_array_equal(half, _array_answers(np.random.default_rng(0), np.full((1, 3), 0.5), _noiseless()))
+
+
+def test_raw_scores_are_the_reversed_answers_summed():
+    items = proqol.item_responses(np.random.default_rng(1), np.random.default_rng(2).random((200, 3)), M)
+    want = items.astype(np.int64)
+    rev = list(proqol.REVERSED_BO)
+    want[:, 1, rev] = 6 - want[:, 1, rev]
+    got = proqol.scored(items)
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(proqol.raw_scores(items), want.sum(axis=2))
+
+
+@pytest.mark.parametrize("n", [2, 7, 129, 300, 4099])
+@pytest.mark.parametrize("kind", ["int", "float"])
+def test_summary_is_each_column_reduced_on_its_own_at_any_size(n, kind):
+    """Pairwise summation differs past 8 and 128 values, and raw sums need not be whole numbers."""
+    r = np.random.default_rng(n)
+    raw = r.integers(10, 51, (n, 3))
+    if kind == "float":
+        raw = raw + r.random((n, 3))
+    t = proqol.standard_scores(raw)
+    s = proqol.Survey(raw=raw, t=t).summary()
+    b = proqol.bands(raw)
+    for j, name in enumerate(proqol.SUBSCALES):
+        assert s[f"proqol_{name}_raw"] == raw[:, j].mean()
+        assert s[f"proqol_{name}_raw_sd"] == raw[:, j].std(ddof=1)
+        assert s[f"proqol_{name}_t"] == t[:, j].mean()
+        for k, band in enumerate(("low", "average", "high")):
+            assert s[f"prop_{name}_{band}"] == np.mean(b[:, j] == k)
+    assert (s["prop_high_bo"], s["prop_high_sts"], s["prop_low_cs"]) == (
+        np.mean(t[:, 1] >= 56), np.mean(t[:, 2] >= 56), np.mean(t[:, 0] <= 44))
+
+
+def test_answers_keep_the_order_of_operations_at_a_rounding_boundary():
+    """An answer exactly half-way after ``((3 + L (x - 1/2)) + d) + e sd``: reassociated, it lands an ulp above and
+    rounds up instead of to even (the compiled answers must keep NumPy's order to give the same survey)."""
+    x, d, e = 0.6369616873214543, -0.2302132862361297, -0.8176334630496872
+    assert (3.0 + 4.0 * (x - 0.5) + d) + e * 1.0 == 2.5 and 3.0 + 4.0 * (x - 0.5) + (d + e * 1.0) > 2.5
+    latent = np.array([[x, 0.3, 0.6]])
+    noise = np.zeros((1, 3, proqol.N_ITEMS))
+    noise[0, 0, 0] = e
+    diff = np.zeros((3, proqol.N_ITEMS))
+    diff[0, 0] = d
+    loading, sd = np.array([4.0, 4.0, 4.0]), np.ones(3)
+    got = proqol._answers(latent, noise, loading, diff, sd, 0.3)
+    assert got[0, 0, 0] == 2
+    x3 = np.repeat(latent[:, :, None], proqol.N_ITEMS, axis=2)
+    x3[:, 1, list(proqol.REVERSED_BO)] = 0.7 * (1.0 - latent[:, 1:2]) + 0.3 * latent[:, 0:1]
+    want = np.clip(np.rint(3.0 + loading[None, :, None] * (x3 - 0.5) + diff[None] + noise * sd[None, :, None]), 1, 5)
+    np.testing.assert_array_equal(got, want)
