@@ -196,3 +196,36 @@ def headcount(status, notice_left, caseload, float_caseload, waitlist):
         n_cases += totals[i]
     return (present, at_work, totals, n_in_post, n_at_work, n_notice, n_cases, float_caseload.sum(),
             waitlist.sum())
+
+
+def vacate(slots, week, delays, post_type, caseload, waitlist, status, notice_left, hire_week):
+    """Phase 6 (turnover), departures: the posts ``slots`` fall vacant (arrays updated in place).
+
+    Their clients go back to the waiting list of the post's team type, to be re-allocated next week; each post
+    is to be filled at ``week`` plus its hiring delay (``delays``, one per post).
+
+    Returns:
+        the waiting list with those clients, a new array (by team type and trauma level).
+    """
+    waiting = waitlist.copy()
+    for i in range(slots.shape[0]):
+        slot = slots[i]
+        for level in range(caseload.shape[0]):
+            waiting[post_type[slot], level] += caseload[level, slot]
+            caseload[level, slot] = 0
+        status[slot] = VACANT
+        notice_left[slot] = NO_NOTICE
+        hire_week[slot] = week + delays[i]
+    return waiting
+
+
+@njit
+def hires_roster(slots, fte, rel_cap_post, leader, supervision, persuasion, cap, inv_sustainable, cap_per_fte,
+                 sustainable_per_fte, persuasion_leader_share):
+    """Phase 6 (turnover), hires: the roster's per-clinician resources of the new hires in ``slots`` (persuasion,
+    caseload cap, inverse sustainable caseload; in place), after their supervision is set."""
+    for i in range(slots.shape[0]):
+        slot = slots[i]
+        persuasion[slot] = pr.persuasion(supervision[slot], leader[slot], persuasion_leader_share)
+        cap[slot] = pr.caseload_cap(fte[slot], rel_cap_post[slot], cap_per_fte)
+        inv_sustainable[slot] = pr.inv_sustainable_caseload(fte[slot], sustainable_per_fte)

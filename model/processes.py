@@ -95,6 +95,21 @@ def onboarding_share(weeks_in_post: np.ndarray, onboarding_weeks: float, start_s
 
 
 @njit
+def caseload_cap(fte, rel_cap, cap_per_fte: float):
+    """Caseload cap of a post (clients): ``cap_per_fte * rel_cap * fte`` (an array or one post).
+
+    Args:
+        fte: full-time equivalent of the post's clinician.
+        rel_cap: cap per FTE of the post's team type, relative to ``cap_per_fte``.
+        cap_per_fte: ``caseload.cap_per_fte``.
+
+    References:
+        Outpatient therapist caseloads of 25-40 per FTE (Yanchus et al. 2017; NHS Talking Therapies guidance).
+    """
+    return cap_per_fte * rel_cap * fte
+
+
+@njit
 def _fenwick(counts: np.ndarray) -> np.ndarray:
     """Fenwick (binary indexed) tree of ``counts``, 1-based, for prefix sums and k-th element search."""
     n = counts.shape[0]
@@ -404,6 +419,37 @@ def supervision_intensity(supervised: np.ndarray, s) -> np.ndarray:
     """
     dose = 1.0 - np.exp(-s.sessions_per_month / s.dose_scale_sessions)
     return supervised * (dose * (s.admin_value + (1.0 - s.admin_value) * s.reflective_quality))
+
+
+@njit
+def inv_sustainable_caseload(fte, sustainable_per_fte: float):
+    """One over the sustainable caseload of a clinician (per client): ``1 / (sustainable_per_fte max(fte, 0.1))``
+    (an array or one clinician); the load is the open cases times it.
+
+    Args:
+        fte: full-time equivalent (counted as at least 0.1).
+        sustainable_per_fte: ``work.sustainable_caseload_per_fte``.
+
+    References:
+        Caseloads above about 30 are where burnout rises in outpatient settings (Yanchus et al. 2017).
+    """
+    return 1.0 / (sustainable_per_fte * np.maximum(fte, 0.1))
+
+
+@njit
+def persuasion(supervision, leader, leader_share: float):
+    """Verbal persuasion a clinician receives (0-1): ``(1 - leader_share) supervision + leader_share leader``
+    (arrays or one clinician).
+
+    Args:
+        supervision: effective supervision received (0-1).
+        leader: leader support of the clinician's team (0-1).
+        leader_share: ``self_efficacy.persuasion_leader_share``.
+
+    References:
+        Bandura 1977 (verbal persuasion as a source of self-efficacy: supervision and leader feedback).
+    """
+    return (1.0 - leader_share) * supervision + leader_share * leader
 
 
 @njit

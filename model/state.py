@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 from scipy import special
 
+from .jit import njit
 from .parameters import Parameters
 
 VACANT, ACTIVE, ON_LEAVE = 0, 1, 2
@@ -172,14 +173,20 @@ def beta_shapes(mean_sd: tuple[tuple[float, float], ...]) -> tuple[np.ndarray, n
     return np.where(fixed, 1.0, a), np.where(fixed, 1.0, b), fixed[:, 0]
 
 
+@functools.lru_cache(maxsize=64)
+def _beta_rows(mean_sd: tuple[tuple[float, float], ...]) -> tuple[tuple[tuple[float, float], ...], np.ndarray | None]:
+    """The shapes of :func:`beta_shapes` as Python floats, row by row, and the point-mass rows (None if there are
+    none): what every draw of the same distributions needs, worked out once."""
+    a, b, fixed = beta_shapes(mean_sd)
+    return tuple(zip(a[:, 0].tolist(), b[:, 0].tolist())), (fixed if fixed.any() else None)
+
+
 def _beta(rng: np.random.Generator, mean_sd: tuple[tuple[float, float], ...], size: int) -> np.ndarray:
     """Beta draws, one row per (mean, sd) pair: shape (len(mean_sd), size) (see :func:`beta_shapes`)."""
-    a, b, fixed = beta_shapes(mean_sd)
+    shapes, fixed = _beta_rows(mean_sd)
     # row by row with scalar shapes: the same numbers as one broadcast call, at less call cost
-    draws = np.empty((len(mean_sd), size))
-    for row, (a_row, b_row) in enumerate(zip(a[:, 0].tolist(), b[:, 0].tolist())):
-        draws[row] = rng.beta(a_row, b_row, size)
-    if fixed.any():
+    draws = np.array([rng.beta(a_row, b_row, size) for a_row, b_row in shapes])
+    if fixed is not None:
         draws[fixed] = np.array([ms[0] for ms in mean_sd])[fixed, None]
     return draws
 
@@ -238,37 +245,94 @@ def draw_clinicians(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.rando
     u = rng.random((k, 7))
     # stable traits: negative affectivity (vulnerability), EI correlated with its absence, calling
     z = rng.standard_normal((3, k))
-    sd = p.burnout.vulnerability_sd
-    ws.vulnerability[idx] = np.exp(sd * z[0] - 0.5 * sd**2)  # log-normal, mean 1; sd = 0 gives exactly 1
-    t = p.traits
-    ws.calling[idx] = np.maximum(0.0, 1.0 + t.calling_sd * z[2])
-    ws.trauma_history[idx] = u[:, 0] < p.sts.p_trauma_history
-    ws.fte[idx] = np.where(u[:, 1] < p.service.prop_part_time, p.service.part_time_fte, 1.0)
-    ws.specialist[idx] = u[:, 2] < (p.service.prop_trauma_specialist if p_specialist is None else p_specialist)
-    ws.u_supervision[idx] = u[:, 3]
-    ws.u_wellness[idx] = u[:, 4]
-    ws.u_mentor[idx] = u[:, 5]
-    ws.u_ei[idx] = u[:, 6]
-    ws.wellness_dose[idx] = 0.0
-    ws.ei_trained[idx] = False
     mean_sd = clinician_mean_sd(p, new_hire=new_hire)
     draws = _beta(rng, mean_sd, k)  # rows in BETA_ROWS order
+    g = p.new_hires if new_hire else p.initial_staff
+    tenure = None if new_hire else rng.geometric(1.0 / g.mean_tenure_weeks, k)
+    # every draw is made; what follows is arithmetic on them, the slots' arrays written in one compiled call
+    sd = p.burnout.vulnerability_sd
+    # the variance squared here: Python's power and a compiled product can differ in the last bit
+    log_vulnerability, z_ei = trait_normals(z, sd, sd**2, p.traits.ei_affectivity_correlation)
+    vulnerability = np.exp(log_vulnerability)
     # EI: the Beta of its row through a Gaussian copula with low negative affectivity
-    r = t.ei_affectivity_correlation
-    a, b, fixed = beta_shapes(mean_sd[:1])
-    q = special.ndtr(-r * z[0] + np.sqrt(1.0 - r * r) * z[1])
-    ei = np.full(k, mean_sd[0][0]) if fixed[0] else special.betaincinv(a[0, 0], b[0, 0], q)
-    # an SD so small that the inversion overflows is a point mass at the mean
-    ws.ei[idx] = np.where(np.isfinite(ei), ei, mean_sd[0][0])
-    ws.latent[:, idx] = draws[1:]  # rows in LATENT_STATES order
-    if new_hire:
-        ws.weeks_in_post[idx] = 0
-        ws.mastery[idx] = p.new_hires.mastery
-        ws.vicarious_resilience[idx] = 0.0
-    else:
-        ws.weeks_in_post[idx] = rng.geometric(1.0 / p.initial_staff.mean_tenure_weeks, k)
-        ws.mastery[idx] = p.initial_staff.mastery
-        ws.vicarious_resilience[idx] = p.initial_staff.vicarious_resilience
-    ws.caseload[:, idx] = 0
-    ws.status[idx] = ACTIVE
-    ws.notice_left[idx] = NO_NOTICE
+    shapes, fixed = _beta_rows(mean_sd)
+    a, b = shapes[0]
+    q = special.ndtr(z_ei)
+    ei_mean = mean_sd[0][0]
+    ei = np.full(k, ei_mean) if fixed is not None and fixed[0] else special.betaincinv(a, b, q)
+    s = p.service
+    _seat(idx, u, z, vulnerability, ei, ei_mean, draws, tenure, p_specialist, s.prop_trauma_specialist,
+          p.sts.p_trauma_history, s.prop_part_time, s.part_time_fte, p.traits.calling_sd, g.mastery,
+          0.0 if new_hire else g.vicarious_resilience, ws.vulnerability, ws.calling, ws.trauma_history, ws.fte,
+          ws.specialist, ws.u_supervision, ws.u_wellness, ws.u_mentor, ws.u_ei, ws.wellness_dose, ws.ei_trained,
+          ws.ei, ws.latent, ws.weeks_in_post, ws.mastery, ws.vicarious_resilience, ws.caseload, ws.status,
+          ws.notice_left)
+
+
+@njit
+def trait_normals(z: np.ndarray, vulnerability_sd: float, vulnerability_var: float,
+                  ei_correlation: float) -> tuple[np.ndarray, np.ndarray]:
+    """The normals behind new clinicians' negative affectivity and emotional intelligence.
+
+    Vulnerability is log-normal with mean 1: its log is ``sd z[0] - sd^2 / 2``. EI goes through a Gaussian copula
+    with negative affectivity: its standard normal is ``-r z[0] + sqrt(1 - r^2) z[1]``, correlated at ``-r``.
+
+    Args:
+        z: independent standard normals, shape (3, k) (affectivity, EI, calling; the last is not used here).
+        vulnerability_sd: ``burnout.vulnerability_sd``, ``sd`` (0 gives a vulnerability of exactly 1).
+        vulnerability_var: its square, ``sd^2``.
+        ei_correlation: ``traits.ei_affectivity_correlation``, ``r``.
+
+    Returns:
+        (log vulnerability, EI's standard normal), one per clinician each.
+    """
+    log_vulnerability = vulnerability_sd * z[0] - 0.5 * vulnerability_var
+    return log_vulnerability, -ei_correlation * z[0] + np.sqrt(1.0 - ei_correlation * ei_correlation) * z[1]
+
+
+@njit
+def _seat(idx, u, z, vulnerability, ei, ei_mean, draws, tenure, p_specialist, prop_specialist, p_trauma_history,
+          prop_part_time, part_time_fte, calling_sd, mastery, vicarious_resilience, ws_vulnerability, ws_calling,
+          ws_trauma_history, ws_fte, ws_specialist, ws_u_supervision, ws_u_wellness, ws_u_mentor, ws_u_ei,
+          ws_wellness_dose, ws_ei_trained, ws_ei, ws_latent, ws_weeks_in_post, ws_mastery, ws_vicarious_resilience,
+          ws_caseload, ws_status, ws_notice_left) -> None:
+    """Seat the clinicians drawn by :func:`draw_clinicians` in slots ``idx``: the ``ws_`` arrays of the workforce
+    take their traits and starting states (in place).
+
+    Clinician ``i`` (slot ``idx[i]``) has a trauma history, works part time (``part_time_fte``) and is a trauma
+    specialist when its uniforms ``u[i, 0:3]`` are below ``p_trauma_history``, ``prop_part_time`` and its chance of
+    being a specialist (``p_specialist[i]``, or ``prop_specialist`` for all when it is None); ``u[i, 3:7]`` are its
+    fixed programme draws (supervision, wellness, mentoring, EI training). Its calling is
+    ``max(0, 1 + calling_sd z[2, i])``; its EI is ``ei[i]``, the mean ``ei_mean`` where the quantile overflowed (an
+    SD so small that it is a point mass); its latent states are ``draws[1:, i]``. It starts with no caseload, no
+    notice, no course, ``mastery`` and ``vicarious_resilience``, and ``tenure[i]`` weeks in post (0 when None).
+    """
+    for i in range(idx.shape[0]):
+        slot = idx[i]
+        ws_vulnerability[slot] = vulnerability[i]
+        ws_calling[slot] = np.maximum(0.0, 1.0 + calling_sd * z[2, i])
+        ws_trauma_history[slot] = u[i, 0] < p_trauma_history
+        ws_fte[slot] = part_time_fte if u[i, 1] < prop_part_time else 1.0
+        if p_specialist is None:
+            ws_specialist[slot] = u[i, 2] < prop_specialist
+        else:
+            ws_specialist[slot] = u[i, 2] < p_specialist[i]
+        ws_u_supervision[slot] = u[i, 3]
+        ws_u_wellness[slot] = u[i, 4]
+        ws_u_mentor[slot] = u[i, 5]
+        ws_u_ei[slot] = u[i, 6]
+        ws_wellness_dose[slot] = 0.0
+        ws_ei_trained[slot] = False
+        ws_ei[slot] = ei[i] if np.isfinite(ei[i]) else ei_mean
+        for row in range(ws_latent.shape[0]):  # the Beta rows after EI's, in LATENT_STATES order
+            ws_latent[row, slot] = draws[row + 1, i]
+        if tenure is None:
+            ws_weeks_in_post[slot] = 0
+        else:
+            ws_weeks_in_post[slot] = tenure[i]
+        ws_mastery[slot] = mastery
+        ws_vicarious_resilience[slot] = vicarious_resilience
+        for level in range(ws_caseload.shape[0]):
+            ws_caseload[level, slot] = 0
+        ws_status[slot] = ACTIVE
+        ws_notice_left[slot] = NO_NOTICE

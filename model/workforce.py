@@ -484,18 +484,13 @@ class WorkforceModel(mesa.Model):
         week.present_end = ws.status != VACANT
 
     def _vacate(self, slots: np.ndarray, hiring: Hiring | None = None) -> None:
-        ws = self.workforce
         if slots.size == 0:
             return
+        ws = self.workforce
         # clients of leavers go back to their team type's waiting list and are re-allocated next week
-        back = np.zeros_like(self.waitlist)
-        np.add.at(back, self.post_type[slots], ws.caseload[:, slots].T)
-        self.waitlist = self.waitlist + back
-        ws.caseload[:, slots] = 0
-        ws.status[slots] = VACANT
-        ws.notice_left[slots] = NO_NOTICE
-        ws.hire_week[slots] = self.week + self._hiring_delays(slots.size, hiring)
-        for slot in slots:
+        self.waitlist = kernels.vacate(slots, self.week, self._hiring_delays(slots.size, hiring), self.post_type,
+                                       ws.caseload, self.waitlist, ws.status, ws.notice_left, ws.hire_week)
+        for slot in slots.tolist():
             self._agent_of_slot[slot].remove()
             self._agent_of_slot[slot] = None
 
@@ -516,7 +511,7 @@ class WorkforceModel(mesa.Model):
         ws = self.workforce
         draw_clinicians(ws, slots, self.p, self.streams["hiring"], new_hire=True,
                         p_specialist=self._p_specialist(slots))
-        for slot in slots:
+        for slot in slots.tolist():
             self._agent_of_slot[slot] = Clinician(self, slot)
         self.refresh_roster(slots)
         for prog in self._hooks["on_hire"]:  # running programmes take in new hires (a course on arrival)
@@ -562,10 +557,9 @@ class WorkforceModel(mesa.Model):
             r.supervision[slots] = 0.0
             for prog in self._hooks["slot_resources"]:
                 prog.slot_resources(r, slots)
-            share = p.self_efficacy.persuasion_leader_share
-            r.persuasion[slots] = (1.0 - share) * r.supervision[slots] + share * r.leader[slots]
-            r.cap[slots] = p.caseload.cap_per_fte * self._rel_cap_post[slots] * ws.fte[slots]
-            r.inv_sustainable[slots] = 1.0 / (p.work.sustainable_caseload_per_fte * np.maximum(ws.fte[slots], 0.1))
+            kernels.hires_roster(slots, ws.fte, self._rel_cap_post, r.leader, r.supervision, r.persuasion, r.cap,
+                                 r.inv_sustainable, p.caseload.cap_per_fte, p.work.sustainable_caseload_per_fte,
+                                 p.self_efficacy.persuasion_leader_share)
             return
         climate = Climate()
         for prog in self._hooks["climate"]:
@@ -577,15 +571,14 @@ class WorkforceModel(mesa.Model):
         r = Roster(leader=leader, safety=safety[ws.team], supervision=np.zeros(ws.n), persuasion=leader,
                    recognition=(1.0 - p.leadership.recognition_leader_share) * p.leadership.recognition
                    + p.leadership.recognition_leader_share * leader,
-                   cap=p.caseload.cap_per_fte * self._rel_cap_post * ws.fte,
-                   inv_sustainable=1.0 / (p.work.sustainable_caseload_per_fte * np.maximum(ws.fte, 0.1)),
+                   cap=pr.caseload_cap(ws.fte, self._rel_cap_post, p.caseload.cap_per_fte),
+                   inv_sustainable=pr.inv_sustainable_caseload(ws.fte, p.work.sustainable_caseload_per_fte),
                    bo_half_max=p.absence.bo_half_max - climate.leave_threshold_shift,
                    p_recovery_level=p.clients.p_recovery_week
                    * np.array([1.0, p.clients.rel_recovery_moderate, p.clients.rel_recovery_high]))
         for prog in self._hooks["slot_resources"]:
             prog.slot_resources(r, None)
-        share = p.self_efficacy.persuasion_leader_share
-        r.persuasion = (1.0 - share) * r.supervision + share * leader
+        r.persuasion = pr.persuasion(r.supervision, leader, p.self_efficacy.persuasion_leader_share)
         self.roster = r
 
     def set_cross_ties(self, ties) -> None:
@@ -764,7 +757,7 @@ class WorkforceModel(mesa.Model):
         ws.status[vacant] = VACANT
         ws.hire_week[vacant] = self.week + self._hiring_delays(vacant.size)
         # established caseloads at a share of the cap, split by the referral mix of the post's team type
-        cap = p.caseload.cap_per_fte * self._rel_cap_post[filled] * ws.fte[filled]
+        cap = pr.caseload_cap(ws.fte[filled], self._rel_cap_post[filled], p.caseload.cap_per_fte)
         totals = rng.binomial(np.floor(cap).astype(np.int64), p.caseload.initial_fill)
         mix = self._mix = trauma_mix(p, types)
         for t in range(len(types)):

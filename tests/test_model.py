@@ -145,6 +145,42 @@ def test_departures_remove_agents_and_hires_add_them():
     assert int((m.workforce.status != VACANT).sum()) == len(m.agents)
 
 
+
+def test_departures_and_hires_set_posts_waiting_lists_and_roster():
+    """Vacating posts gives their clients back to the waiting list of their own team type, ends notices and sets
+    each post's hiring delay; hiring into them gives the roster, for those posts, the numbers of a full refresh."""
+    import copy
+
+    from model import Service, TeamType
+    from model.state import NO_NOTICE
+
+    types = (TeamType("crisis", 20, 6, 8, rel_cap=0.5, rel_specialist=2.0), TeamType("community", 40, 6, 12))
+    m = WorkforceModel(small(60, **{"service.prop_part_time": 0.5}), rng=5, burn_in_weeks=6,
+                       service=Service(team_types=types))
+    ws, hiring = m.workforce, m.p.hiring
+    slots = np.sort(np.random.default_rng(0).choice(np.flatnonzero(ws.status != VACANT), 8, replace=False))
+    assert set(m.post_type[slots]) == {0, 1} and ws.caseload[:, slots].sum() > 0
+    expected = m.waitlist.copy()
+    np.add.at(expected, m.post_type[slots], ws.caseload[:, slots].T)
+    twin = copy.deepcopy(m.streams["hiring"])
+    delays = np.maximum(1, twin.poisson(hiring.mean_delay_weeks * hiring.rel_delay, slots.size))
+    n_agents, others = len(m.agents), np.setdiff1d(np.arange(ws.n), slots)
+    caseload_others = ws.caseload[:, others].copy()
+    m._vacate(slots)
+    np.testing.assert_array_equal(m.waitlist, expected)
+    assert (ws.caseload[:, slots] == 0).all() and (ws.status[slots] == VACANT).all()
+    assert (ws.notice_left[slots] == NO_NOTICE).all()
+    np.testing.assert_array_equal(ws.hire_week[slots], m.week + delays)
+    np.testing.assert_array_equal(ws.caseload[:, others], caseload_others)
+    assert len(m.agents) == n_agents - slots.size
+    m._hire(slots, m._new_week())
+    assert len(m.agents) == n_agents and {a.slot for a in m.agents} == set(np.flatnonzero(ws.status != VACANT))
+    assert len(set(ws.fte[slots])) == 2  # part-time and full-time hires
+    hired = {f: getattr(m.roster, f).copy() for f in ("supervision", "persuasion", "cap", "inv_sustainable")}
+    m.refresh_roster()
+    for f, x in hired.items():
+        np.testing.assert_array_equal(x, getattr(m.roster, f), err_msg=f)
+
 def test_datacollector_has_every_outcome_each_week():
     m = WorkforceModel(small(), rng=1, burn_in_weeks=0)
     for _ in range(14):

@@ -294,6 +294,20 @@ def test_onboarding_share_ramps_the_cap():
     np.testing.assert_allclose(pr.onboarding_share(np.array([0, 3]), 0.0, 0.4), [1.0, 1.0])
 
 
+
+def test_roster_resources_hand_values():
+    fte = np.array([1.0, 0.5, 0.05])
+    np.testing.assert_allclose(pr.caseload_cap(fte, np.array([1.0, 0.5, 2.0]), 30.0), [30.0, 7.5, 3.0])
+    np.testing.assert_allclose(pr.inv_sustainable_caseload(fte, 30.0), [1 / 30, 1 / 15, 1 / 3])  # FTE at least 0.1
+    np.testing.assert_allclose(pr.persuasion(np.array([1.0, 0.0]), np.array([0.2, 0.6]), 0.25), [0.8, 0.15])
+    # one clinician (a hire) gets the numbers of the arrays' element, to the bit
+    rng = np.random.default_rng(3)
+    fte, rel, sup, lead = rng.random(20), rng.random(20) + 0.5, rng.random(20), rng.random(20)
+    for i in range(20):
+        assert pr.caseload_cap(fte[i], rel[i], 31.7) == pr.caseload_cap(fte, rel, 31.7)[i] == 31.7 * rel[i] * fte[i]
+        assert pr.inv_sustainable_caseload(fte[i], 27.3) == pr.inv_sustainable_caseload(fte, 27.3)[i]
+        assert pr.persuasion(sup[i], lead[i], 0.37) == pr.persuasion(sup, lead, 0.37)[i]
+
 def test_resources_buffer_demands_interaction():
     # the same extra resource removes more strain when demands are high (an interaction, not an addition)
     low_d, high_d = np.array([0.5]), np.array([1.5])

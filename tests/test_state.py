@@ -198,3 +198,89 @@ def test_model_hires_with_extreme_new_hire_self_efficacy(mean):
         hires += m.metrics["new_hires"]
     assert hires > 0
     assert np.isfinite(m.workforce.latent).all()
+
+
+def _numpy_draw(ws: Workforce, idx: np.ndarray, p: Parameters, rng: np.random.Generator, new_hire: bool,
+                p_specialist: np.ndarray | None) -> None:
+    """The drawing procedure as NumPy array operations on the arrays (as it was before it was compiled): the same
+    numbers, to the bit, as :func:`draw_clinicians`."""
+    from scipy import special
+
+    k = idx.size
+    u = rng.random((k, 7))
+    z = rng.standard_normal((3, k))
+    mean_sd = clinician_mean_sd(p, new_hire=new_hire)
+    a, b, fixed = beta_shapes(mean_sd)
+    draws = rng.beta(a, b, (len(mean_sd), k))
+    draws[fixed] = np.array([m for m, _ in mean_sd])[fixed, None]
+    tenure = None if new_hire else rng.geometric(1.0 / p.initial_staff.mean_tenure_weeks, k)
+    sd = p.burnout.vulnerability_sd
+    ws.vulnerability[idx] = np.exp(sd * z[0] - 0.5 * sd**2)
+    ws.calling[idx] = np.maximum(0.0, 1.0 + p.traits.calling_sd * z[2])
+    ws.trauma_history[idx] = u[:, 0] < p.sts.p_trauma_history
+    ws.fte[idx] = np.where(u[:, 1] < p.service.prop_part_time, p.service.part_time_fte, 1.0)
+    ws.specialist[idx] = u[:, 2] < (p.service.prop_trauma_specialist if p_specialist is None else p_specialist)
+    ws.u_supervision[idx], ws.u_wellness[idx], ws.u_mentor[idx], ws.u_ei[idx] = u[:, 3], u[:, 4], u[:, 5], u[:, 6]
+    ws.wellness_dose[idx] = 0.0
+    ws.ei_trained[idx] = False
+    r = p.traits.ei_affectivity_correlation
+    q = special.ndtr(-r * z[0] + np.sqrt(1.0 - r * r) * z[1])
+    ei = np.full(k, mean_sd[0][0]) if fixed[0] else special.betaincinv(a[0, 0], b[0, 0], q)
+    ws.ei[idx] = np.where(np.isfinite(ei), ei, mean_sd[0][0])
+    ws.latent[:, idx] = draws[1:]
+    g = p.new_hires if new_hire else p.initial_staff
+    ws.weeks_in_post[idx] = 0 if new_hire else tenure
+    ws.mastery[idx] = g.mastery
+    ws.vicarious_resilience[idx] = 0.0 if new_hire else g.vicarious_resilience
+    ws.caseload[:, idx] = 0
+    ws.status[idx] = 1
+    ws.notice_left[idx] = -1
+
+
+def _littered(n: int, seed: int) -> Workforce:
+    """A workforce whose every array holds arbitrary values (so a value left unwritten shows)."""
+    rng = np.random.default_rng(seed)
+    ws = Workforce.empty(n, np.zeros(n, np.int32))
+    for f in fields(Workforce):
+        x = getattr(ws, f.name)
+        if f.name not in LATENT_STATES:
+            x[...] = rng.integers(0, 3, x.shape) if x.dtype.kind in "biu" else rng.random(x.shape)
+    return ws
+
+
+SEATING_DRAWS = st.fixed_dictionaries({name: st.floats(*Parameters.spec(name).bounds) for name in (
+    "burnout.vulnerability_sd", "traits.calling_sd", "traits.ei_affectivity_correlation", "service.prop_part_time",
+    "service.part_time_fte", "sts.p_trauma_history", "service.prop_trauma_specialist", "new_hires.ei_sd",
+    "initial_staff.ei_sd")})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values=SEATING_DRAWS, seed=st.integers(0, 2**32 - 1), new_hire=st.booleans(), k=st.integers(1, 6),
+       typed=st.booleans())
+def test_draws_are_those_of_the_numpy_procedure_to_the_bit(values, seed, new_hire, k, typed):
+    """The compiled seating gives every array the numbers of plain array operations, for any parameters (EI's
+    point mass included: an SD of 0) and per-slot specialist chances (team types)."""
+    p = Parameters().with_overrides(values)
+    n = 12
+    idx = np.sort(np.random.default_rng(seed).choice(n, k, replace=False))
+    p_specialist = np.random.default_rng(seed + 1).random(k) if typed else None
+    a, b = _littered(n, seed), _littered(n, seed)
+    rng_a, rng_b = np.random.default_rng(seed), np.random.default_rng(seed)
+    draw_clinicians(a, idx, p, rng_a, new_hire=new_hire, p_specialist=p_specialist)
+    _numpy_draw(b, idx, p, rng_b, new_hire, p_specialist)
+    for f in fields(Workforce):
+        np.testing.assert_array_equal(getattr(a, f.name), getattr(b, f.name), err_msg=f.name)
+    assert rng_a.random() == rng_b.random()
+
+
+def test_trait_normals_are_the_array_expressions_to_the_bit():
+    from model.state import trait_normals
+
+    rng = np.random.default_rng(5)
+    for sd, r in [(0.0, 0.0), (0.8, 0.4), (0.3857671269171628, 0.95), (1.5, 0.0)]:
+        z = rng.standard_normal((3, 50))
+        log_vulnerability, z_ei = trait_normals(z, sd, sd**2, r)
+        np.testing.assert_array_equal(log_vulnerability, sd * z[0] - 0.5 * sd**2)
+        np.testing.assert_array_equal(z_ei, -r * z[0] + np.sqrt(1.0 - r * r) * z[1])
+    assert np.corrcoef(*trait_normals(rng.standard_normal((3, 20000)), 1.0, 1.0, 0.6))[0, 1] == pytest.approx(
+        -0.6, abs=0.02)
