@@ -65,6 +65,57 @@ def episode_chances(se, bo, at_work, p_recovery_level, clients):
 
 
 @njit
+def allocate_type(u, free, post_type, t, waiting, new, route_pools, route_n, caseload):
+    """Phase 2 (clients): one team type's clients placed in the free places of its own posts.
+
+    Runs :func:`model.processes.allocate` on the free places of the posts of type ``t`` (those of other types
+    count as full) and adds the placed clients to ``caseload`` in place.
+
+    Args:
+        u, waiting, new, route_pools, route_n: as for :func:`model.processes.allocate`.
+        free: free places per slot, all types.
+        post_type: team-type index of each slot.
+        t: the team type allocated.
+        caseload: open cases, shape (3, n), updated in place.
+
+    Returns:
+        The type's unplaced clients by level, shape (3,).
+    """
+    assigned, unplaced = pr.allocate(u, np.where(post_type == t, free, 0), waiting, new, route_pools, route_n)
+    caseload += assigned
+    return unplaced
+
+
+@njit
+def episodes(u, caseload, se, bo, at_work, p_recovery_level, clients, post_type, n_types):
+    """Phase 2 (clients), after allocation: the week's recoveries and drop-outs, taken off ``caseload`` in place.
+
+    Chances from :func:`episode_chances`, endings from :func:`model.processes.episode_endings` with the uniforms
+    ``u`` of the ``episodes`` stream.
+
+    Args:
+        u: uniform draws, ``2 x caseload.size``.
+        caseload: open cases, shape (3, n), updated in place.
+        se, bo, at_work, p_recovery_level, clients: as for :func:`episode_chances`.
+        post_type: team-type index of each slot.
+        n_types: number of team types.
+
+    Returns:
+        (recoveries, dropouts, by_type): the first two of shape (3, n); ``by_type`` of shape (2, n_types), the
+        recoveries (row 0) and drop-outs (row 1) over the posts of each type (their sums are the totals).
+    """
+    p_rec, p_drop = episode_chances(se, bo, at_work, p_recovery_level, clients)
+    rec, drop = pr.episode_endings(u, caseload, p_rec, p_drop)
+    caseload -= rec + drop
+    by_type = np.zeros((2, n_types), np.int64)
+    for level in range(rec.shape[0]):
+        for i in range(rec.shape[1]):
+            by_type[0, post_type[i]] += rec[level, i]
+            by_type[1, post_type[i]] += drop[level, i]
+    return rec, drop, by_type
+
+
+@njit
 def update_states(latent, mastery, vicarious_resilience, weeks_in_post, recoveries, dropouts, caseload, exposure,
                   vulnerability, trauma_history, ei, calling, team, n_teams, cross_indptr, cross_indices, present,
                   at_work, cover, pressure, direct, colleague, leader, safety, supervision, persuasion, recognition,

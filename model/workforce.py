@@ -367,9 +367,12 @@ class WorkforceModel(mesa.Model):
             new[t] = pr.referrals(self.streams["referrals"],
                                   p.clients.referrals_per_post_week * tt.rel_referrals * self.type_posts[t],
                                   mix[t, 1], mix[t, 2])
-        week.flows.referrals = int(new.sum())
-        for t, tf in enumerate(week.type_flows):
-            tf.referrals = int(new[t].sum())
+        # the week's counts as Python ints once: cheaper than a NumPy reduction and conversion per count
+        new_counts = new.tolist()
+        demand = (self.waitlist + new).tolist()
+        week.flows.referrals = sum(map(sum, new_counts))
+        for tf, counts in zip(week.type_flows, new_counts):
+            tf.referrals = sum(counts)
         n_absent = ws.n - int(np.count_nonzero(week.at_work))
         uncovered = 1.0
         for prog in self._hooks["cover"]:
@@ -380,44 +383,39 @@ class WorkforceModel(mesa.Model):
         rng = self.streams["allocation"]
         unplaced = np.empty_like(new)
         for t in range(n_types):  # each type's clients go only to its own posts
-            if n_types == 1:
-                free_t = free
-            else:
-                free_t = np.zeros_like(free)
-                free_t[self._posts_of_type[t]] = free[self._posts_of_type[t]]
-            n_high = int(self.waitlist[t, 2] + new[t, 2])
+            n_high = demand[t][2]
             pools, counts = [ws.specialist], [int(rng.binomial(n_high, p.caseload.trauma_concentration))]
             for prog in self._hooks["route_high_trauma"]:
                 pool, n = prog.route_high_trauma(week, n_high - sum(counts))
                 pools.append(pool)
                 counts.append(n)
             # enough draws for every placement: one per routed client, two per client otherwise
-            u = rng.random(3 * int(self.waitlist[t].sum() + new[t].sum()))
-            assigned, unplaced[t] = pr.allocate(u, free_t, self.waitlist[t], new[t], np.array(pools),
-                                                np.array(counts, np.int64))
-            ws.caseload += assigned
+            u = rng.random(3 * sum(demand[t]))
+            # without routes the specialists' mask is the only pool: a view of it, not a copy
+            route_pools = np.array(pools) if len(pools) > 1 else ws.specialist[None]
+            unplaced[t] = kernels.allocate_type(u, free, self.post_type, t, self.waitlist[t], new[t], route_pools,
+                                                np.array(counts, np.int64), ws.caseload)
         for prog in self._hooks["take_waiting"]:
             unplaced = prog.take_waiting(week, unplaced)
-        p_rec, p_drop = kernels.episode_chances(ws.se, ws.bo, week.at_work, r.p_recovery_level,
-                                                self._structs.clients)
         u = self.streams["episodes"].random(2 * ws.caseload.size)
-        ws.recoveries, ws.dropouts = pr.episode_endings(u, ws.caseload, p_rec, p_drop)
-        ws.caseload -= ws.recoveries + ws.dropouts
-        f = week.flows
-        f.recoveries, f.dropouts = int(ws.recoveries.sum()), int(ws.dropouts.sum())
-        if week.type_flows:  # float staff's episodes (below) are service-wide only
-            rec, drop = self._by_type(ws.recoveries.sum(axis=0)), self._by_type(ws.dropouts.sum(axis=0))
-            for t, tf in enumerate(week.type_flows):
-                tf.recoveries, tf.dropouts = int(rec[t]), int(drop[t])
+        ws.recoveries, ws.dropouts, by_type = kernels.episodes(u, ws.caseload, ws.se, ws.bo, week.at_work,
+                                                               r.p_recovery_level, self._structs.clients,
+                                                               self.post_type, n_types)
+        (rec, drop), f = by_type.tolist(), week.flows
+        f.recoveries, f.dropouts = sum(rec), sum(drop)
+        # float staff's episodes (below) are service-wide only
+        for tf, n_rec, n_drop in zip(week.type_flows, rec, drop):
+            tf.recoveries, tf.dropouts = n_rec, n_drop
         for prog in self._hooks["end_episodes"]:
             rec, drop = prog.end_episodes(week)
             f.recoveries += rec
             f.dropouts += drop
         gave_up = pr.waitlist_dropouts(self.streams["waitlist"], unplaced, p.clients.p_waitlist_dropout_week)
         self.waitlist = unplaced - gave_up
-        f.waitlist_dropouts = int(gave_up.sum())
-        for t, tf in enumerate(week.type_flows):
-            tf.waitlist_dropouts = int(gave_up[t].sum())
+        gave_up_counts = gave_up.tolist()
+        f.waitlist_dropouts = sum(map(sum, gave_up_counts))
+        for tf, counts in zip(week.type_flows, gave_up_counts):
+            tf.waitlist_dropouts = sum(counts)
 
     # ---------------------------------------------------------------------------------------------------------
     # 3. exposure

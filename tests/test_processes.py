@@ -187,6 +187,51 @@ def test_episode_endings_use_each_cells_own_draws():
     np.testing.assert_array_equal(drop[other], drop2[other])
 
 
+
+def test_allocate_type_places_a_types_clients_in_its_own_posts():
+    """``kernels.allocate_type``: ``allocate`` on the free places of the type's posts only, the placed clients added
+    to the caseload in place."""
+    from model import kernels
+
+    g = rng(8)
+    n = 60
+    post_type = np.repeat([0, 1, 0], [20, 25, 15])
+    free = g.integers(0, 4, n)
+    waiting, new = np.array([3, 2, 4]), np.array([6, 1, 5])
+    pools, counts = (g.random((1, n)) < 0.3), np.array([4], np.int64)
+    u = g.random(3 * int(waiting.sum() + new.sum()))
+    caseload = g.integers(0, 10, (3, n))
+    before = caseload.copy()
+    unplaced = kernels.allocate_type(u, free, post_type, 0, waiting, new, pools, counts, caseload)
+    assigned, expected = pr.allocate(u, np.where(post_type == 0, free, 0), waiting, new, pools, counts)
+    np.testing.assert_array_equal(unplaced, expected)
+    np.testing.assert_array_equal(caseload, before + assigned)
+    assert assigned.sum() > 0 and not assigned[:, post_type == 1].any()
+
+
+def test_episodes_end_the_weeks_episodes_and_count_them_by_type():
+    """``kernels.episodes``: ``episode_endings`` with the chances of ``episode_chances``, taken off the caseload in
+    place, with the recoveries and drop-outs summed over each type's posts."""
+    from model import kernels
+
+    g = rng(9)
+    n = 50
+    se, bo, at_work = g.random(n), g.random(n), g.random(n) < 0.9
+    p_level = np.array([0.05, 0.04, 0.03])
+    clients = struct(Parameters().clients)
+    post_type = np.repeat([0, 1, 2], [10, 30, 10])
+    caseload = g.integers(0, 20, (3, n))
+    before = caseload.copy()
+    u = g.random(2 * caseload.size)
+    rec, drop, by_type = kernels.episodes(u, caseload, se, bo, at_work, p_level, clients, post_type, 3)
+    p_rec, p_drop = kernels.episode_chances(se, bo, at_work, p_level, clients)
+    rec0, drop0 = pr.episode_endings(u, before, p_rec, p_drop)
+    np.testing.assert_array_equal(rec, rec0)
+    np.testing.assert_array_equal(drop, drop0)
+    np.testing.assert_array_equal(caseload, before - rec0 - drop0)
+    np.testing.assert_array_equal(by_type, [np.bincount(post_type, x.sum(axis=0)) for x in (rec0, drop0)])
+    assert by_type.dtype == np.int64 and (by_type > 0).all()
+
 # ---- 2. exposure ------------------------------------------------------------------------------------------
 
 

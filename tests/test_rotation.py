@@ -44,25 +44,26 @@ def test_scenario_file_switches_rotation_on():
 
 
 def _allocations(monkeypatch, overrides: dict, weeks: int = 20, seed: int = 2):
-    """Step a rotation run and capture every call of the engine's ``allocate`` with the rotation state of that week.
+    """Step a rotation run and capture every call of the engine's allocation (``kernels.allocate_type``) with the
+    rotation state of that week.
 
     Returns:
         One dict per week: ``out`` (rotated out), ``pool`` (at work, not rotated out), ``free`` (places before
         allocation), ``assigned``, ``unplaced``, ``clients`` (waiting + new by level), ``n_rotated``.
     """
     calls = []
-    original = workforce.pr.allocate
+    original = workforce.kernels.allocate_type
 
-    def capture(*args, **kwargs):  # allocate(random source, free, waiting, new, routes...)
-        assigned, unplaced = original(*args, **kwargs)
-        free, waiting, new = args[1:4]
-        calls.append({"free": np.array(free), "assigned": assigned, "unplaced": unplaced,
-                      "clients": np.asarray(waiting) + np.asarray(new)})
-        return assigned, unplaced
+    def capture(u, free, post_type, t, waiting, new, pools, counts, caseload):
+        before = caseload.copy()
+        unplaced = original(u, free, post_type, t, waiting, new, pools, counts, caseload)
+        calls.append({"free": np.where(post_type == t, free, 0), "assigned": caseload - before,
+                      "unplaced": unplaced, "clients": np.asarray(waiting) + np.asarray(new)})
+        return unplaced
 
     p = Parameters().with_overrides({"service.n_posts": 120, "caseload.trauma_concentration": 0.0, **overrides})
     m = WorkforceModel(p, rng=seed, burn_in_weeks=20)
-    monkeypatch.setattr(workforce.pr, "allocate", capture)
+    monkeypatch.setattr(workforce.kernels, "allocate_type", capture)
     rows = []
     for _ in range(weeks):
         ws = m.workforce
