@@ -182,8 +182,8 @@ def absence_and_notice(status, notice_left, u_leave, p_leave_start, p_leave_end,
     """Phase 6 (absence and turnover), before departures: sick leave starts and ends, notices are given and served (in place).
 
     Returns:
-        (n_leave_starts, n_notices, leaving): counts this week and the bool mask of clinicians whose notice
-        has run out.
+        (n_leave_starts, n_notices, leaving): counts this week and the slots of clinicians whose notice has run
+        out, in slot order.
     """
     n = status.shape[0]
     n_starts = 0
@@ -194,7 +194,9 @@ def absence_and_notice(status, notice_left, u_leave, p_leave_start, p_leave_end,
         elif status[i] == ON_LEAVE and u_leave[1, i] < p_leave_end:
             status[i] = ACTIVE
     n_notices = 0
-    leaving = np.zeros(n, np.bool_)
+    # the slots themselves, not a mask: the caller needs them as indices, and a mask would cost a second pass
+    leaving = np.empty(n, np.int64)
+    n_leaving = 0
     for i in range(n):
         if status[i] == VACANT:
             continue
@@ -203,10 +205,28 @@ def absence_and_notice(status, notice_left, u_leave, p_leave_start, p_leave_end,
             n_notices += 1
         if notice_left[i] != NO_NOTICE:
             if notice_left[i] <= 0:
-                leaving[i] = True
+                leaving[n_leaving] = i
+                n_leaving += 1
             else:
                 notice_left[i] -= 1
-    return n_starts, n_notices, leaving
+    return n_starts, n_notices, leaving[:n_leaving]
+
+
+@njit
+def due_posts(status, hire_week, week):
+    """Phase 6 (turnover), before hires: the vacant posts whose hiring week has come (slot order).
+
+    Returns:
+        the slots, int64.
+    """
+    n = status.shape[0]
+    due = np.empty(n, np.int64)
+    k = 0
+    for i in range(n):
+        if status[i] == VACANT and hire_week[i] <= week:
+            due[k] = i
+            k += 1
+    return due[:k]
 
 
 @njit

@@ -427,7 +427,7 @@ class WorkforceModel(mesa.Model):
         direct, colleague = pr.critical_incidents(u, ws.caseload[2] * week.at_work,
                                                   p.exposure.p_incident_per_high_client_week, ws.team,
                                                   self.n_teams)
-        week.flows.incidents = int(direct.sum())
+        week.flows.incidents = int(np.count_nonzero(direct))
         if week.type_flows:
             for tf, n in zip(week.type_flows, self._by_type(direct)):
                 tf.incidents = int(n)
@@ -469,16 +469,15 @@ class WorkforceModel(mesa.Model):
         p_notice = pr.p_give_notice(ws.intention, t.intention_threshold, t.p_quit_week, t.p_other_week,
                                     ws.weeks_in_post, t.p_early_week, t.early_tenure_weeks)
         f = week.flows
-        f.leave_starts, f.notices, leaving = kernels.absence_and_notice(
+        f.leave_starts, f.notices, departing = kernels.absence_and_notice(
             ws.status, ws.notice_left, u_leave, p_start, 1.0 / p.absence.mean_leave_weeks, u_quit, p_notice,
             p.turnover.notice_weeks)
-        departing = np.flatnonzero(leaving)
         f.departures = int(departing.size)
         if week.type_flows:
             for tf, n in zip(week.type_flows, np.bincount(self.post_type[departing], minlength=len(self.team_types))):
                 tf.departures = int(n)
         self._vacate(departing)
-        self._hire(np.flatnonzero((ws.status == VACANT) & (ws.hire_week <= self.week)), week)
+        self._hire(kernels.due_posts(ws.status, ws.hire_week, self.week), week)
         week.present_end = ws.status != VACANT
 
     def _vacate(self, slots: np.ndarray, hiring: Hiring | None = None) -> None:

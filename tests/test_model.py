@@ -145,6 +145,42 @@ def test_departures_remove_agents_and_hires_add_them():
     assert int((m.workforce.status != VACANT).sum()) == len(m.agents)
 
 
+def test_absence_notice_and_due_posts_follow_the_rules_of_the_arrays():
+    """The compiled pass of phase 6 gives what the array rules give: leave starts for those at work, returns for
+    those on leave, notices for those in post without one, the count-down, and as leavers the slots whose notice
+    has run out; the posts due for a hire are the vacant ones whose hiring week has come."""
+    from model import kernels
+    from model.state import ACTIVE, NO_NOTICE, ON_LEAVE
+
+    r = np.random.default_rng(8)
+    n = 301
+    status = r.choice(np.array([VACANT, ACTIVE, ON_LEAVE], np.int8), n)
+    notice = np.where(r.random(n) < 0.3, r.integers(0, 4, n), NO_NOTICE).astype(np.int16)
+    notice[status == VACANT] = NO_NOTICE
+    u_leave, u_quit, p_start, p_notice = r.random((2, n)), r.random(n), r.random(n) * 0.3, r.random(n) * 0.3
+    starts = (status == ACTIVE) & (u_leave[0] < p_start)
+    ends = (status == ON_LEAVE) & (u_leave[1] < 0.4)
+    gives = (status != VACANT) & (notice == NO_NOTICE) & (u_quit < p_notice)
+    after = np.where(gives, 5, notice)
+    serving = (status != VACANT) & (after != NO_NOTICE)
+    want_status = np.where(starts, ON_LEAVE, np.where(ends, ACTIVE, status))
+    want_notice = np.where(serving & (after > 0), after - 1, after)
+    got_status, got_notice = status.copy(), notice.copy()
+    n_starts, n_notices, leaving = kernels.absence_and_notice(got_status, got_notice, u_leave, p_start, 0.4, u_quit,
+                                                             p_notice, 5)
+    assert (n_starts, n_notices) == (starts.sum(), gives.sum()) and n_starts and n_notices
+    np.testing.assert_array_equal(got_status, want_status)
+    np.testing.assert_array_equal(got_notice, want_notice)
+    assert leaving.dtype == np.int64 and leaving.size
+    np.testing.assert_array_equal(leaving, np.flatnonzero(serving & (after <= 0)))
+
+    hire_week = r.integers(0, 10, n).astype(np.int32)
+    due = kernels.due_posts(status, hire_week, 4)
+    assert due.dtype == np.int64 and due.size
+    np.testing.assert_array_equal(due, np.flatnonzero((status == VACANT) & (hire_week <= 4)))
+    assert kernels.due_posts(np.full(3, ACTIVE, np.int8), np.zeros(3, np.int32), 4).size == 0
+
+
 
 def test_departures_and_hires_set_posts_waiting_lists_and_roster():
     """Vacating posts gives their clients back to the waiting list of their own team type, ends notices and sets

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .base import WEEKS_PER_YEAR, Programme
 
 
@@ -29,5 +31,5 @@ class Recognition(Programme):
 
     def running_costs(self, week) -> None:
         p = week.p
-        self.charge(week, int(week.present_end.sum()) * p.leadership.recognition
+        self.charge(week, int(np.count_nonzero(week.present_end)) * p.leadership.recognition
                     * p.costs.recognition_per_clinician_year * (1.0 / WEEKS_PER_YEAR))

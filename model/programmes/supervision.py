@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 
 from .. import processes as pr
 from .base import WEEKS_PER_YEAR, Programme
@@ -37,6 +38,6 @@ class Supervision(Programme):
 
     def running_costs(self, week) -> None:
         p, ws = week.p, self.model.workforce
-        n_supervised = int((week.present_end & (ws.u_supervision < p.supervision.coverage)).sum())
+        n_supervised = int(np.count_nonzero(week.present_end & (ws.u_supervision < p.supervision.coverage)))
         sessions_per_week = p.supervision.sessions_per_month * 12.0 / WEEKS_PER_YEAR
         self.charge(week, n_supervised * sessions_per_week * p.costs.supervision_per_session)
