@@ -359,10 +359,24 @@ def critical_incidents(u: np.ndarray, high_clients: np.ndarray, p_per_client: fl
     References:
         Client suicide as a traumatic event for clinicians (Chemtob et al. 1988; Sandford et al. 2021).
     """
+    # the power stays NumPy: compiled, it can differ from NumPy's in the last bit
     p = 1.0 - (1.0 - p_per_client) ** high_clients
     direct = u < p
+    return direct, colleague_incidents(direct, team, n_teams)
+
+
+@njit
+def colleague_incidents(direct: np.ndarray, team: np.ndarray, n_teams: int) -> np.ndarray:
+    """Critical incidents among each clinician's team colleagues: the team's incidents less the clinician's own.
+
+    References:
+        Vicarious exposure of the team to a client's suicide (Sandford et al. 2021).
+    """
     per_team = team_sums(team, n_teams, direct.astype(np.float64))
-    return direct, per_team[team] - direct
+    out = np.empty(team.shape[0])
+    for i in range(team.shape[0]):
+        out[i] = per_team[team[i]] - direct[i]
+    return out
 
 
 # ------------------------------------------------------------------------------------------------------------

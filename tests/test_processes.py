@@ -251,6 +251,16 @@ def test_critical_incidents_probability_and_team_reach():
     np.testing.assert_array_equal(colleague, [0, 1, 1, 0])
 
 
+def test_colleague_incidents_are_the_team_count_less_the_own():
+    r = np.random.default_rng(3)
+    team = r.integers(0, 7, 211).astype(np.int32)
+    direct = r.random(211) < 0.2
+    got = pr.colleague_incidents(direct, team, 7)
+    per_team = np.bincount(team, weights=direct, minlength=7)
+    assert got.dtype == np.float64
+    np.testing.assert_array_equal(got, per_team[team] - direct)
+
+
 # ---- 3. JD-R ----------------------------------------------------------------------------------------------
 
 
