@@ -269,6 +269,7 @@ def headcount(status, notice_left, caseload, float_caseload, waitlist):
             waitlist.sum())
 
 
+@njit
 def vacate(slots, week, delays, post_type, caseload, waitlist, status, notice_left, hire_week):
     """Phase 6 (turnover), departures: the posts ``slots`` fall vacant (arrays updated in place).
 

@@ -88,3 +88,14 @@ def test_cached_code_is_dropped_only_when_a_source_changed(tmp_path):
 def test_the_model_package_is_checked_when_it_is_imported():
     package = Path(jit.__file__).parent
     assert (package / "__pycache__" / jit.CACHE_STAMP).read_text() == jit.sources_fingerprint(package)
+
+
+def test_every_kernel_is_compiled():
+    # a kernel left uncompiled gives the same numbers, so only its speed would show it: a per-slot Python loop
+    import ast
+
+    from model import kernels
+
+    tree = ast.parse(Path(kernels.__file__).read_text())
+    names = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
+    assert names and [n for n in names if not hasattr(getattr(kernels, n), "py_func")] == []
